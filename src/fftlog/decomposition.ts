@@ -1,0 +1,133 @@
+/**
+ * FFTLog decomposition on CLASS-PT's grid, as fixed linear maps built in float64.
+ *
+ * CLASS-PT (`FFT_TO_CMSYM`) writes P(k_j) = Re sum_{c=0}^{N} c_c k_j^{eta_c} with
+ * eta_c = b + 2 pi i (c - N/2)/(N Delta), c_c = kmin^{-eta_c} F_{(c-N/2) mod N} / N, where F is the
+ * unnormalised forward DFT of x_j = P_j e^{-j b Delta}, and the two Nyquist coefficients c_0, c_N
+ * are halved. On the grid itself k_j^{eta_c} kmin^{-eta_c} = e^{j Delta b} e^{2 pi i (c - N/2) j/N},
+ * so the whole FFTLog reduces to discrete Fourier sums in index space:
+ *
+ *   X_j[c] = c_c k_j^{eta_c} = e^{j b Delta} (-1)^j e^{2 pi i c j/N} Fhat_c,   Fhat_c = F_{(c-N/2) mod N}/N.
+ *
+ * Then (see ../../../shared/notes/fast-loops.md)
+ *   P13-type: Re sum_c X_j[c] m_c        = e^{j b Delta} (-1)^j Re sum_c (Fhat_c m_c) e^{2 pi i c j/N}
+ *   P22-type: Re sum_cd X_j[c] M_cd X_j[d] = e^{2 j b Delta} Re sum_s A_s e^{2 pi i s j/N},
+ *             A_s = sum_{c+d=s} Fhat_c Fhat_d M_cd,  s = 0..2N,
+ * which costs O(N^2) per kernel instead of CLASS-PT's O(N^3) dense products.
+ * None of these maps depends on kmin (hence on h): only on N, Delta and b.
+ */
+import { fftlogDelta } from './grid';
+
+/** Size bookkeeping for one FFTLog basis. */
+export interface BasisShape {
+  n: number;
+  /** number of coefficients, N + 1 */
+  nc: number;
+  /** number of anti-diagonals, 2N + 1 */
+  ns: number;
+  /** FFTLog bias b */
+  bias: number;
+  delta: number;
+}
+
+export function basisShape(n: number, bias: number): BasisShape {
+  return { n, nc: n + 1, ns: 2 * n + 1, bias, delta: fftlogDelta(n) };
+}
+
+/**
+ * The analysis map P (N values) -> [Re Fhat | Im Fhat] (2(N+1) values), as a row-major
+ * [N x 2(N+1)] matrix: Fhat_c = (1/N) sum_j P_j e^{-j b Delta} (-1)^j e^{-2 pi i c j/N}, with
+ * Fhat_0 and Fhat_N halved (CLASS-PT `FFT_TO_CMSYM`).
+ */
+export function analysisMatrix(shape: BasisShape): Float64Array {
+  const { n, nc, bias, delta } = shape;
+  const w = new Float64Array(n * 2 * nc);
+  for (let j = 0; j < n; j++) {
+    const scale = (Math.exp(-j * bias * delta) * (j % 2 === 0 ? 1 : -1)) / n;
+    for (let c = 0; c < nc; c++) {
+      const half = c === 0 || c === n ? 0.5 : 1;
+      // reduce the angle exactly in integers before the trig call
+      const theta = (2 * Math.PI * ((c * j) % n)) / n;
+      w[j * 2 * nc + c] = half * scale * Math.cos(theta);
+      w[j * 2 * nc + nc + c] = -half * scale * Math.sin(theta);
+    }
+  }
+  return w;
+}
+
+/**
+ * The P13-type synthesis map [Re B | Im B] (2(N+1)) -> f_j (N values), row-major
+ * [2(N+1) x N]: f_j = e^{j b Delta} (-1)^j Re sum_c B_c e^{2 pi i c j/N}.
+ */
+export function dotSynthesisMatrix(shape: BasisShape): Float64Array {
+  const { n, nc, bias, delta } = shape;
+  const s = new Float64Array(2 * nc * n);
+  for (let j = 0; j < n; j++) {
+    const scale = Math.exp(j * bias * delta) * (j % 2 === 0 ? 1 : -1);
+    for (let c = 0; c < nc; c++) {
+      const theta = (2 * Math.PI * ((c * j) % n)) / n;
+      s[c * n + j] = scale * Math.cos(theta);
+      s[(nc + c) * n + j] = -scale * Math.sin(theta);
+    }
+  }
+  return s;
+}
+
+/**
+ * The P22-type synthesis map [Re A | Im A] (2(2N+1)) -> f_j (N values), row-major
+ * [2(2N+1) x N]: f_j = e^{2 j b Delta} Re sum_s A_s e^{2 pi i s j/N}.
+ */
+export function quadraticSynthesisMatrix(shape: BasisShape): Float64Array {
+  const { n, ns, bias, delta } = shape;
+  const s = new Float64Array(2 * ns * n);
+  for (let j = 0; j < n; j++) {
+    const scale = Math.exp(2 * j * bias * delta);
+    for (let a = 0; a < ns; a++) {
+      const theta = (2 * Math.PI * ((a * j) % n)) / n;
+      s[a * n + j] = scale * Math.cos(theta);
+      s[(ns + a) * n + j] = -scale * Math.sin(theta);
+    }
+  }
+  return s;
+}
+
+/**
+ * Gather indices for the Hankel arrangement H[c, s] = Fhat_{s-c} (c = 0..N, s = 0..2N), into a
+ * coefficient vector padded with one zero at index N+1 (used where s - c is out of range).
+ */
+export function hankelIndices(shape: BasisShape): Int32Array {
+  const { nc, ns } = shape;
+  const idx = new Int32Array(nc * ns);
+  for (let c = 0; c < nc; c++) {
+    for (let s = 0; s < ns; s++) {
+      const d = s - c;
+      idx[c * ns + s] = d >= 0 && d < nc ? d : nc;
+    }
+  }
+  return idx;
+}
+
+/**
+ * Shears a complex symmetric kernel M (row-major (N+1)x(N+1)) into M'[c, s] = M[c, s - c]
+ * (zero where s - c is out of range), row-major (N+1)x(2N+1), so that
+ * A_s = sum_c Fhat_c Fhat_{s-c} M'[c, s].
+ */
+export function shearKernel(
+  shape: BasisShape,
+  re: Float64Array,
+  im: Float64Array,
+): { re: Float64Array; im: Float64Array } {
+  const { nc, ns } = shape;
+  if (re.length !== nc * nc || im.length !== nc * nc) {
+    throw new RangeError(`kernel matrix must have (N+1)^2 = ${nc * nc} entries, got ${re.length}`);
+  }
+  const outRe = new Float64Array(nc * ns);
+  const outIm = new Float64Array(nc * ns);
+  for (let c = 0; c < nc; c++) {
+    for (let d = 0; d < nc; d++) {
+      outRe[c * ns + c + d] = re[c * nc + d];
+      outIm[c * ns + c + d] = im[c * nc + d];
+    }
+  }
+  return { re: outRe, im: outIm };
+}

@@ -1,0 +1,112 @@
+/**
+ * One FFTLog basis (N, b) as float32 tensor constants, and kernel sets prepared for the O(N^2)
+ * loop contractions of ./loop-integrals.ts. Built once per plan from float64 host matrices.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  analysisMatrix,
+  basisShape,
+  dotSynthesisMatrix,
+  hankelIndices,
+  quadraticSynthesisMatrix,
+  shearKernel,
+  type BasisShape,
+} from '../fftlog/decomposition';
+
+export interface TensorBasis {
+  shape: BasisShape;
+  /** [N, 2(N+1)]: P -> [Re Fhat | Im Fhat] */
+  analysis: tf.Tensor2D;
+  /** int32 [(N+1)(2N+1)]: Hankel gather indices into a zero-padded coefficient vector */
+  hankel: tf.Tensor1D;
+  /** [2(N+1), N]: P13-type synthesis */
+  dotSynthesis: tf.Tensor2D;
+  /** [2(2N+1), N]: P22-type synthesis */
+  quadSynthesis: tf.Tensor2D;
+}
+
+/** A complex kernel matrix (row-major (N+1)x(N+1)) or vector (N+1), in float64. */
+export interface ComplexArray {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/** K quadratic (P22-type) kernels sheared and packed as [2N+1, 2(N+1), 2K] for one batched matMul. */
+export interface QuadraticKernels {
+  names: string[];
+  block: tf.Tensor3D;
+}
+
+/** K dot-product (P13-type) kernels as [1, K, N+1] real and imaginary parts. */
+export interface DotKernels {
+  names: string[];
+  re: tf.Tensor3D;
+  im: tf.Tensor3D;
+}
+
+export function createTensorBasis(n: number, bias: number): TensorBasis {
+  const shape = basisShape(n, bias);
+  const { nc, ns } = shape;
+  return {
+    shape,
+    analysis: tf.tensor2d(Float32Array.from(analysisMatrix(shape)), [n, 2 * nc], 'float32'),
+    hankel: tf.tensor1d(hankelIndices(shape), 'int32'),
+    dotSynthesis: tf.tensor2d(Float32Array.from(dotSynthesisMatrix(shape)), [2 * nc, n], 'float32'),
+    quadSynthesis: tf.tensor2d(Float32Array.from(quadraticSynthesisMatrix(shape)), [2 * ns, n], 'float32'),
+  };
+}
+
+export function disposeTensorBasis(basis: TensorBasis): void {
+  tf.dispose([basis.analysis, basis.hankel, basis.dotSynthesis, basis.quadSynthesis]);
+}
+
+/**
+ * Packs K complex symmetric kernels for the anti-diagonal contraction. For each anti-diagonal s
+ * the block maps [Re P(., s) | Im P(., s)] (P[c, s] = Fhat_c Fhat_{s-c}) to [Re A_s^K | Im A_s^K]:
+ *   block[s] = [[Re M', Im M'], [-Im M', Re M']]  with M'[c, s] = M[c, s - c].
+ */
+export function packQuadraticKernels(
+  shape: BasisShape,
+  kernels: Record<string, ComplexArray>,
+): QuadraticKernels {
+  const names = Object.keys(kernels);
+  const K = names.length;
+  const { nc, ns } = shape;
+  const block = new Float32Array(ns * 2 * nc * 2 * K);
+  names.forEach((name, k) => {
+    const sheared = shearKernel(shape, kernels[name].re, kernels[name].im);
+    for (let c = 0; c < nc; c++) {
+      for (let s = 0; s < ns; s++) {
+        const mr = sheared.re[c * ns + s];
+        const mi = sheared.im[c * ns + s];
+        const base = s * 2 * nc * 2 * K;
+        block[base + c * 2 * K + k] = mr; // Re P -> Re A
+        block[base + c * 2 * K + K + k] = mi; // Re P -> Im A
+        block[base + (nc + c) * 2 * K + k] = -mi; // Im P -> Re A
+        block[base + (nc + c) * 2 * K + K + k] = mr; // Im P -> Im A
+      }
+    }
+  });
+  return { names, block: tf.tensor3d(block, [ns, 2 * nc, 2 * K], 'float32') };
+}
+
+export function packDotKernels(shape: BasisShape, kernels: Record<string, ComplexArray>): DotKernels {
+  const names = Object.keys(kernels);
+  const K = names.length;
+  const { nc } = shape;
+  const re = new Float32Array(K * nc);
+  const im = new Float32Array(K * nc);
+  names.forEach((name, k) => {
+    const v = kernels[name];
+    if (v.re.length !== nc) throw new RangeError(`kernel vector ${name} must have N+1 = ${nc} entries`);
+    for (let c = 0; c < nc; c++) {
+      re[k * nc + c] = v.re[c];
+      im[k * nc + c] = v.im[c];
+    }
+  });
+  return {
+    names,
+    re: tf.tensor3d(re, [1, K, nc], 'float32'),
+    im: tf.tensor3d(im, [1, K, nc], 'float32'),
+  };
+}
