@@ -106,28 +106,3 @@ export function hankelIndices(shape: BasisShape): Int32Array {
   }
   return idx;
 }
-
-/**
- * Shears a complex symmetric kernel M (row-major (N+1)x(N+1)) into M'[c, s] = M[c, s - c]
- * (zero where s - c is out of range), row-major (N+1)x(2N+1), so that
- * A_s = sum_c Fhat_c Fhat_{s-c} M'[c, s].
- */
-export function shearKernel(
-  shape: BasisShape,
-  re: Float64Array,
-  im: Float64Array,
-): { re: Float64Array; im: Float64Array } {
-  const { nc, ns } = shape;
-  if (re.length !== nc * nc || im.length !== nc * nc) {
-    throw new RangeError(`kernel matrix must have (N+1)^2 = ${nc * nc} entries, got ${re.length}`);
-  }
-  const outRe = new Float64Array(nc * ns);
-  const outIm = new Float64Array(nc * ns);
-  for (let c = 0; c < nc; c++) {
-    for (let d = 0; d < nc; d++) {
-      outRe[c * ns + c + d] = re[c * nc + d];
-      outIm[c * ns + c + d] = im[c * nc + d];
-    }
-  }
-  return { re: outRe, im: outIm };
-}

@@ -31,7 +31,8 @@ export function dotLoops(basis: TensorBasis, coef: tf.Tensor2D, kernels: DotKern
 }
 
 /**
- * The products P[c, s] = Fx_c Fy_{s-c} (c = 0..N, s = 0..2N), laid out [2N+1, B, 2(N+1)] for the
+ * The products P[c, s] = Fx_c Fy_{s-c} (c = 0..N, s = 0..2N), laid out [2N+1, 2B, N+1]
+ * (real parts of the B cosmologies, then imaginary parts) for the
  * batched anti-diagonal contraction. With y = x (the default) they serve the quadratic forms
  * Re X^T M X; with y != x the bilinear forms Re X^T M Y (CLASS-PT `batch_bilinear_form`, no
  * conjugation): sum_s sum_c Fx_c Fy_{s-c} M[c, s-c] is the full double sum over (c, d).
@@ -54,7 +55,7 @@ export function antiDiagonalProducts(
     const hi = tf.reshape(tf.gather(tf.concat([yi, zero], 1), basis.hankel, 1), [B, nc, ns]);
     const pr = tf.sub(tf.mul(xr, hr), tf.mul(xi, hi));
     const pi = tf.add(tf.mul(xr, hi), tf.mul(xi, hr));
-    return tf.transpose(tf.concat([pr, pi], 1), [2, 0, 1]) as tf.Tensor3D;
+    return tf.transpose(tf.concat([pr, pi], 0), [2, 0, 1]) as tf.Tensor3D;
   });
 }
 
@@ -69,10 +70,17 @@ export function quadraticLoops(
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const { n, ns } = basis.shape;
-    const B = products.shape[1];
+    const B = products.shape[1] / 2;
     const K = kernels.names.length;
-    const a = tf.matMul(products, kernels.block); // [ns, B, 2K] = [Re A | Im A]
-    const perKernel = tf.reshape(tf.transpose(tf.reshape(a, [ns, B, 2, K]), [1, 3, 2, 0]), [B * K, 2 * ns]);
+    // [ns, 2B, 2K]: rows (Re P, Im P) x columns (Re M', Im M')
+    const a = tf.reshape(tf.matMul(products, kernels.block), [ns, 2, B, 2, K]);
+    const rr = tf.squeeze(tf.slice(a, [0, 0, 0, 0, 0], [ns, 1, B, 1, K]), [1, 3]);
+    const ri = tf.squeeze(tf.slice(a, [0, 0, 0, 1, 0], [ns, 1, B, 1, K]), [1, 3]);
+    const ir = tf.squeeze(tf.slice(a, [0, 1, 0, 0, 0], [ns, 1, B, 1, K]), [1, 3]);
+    const ii = tf.squeeze(tf.slice(a, [0, 1, 0, 1, 0], [ns, 1, B, 1, K]), [1, 3]);
+    const re = tf.sub(rr, ii); // [ns, B, K]
+    const im = tf.add(ri, ir);
+    const perKernel = tf.reshape(tf.transpose(tf.stack([re, im], 0), [2, 3, 0, 1]), [B * K, 2 * ns]);
     return tf.reshape(tf.matMul(perKernel, basis.quadSynthesis), [B, K, n]) as tf.Tensor3D;
   });
 }

@@ -9,7 +9,6 @@ import {
   dotSynthesisMatrix,
   hankelIndices,
   quadraticSynthesisMatrix,
-  shearKernel,
   type BasisShape,
 } from '../fftlog/decomposition';
 
@@ -31,7 +30,7 @@ export interface ComplexArray {
   im: Float64Array;
 }
 
-/** K quadratic (P22-type) kernels sheared and packed as [2N+1, 2(N+1), 2K] for one batched matMul. */
+/** K quadratic (P22-type) kernels, sheared, as [2N+1, N+1, 2K] = [Re M' | Im M'] per anti-diagonal. */
 export interface QuadraticKernels {
   names: string[];
   block: tf.Tensor3D;
@@ -61,9 +60,8 @@ export function disposeTensorBasis(basis: TensorBasis): void {
 }
 
 /**
- * Packs K complex symmetric kernels for the anti-diagonal contraction. For each anti-diagonal s
- * the block maps [Re P(., s) | Im P(., s)] (P[c, s] = Fhat_c Fhat_{s-c}) to [Re A_s^K | Im A_s^K]:
- *   block[s] = [[Re M', Im M'], [-Im M', Re M']]  with M'[c, s] = M[c, s - c].
+ * Packs K complex symmetric kernels for the anti-diagonal contraction: for each anti-diagonal s,
+ * block[s] = [Re M'(., s) | Im M'(., s)] with M'[c, s] = M[c, s - c] (zero out of range).
  */
 export function packQuadraticKernels(
   shape: BasisShape,
@@ -72,22 +70,20 @@ export function packQuadraticKernels(
   const names = Object.keys(kernels);
   const K = names.length;
   const { nc, ns } = shape;
-  const block = new Float32Array(ns * 2 * nc * 2 * K);
+  const block = new Float32Array(ns * nc * 2 * K);
   names.forEach((name, k) => {
-    const sheared = shearKernel(shape, kernels[name].re, kernels[name].im);
+    const m = kernels[name];
+    if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
     for (let c = 0; c < nc; c++) {
-      for (let s = 0; s < ns; s++) {
-        const mr = sheared.re[c * ns + s];
-        const mi = sheared.im[c * ns + s];
-        const base = s * 2 * nc * 2 * K;
-        block[base + c * 2 * K + k] = mr; // Re P -> Re A
-        block[base + c * 2 * K + K + k] = mi; // Re P -> Im A
-        block[base + (nc + c) * 2 * K + k] = -mi; // Im P -> Re A
-        block[base + (nc + c) * 2 * K + K + k] = mr; // Im P -> Im A
+      for (let d = 0; d < nc; d++) {
+        const s = c + d;
+        const base = (s * nc + c) * 2 * K;
+        block[base + k] = m.re[c * nc + d];
+        block[base + K + k] = m.im[c * nc + d];
       }
     }
   });
-  return { names, block: tf.tensor3d(block, [ns, 2 * nc, 2 * K], 'float32') };
+  return { names, block: tf.tensor3d(block, [ns, nc, 2 * K], 'float32') };
 }
 
 export function packDotKernels(shape: BasisShape, kernels: Record<string, ComplexArray>): DotKernels {

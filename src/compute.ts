@@ -1,0 +1,172 @@
+/**
+ * The compute step: a batch of linear spectra and scalars in, named component tensors out
+ * (classy's `get_pk_mult` rows, in Mpc^3 at the requested k in 1/Mpc).
+ *
+ * Stages: host float64 linear stage (input interpolation, sigma_v^2, IR split; ./input,
+ * ./ir) -> float32 tensor loops on the FFTLog grid (./loops) -> natural cubic spline in k onto
+ * the output k (CLASS-PT's `SPLINE_SETUP(kdisc, ...)`, a fixed linear map per grid).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Plan } from './plan';
+import { runLinearStage, type CosmologyInput, type LinearStage, type LinearStageOptions } from './input/linear-stage';
+import { batchTensor, matterRealSpace } from './loops/matter-real';
+import { biasOperatorsOnGrid } from './loops/bias-real';
+import { outputSplineOperators, secondDerivativeOperators } from './numerics/output-spline';
+import { apGeometry } from './redshift/ap-projection';
+import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
+import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
+
+export interface ComputeOptions extends LinearStageOptions {
+  /**
+   * Output wavenumbers in 1/Mpc: one array shared by the batch, or one array per cosmology
+   * (all of the same length). Each must lie inside the FFTLog range [5e-5 h, 100 h].
+   */
+  kOutMpc: ArrayLike<number> | ArrayLike<number>[];
+  /** redshift-space multipoles (CLASS-PT "RSD"; default on): needs f per cosmology */
+  redshiftSpace?: boolean;
+  /** Alcock-Paczynski projection (CLASS-PT "AP"; default on): needs hratio and Dratio */
+  alcockPaczynski?: boolean;
+  /** bias-operator spectra (CLASS-PT "Bias tracers"; default on) */
+  biasedTracers?: boolean;
+}
+
+/** CLASS-PT's `Nside`: FFTLog nodes left out at each end of the AP projection. */
+export function apSideNodes(ap: boolean): number {
+  return ap ? 10 : 1;
+}
+
+function perCosmology(cosmologies: CosmologyInput[], key: 'f' | 'hratio' | 'Dratio', fallback?: number): number[] {
+  return cosmologies.map((c, b) => {
+    const v = c[key] ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (key !== 'f' && v <= 0) || (key === 'f' && v < 0)) {
+      const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
+      throw new RangeError(`${where}${key} must be a ${key === 'f' ? 'non-negative' : 'positive'} finite number, got ${String(v)}`);
+    }
+    return v;
+  });
+}
+
+export interface ComponentsResult {
+  /** the output k of each cosmology, 1/Mpc */
+  kOutMpc: Float64Array[];
+  /** component name -> [B, nOut] tensor in Mpc^3 (classy's sign conventions) */
+  components: Record<string, tf.Tensor2D>;
+  /** the host-side float64 linear stage (grid spectra, sigma_v^2, Sigma^2, delta Sigma^2) */
+  linear: LinearStage;
+  /** disposes every tensor of the result */
+  dispose(): void;
+}
+
+function outputGrids(kOut: ComputeOptions['kOutMpc'], batch: number): Float64Array[] {
+  const isNested = Array.isArray(kOut) && kOut.length > 0 && typeof (kOut as unknown[])[0] !== 'number';
+  const arrays = isNested ? (kOut as ArrayLike<number>[]) : Array.from({ length: batch }, () => kOut as ArrayLike<number>);
+  if (arrays.length !== batch) {
+    throw new RangeError(`kOutMpc: got ${arrays.length} arrays for a batch of ${batch} cosmologies`);
+  }
+  const out = arrays.map((a) => Float64Array.from(a));
+  const len = out[0].length;
+  out.forEach((k, b) => {
+    if (k.length !== len) throw new RangeError(`kOutMpc[${b}]: length ${k.length} differs from kOutMpc[0] (${len})`);
+    if (k.length === 0) throw new RangeError('kOutMpc: empty');
+    for (let i = 0; i < k.length; i++) {
+      if (!Number.isFinite(k[i]) || k[i] <= 0) throw new RangeError(`kOutMpc[${b}][${i}] must be positive and finite, got ${k[i]}`);
+    }
+  });
+  return out;
+}
+
+/**
+ * Computes classy's `get_pk_mult` components (rows 0-47: real-space matter, bias operators,
+ * redshift-space matter and bias multipoles) for a batch of cosmologies
+ * (CLASS-PT `nonlinear_pt_loop`).
+ */
+export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], options: ComputeOptions): ComponentsResult {
+  if (!Array.isArray(cosmologies) || cosmologies.length === 0) {
+    throw new RangeError('cosmologies: expected a non-empty array');
+  }
+  const B = cosmologies.length;
+  const kOutMpc = outputGrids(options.kOutMpc, B);
+  const linear = runLinearStage(plan.n, cosmologies, options);
+  kOutMpc.forEach((k, b) => {
+    const grid = linear.gridKMpc[b];
+    const lo = grid[0];
+    const hi = grid[grid.length - 1];
+    for (let i = 0; i < k.length; i++) {
+      if (k[i] < lo || k[i] > hi) {
+        throw new RangeError(
+          `kOutMpc[${b}][${i}] = ${k[i]} lies outside the FFTLog range [${lo}, ${hi}] 1/Mpc (5e-5 h to 100 h)`,
+        );
+      }
+    }
+  });
+
+  const rsd = options.redshiftSpace ?? true;
+  const ap = options.alcockPaczynski ?? true;
+  const withBias = options.biasedTracers ?? true;
+  const ir = options.irResummation ?? true;
+  const fs = rsd ? perCosmology(cosmologies, 'f') : [];
+  const hr = rsd && ap ? perCosmology(cosmologies, 'hratio') : cosmologies.map(() => 1);
+  const dr = rsd && ap ? perCosmology(cosmologies, 'Dratio') : cosmologies.map(() => 1);
+  // kernel sets are built (and kept) outside the tidy below
+  if (rsd) (ir ? plan.rsdIrOn() : plan.rsdIrOff());
+  if (withBias) plan.bias();
+
+  const components = tf.tidy(() => {
+    const spline = outputSplineOperators(linear.gridKMpc, kOutMpc); // [B, N, nOut]
+    const onGrid: Record<string, tf.Tensor2D> = matterRealSpace(plan, linear); // name -> [B, N]
+    const f = tf.tensor1d(fs.length ? fs : cosmologies.map(() => 0));
+    const biasGrid = withBias ? biasOperatorsOnGrid(plan, linear, rsd ? f : null) : {};
+    if (withBias) {
+      for (const name of ['Id2', 'IG2', 'IFG2', 'Id2d2', 'Id2G2', 'IG2G2']) onGrid[name] = biasGrid[name];
+    }
+    if (rsd) {
+      const geo = apGeometry({
+        gridKMpc: linear.gridKMpc,
+        hratio: tf.tensor1d(hr),
+        dratio: tf.tensor1d(dr),
+        nSide: apSideNodes(ap),
+      });
+      const d2 = secondDerivativeOperators(linear.gridKMpc);
+      const sigma2 = tf.tensor1d(linear.sigma2Bao);
+      const deltaSigma2 = tf.tensor1d(linear.deltaSigma2Bao);
+      const matter = ir
+        ? projectMatterMultipoles(geo, muPowerLoops(plan, linear, f), d2, f, sigma2, deltaSigma2)
+        : analyticMatterMultipoles(plan, linear, f);
+      Object.assign(onGrid, matter);
+      if (withBias) {
+        const arrays: Record<string, tf.Tensor2D> = {
+          Pnw: batchTensor(linear.pNoWiggle),
+          Pw: batchTensor(linear.pWiggle),
+          Pbin: batchTensor(linear.pBin),
+        };
+        for (const [name, v] of Object.entries(biasGrid)) if (!['Id2', 'IG2'].includes(name)) arrays[name] = v;
+        Object.assign(onGrid, projectBiasMultipoles(geo, arrays, d2, f, sigma2, deltaSigma2));
+      }
+    }
+    for (const name of Object.keys(onGrid)) {
+      if (NEGATED_ROWS.has(name)) onGrid[name] = tf.neg(onGrid[name]);
+    }
+    const names = Object.keys(onGrid);
+    const stacked = tf.stack(names.map((n) => onGrid[n]), 1) as tf.Tensor3D; // [B, C, N]
+    const atOut = tf.matMul(stacked, spline); // [B, C, nOut]
+    const out: Record<string, tf.Tensor2D> = {};
+    names.forEach((name, c) => {
+      out[name] = tf.squeeze(tf.slice(atOut, [0, c, 0], [B, 1, -1]), [1]) as tf.Tensor2D;
+    });
+    if (out.loop_4_dd) {
+      // CLASS-PT multiplies the 4_dd row by exp(-(k/3)^4) at output (k in 1/Mpc, no h)
+      const cut = tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.exp(-Math.pow(v / 3, 4))))), [B, kOutMpc[0].length]);
+      out.loop_4_dd = tf.mul(out.loop_4_dd, cut) as tf.Tensor2D;
+    }
+    return out;
+  });
+
+  return {
+    kOutMpc,
+    components,
+    linear,
+    dispose() {
+      tf.dispose(Object.values(components));
+    },
+  };
+}

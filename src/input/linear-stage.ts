@@ -1,0 +1,102 @@
+/**
+ * The host-side float64 linear stage, per cosmology (CLASS-PT `nonlinear_pt_loop` up to the
+ * FFTLog decomposition): validation, P_lin onto the FFTLog grid, sigma_v^2, and the IR split
+ * (`nonlinear_pt_ir_resummation`) or its IR-off replacement.
+ */
+import { fftlogGrid } from '../fftlog/grid';
+import { irResummation } from '../ir/resummation';
+import { powerOnGrid, sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-power';
+
+/** One cosmology as the loops need it. k in 1/Mpc, P in Mpc^3. */
+export interface CosmologyInput {
+  /** wavenumbers of the linear spectrum, 1/Mpc, strictly increasing */
+  kMpc: ArrayLike<number>;
+  /** linear power spectrum at z, Mpc^3 */
+  pkMpc3: ArrayLike<number>;
+  /** reduced Hubble constant (sets the FFTLog range 5e-5 h .. 100 h and the UV cutoff 3 h) */
+  h: number;
+  /** primordial tilt: slope of the low-k power-law extrapolation */
+  nS: number;
+  /** sound horizon at baryon drag in Mpc (the BAO scale of Sigma^2); needed with IR resummation */
+  rsDragMpc?: number;
+  /** growth rate f at z (redshift space) */
+  f?: number;
+  /** AP ratios H_true/H_fid and D_A,true/D_A,fid at z (CLASS-PT `hratio`, `Dratio`) */
+  hratio?: number;
+  Dratio?: number;
+}
+
+export interface LinearStageOptions {
+  /** IR resummation (CLASS-PT "IR resummation", default on) */
+  irResummation?: boolean;
+  /** CLASS-PT "no-wiggle": drop the wiggle part (P_w = 0) */
+  noWiggle?: boolean;
+  /** CLASS-PT `alpha_rs`: the wiggle part taken at alpha_rs k (default 1) */
+  alphaRs?: number;
+}
+
+export interface LinearStage {
+  h: number[];
+  gridKMpc: Float64Array[];
+  pDisc: Float64Array[];
+  pNoWiggle: Float64Array[];
+  pWiggle: Float64Array[];
+  pBin: Float64Array[];
+  pTree: Float64Array[];
+  sigmaV2: number[];
+  sigma2Bao: number[];
+  deltaSigma2Bao: number[];
+}
+
+function checkScalar(name: string, value: unknown, positive: boolean): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
+    throw new RangeError(`${name} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
+export function runLinearStage(n: number, cosmologies: CosmologyInput[], options: LinearStageOptions = {}): LinearStage {
+  const ir = options.irResummation ?? true;
+  const alphaRs = checkScalar('alphaRs', options.alphaRs ?? 1, true);
+  const stage: LinearStage = {
+    h: [], gridKMpc: [], pDisc: [], pNoWiggle: [], pWiggle: [], pBin: [], pTree: [],
+    sigmaV2: [], sigma2Bao: [], deltaSigma2Bao: [],
+  };
+  cosmologies.forEach((cosmo, b) => {
+    const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
+    const h = checkScalar(`${where}h`, cosmo.h, true);
+    const nS = checkScalar(`${where}nS`, cosmo.nS, false);
+    const input: LinearPowerInput = {
+      kMpc: Float64Array.from(cosmo.kMpc ?? []),
+      pkMpc3: Float64Array.from(cosmo.pkMpc3 ?? []),
+      nS,
+    };
+    validateLinearPower(input, where);
+    const grid = fftlogGrid(n, h);
+    stage.h.push(h);
+    stage.gridKMpc.push(grid.kMpc);
+    stage.sigmaV2.push(sigmaV2(input));
+    if (ir) {
+      const rsDragMpc = checkScalar(`${where}rsDragMpc`, cosmo.rsDragMpc, true);
+      const res = irResummation({ input, kGridMpc: grid.kMpc, h, rsDragMpc, alphaRs, noWiggle: options.noWiggle ?? false });
+      stage.pDisc.push(res.pDisc);
+      stage.pNoWiggle.push(res.pNoWiggle);
+      stage.pWiggle.push(res.pWiggle);
+      stage.pBin.push(res.pBin);
+      stage.pTree.push(res.pTree);
+      stage.sigma2Bao.push(res.sigma2Bao);
+      stage.deltaSigma2Bao.push(res.deltaSigma2Bao);
+    } else {
+      // CLASS-PT, IR off: P_bin = P_tree = P_nw = P_disc, P_w = 0, Sigma^2 = delta Sigma^2 = 0
+      const pDisc = powerOnGrid(input, grid.kMpc);
+      stage.pDisc.push(pDisc);
+      stage.pNoWiggle.push(pDisc);
+      stage.pWiggle.push(new Float64Array(n));
+      stage.pBin.push(pDisc);
+      stage.pTree.push(pDisc);
+      stage.sigma2Bao.push(0);
+      stage.deltaSigma2Bao.push(0);
+    }
+  });
+  return stage;
+}

@@ -1,0 +1,96 @@
+/**
+ * Kernel sets split in powers of the growth rate: the plan holds one f-independent kernel per
+ * (name, power); a computation evaluates every one of them and recombines
+ * K_name = sum_p f^p K_{name,p} with each cosmology's f, so batches share the kernels and the
+ * dependence on f is exact (and exactly differentiable).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { fPowerMatrices, fPowerVectors, type ComplexArray } from '../kernels/f-power-kernels';
+import {
+  packDotKernels,
+  packQuadraticKernels,
+  type DotKernels,
+  type QuadraticKernels,
+  type TensorBasis,
+} from './tensor-basis';
+
+export interface FormulaSet {
+  [name: string]: { numerator: string; denominator?: string };
+}
+
+export interface FPowerTerm {
+  name: string;
+  power: number;
+}
+
+export interface FPowerQuadratic {
+  terms: FPowerTerm[];
+  kernels: QuadraticKernels;
+}
+
+export interface FPowerDot {
+  terms: FPowerTerm[];
+  kernels: DotKernels;
+}
+
+export function buildFPowerQuadratic(basis: TensorBasis, base: ComplexArray, formulas: FormulaSet): FPowerQuadratic {
+  const { n, bias } = basis.shape;
+  const matrices: Record<string, ComplexArray> = {};
+  const terms: FPowerTerm[] = [];
+  for (const [name, formula] of Object.entries(formulas)) {
+    fPowerMatrices(n, bias, base, formula.numerator, formula.denominator).forEach((m, power) => {
+      if (!m) return;
+      terms.push({ name, power });
+      matrices[`${name}^${power}`] = m;
+    });
+  }
+  return { terms, kernels: packQuadraticKernels(basis.shape, matrices) };
+}
+
+export function buildFPowerDot(basis: TensorBasis, base: ComplexArray, formulas: FormulaSet): FPowerDot {
+  const { n, bias } = basis.shape;
+  const vectors: Record<string, ComplexArray> = {};
+  const terms: FPowerTerm[] = [];
+  for (const [name, formula] of Object.entries(formulas)) {
+    fPowerVectors(n, bias, base, formula.numerator, formula.denominator).forEach((v, power) => {
+      if (!v) return;
+      terms.push({ name, power });
+      vectors[`${name}^${power}`] = v;
+    });
+  }
+  return { terms, kernels: packDotKernels(basis.shape, vectors) };
+}
+
+export function disposeFPowerQuadratic(set: FPowerQuadratic): void {
+  tf.dispose(set.kernels.block);
+}
+
+export function disposeFPowerDot(set: FPowerDot): void {
+  tf.dispose([set.kernels.re, set.kernels.im]);
+}
+
+/**
+ * Recombines per-power loop results [B, K, N] into named arrays [B, N]:
+ * out[name] = sum over its terms of f^power * loops[:, term, :], with f [B].
+ */
+export function combineFPowers(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tensor1D): Record<string, tf.Tensor2D> {
+  const [B, , n] = loops.shape;
+  const grouped = new Map<string, tf.Tensor2D[]>();
+  terms.forEach((term, k) => {
+    const slice = tf.reshape(tf.slice(loops, [0, k, 0], [B, 1, n]), [B, n]);
+    const weighted = term.power === 0 ? slice : tf.mul(slice, tf.reshape(tf.pow(f, term.power), [B, 1]));
+    const list = grouped.get(term.name) ?? [];
+    list.push(weighted as tf.Tensor2D);
+    grouped.set(term.name, list);
+  });
+  const out: Record<string, tf.Tensor2D> = {};
+  for (const [name, list] of grouped) out[name] = (list.length === 1 ? list[0] : tf.addN(list)) as tf.Tensor2D;
+  return out;
+}
+
+/** A polynomial in f given by its coefficients, evaluated per cosmology: [B]. */
+export function fPolynomial(coefficients: number[], f: tf.Tensor1D): tf.Tensor1D {
+  let acc: tf.Tensor1D = tf.zerosLike(f);
+  for (let p = coefficients.length - 1; p >= 0; p--) acc = tf.add(tf.mul(acc, f), coefficients[p]);
+  return acc;
+}

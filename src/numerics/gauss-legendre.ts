@@ -1,0 +1,49 @@
+/**
+ * Gauss-Legendre nodes and weights on [-1, 1], ascending (CLASS-PT's `gauss_tab.dat` holds the
+ * 40-node rule, identical to numpy's leggauss(40)). Newton iteration on P_n in float64.
+ */
+export interface GaussRule {
+  x: Float64Array;
+  w: Float64Array;
+}
+
+export function gaussLegendre(n: number): GaussRule {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`Gauss-Legendre order must be a positive integer, got ${n}`);
+  const x = new Float64Array(n);
+  const w = new Float64Array(n);
+  for (let i = 0; i < Math.ceil(n / 2); i++) {
+    // initial guess (Tricomi), then Newton on P_n
+    let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
+    let dp = 0;
+    for (let iter = 0; iter < 100; iter++) {
+      let p0 = 1;
+      let p1 = z;
+      for (let k = 2; k <= n; k++) {
+        const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+        p0 = p1;
+        p1 = p2;
+      }
+      const pn = n === 1 ? z : p1;
+      const pnm1 = n === 1 ? 1 : p0;
+      dp = (n * (z * pn - pnm1)) / (z * z - 1);
+      const dz = pn / dp;
+      z -= dz;
+      if (Math.abs(dz) < 1e-16) break;
+    }
+    // recompute the derivative at the converged root
+    let p0 = 1;
+    let p1 = z;
+    for (let k = 2; k <= n; k++) {
+      const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+      p0 = p1;
+      p1 = p2;
+    }
+    dp = (n * (z * p1 - p0)) / (z * z - 1);
+    const weight = 2 / ((1 - z * z) * dp * dp);
+    x[i] = -z;
+    x[n - 1 - i] = z;
+    w[i] = weight;
+    w[n - 1 - i] = weight;
+  }
+  return { x, w };
+}

@@ -1,0 +1,50 @@
+/** The comparison metric of the oracle suite: max |ours - ref| / max |ref| over a k window. */
+export const K_WINDOW_HMPC: [number, number] = [0.005, 0.3];
+
+export function maxRelativeError(
+  ours: ArrayLike<number>,
+  ref: ArrayLike<number>,
+  kHMpc: ArrayLike<number>,
+  window: [number, number] = K_WINDOW_HMPC,
+): number {
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < ref.length; i++) {
+    if (kHMpc[i] < window[0] || kHMpc[i] > window[1]) continue;
+    maxDiff = Math.max(maxDiff, Math.abs(ours[i] - ref[i]));
+    maxRef = Math.max(maxRef, Math.abs(ref[i]));
+  }
+  return maxRef === 0 ? maxDiff : maxDiff / maxRef;
+}
+
+/** Tracks the worst case of a named quantity over many cases and prints a table. */
+export class WorstCase {
+  private worst = new Map<string, { err: number; id: string; count: number }>();
+
+  add(name: string, id: string, err: number): void {
+    const cur = this.worst.get(name);
+    if (!cur) this.worst.set(name, { err, id, count: 1 });
+    else {
+      cur.count++;
+      if (!(err <= cur.err)) {
+        cur.err = err;
+        cur.id = id;
+      }
+    }
+  }
+
+  get(name: string): number {
+    return this.worst.get(name)?.err ?? NaN;
+  }
+
+  entries(): [string, { err: number; id: string; count: number }][] {
+    return [...this.worst.entries()];
+  }
+
+  table(title: string): string {
+    const rows = this.entries().map(
+      ([name, w]) => `  ${name.padEnd(22)} ${w.err.toExponential(2).padStart(10)}  (worst: ${w.id}, ${w.count} cases)`,
+    );
+    return [`${title}: worst max|delta|/max|ref| over k in [0.005, 0.3] h/Mpc`, ...rows].join('\n');
+  }
+}
