@@ -140,7 +140,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
           Pbin: batchTensor(linear.pBin),
         };
         for (const [name, v] of Object.entries(biasGrid)) if (!['Id2', 'IG2'].includes(name)) arrays[name] = v;
-        Object.assign(onGrid, projectBiasMultipoles(geo, arrays, d2, f, sigma2, deltaSigma2));
+        Object.assign(onGrid, projectBiasMultipoles(geo, { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr }, arrays, d2, f, sigma2, deltaSigma2));
       }
     }
     for (const name of Object.keys(onGrid)) {

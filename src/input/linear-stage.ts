@@ -4,8 +4,8 @@
  * (`nonlinear_pt_ir_resummation`) or its IR-off replacement.
  */
 import { fftlogGrid } from '../fftlog/grid';
-import { irResummation } from '../ir/resummation';
-import { powerOnGrid, sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-power';
+import { irResummation, irResummationOff, type IrSpectra } from '../ir/resummation';
+import { sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-power';
 
 /** One cosmology as the loops need it. k in 1/Mpc, P in Mpc^3. */
 export interface CosmologyInput {
@@ -76,27 +76,23 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
     stage.h.push(h);
     stage.gridKMpc.push(grid.kMpc);
     stage.sigmaV2.push(sigmaV2(input));
-    if (ir) {
-      const rsDragMpc = checkScalar(`${where}rsDragMpc`, cosmo.rsDragMpc, true);
-      const res = irResummation({ input, kGridMpc: grid.kMpc, h, rsDragMpc, alphaRs, noWiggle: options.noWiggle ?? false });
-      stage.pDisc.push(res.pDisc);
-      stage.pNoWiggle.push(res.pNoWiggle);
-      stage.pWiggle.push(res.pWiggle);
-      stage.pBin.push(res.pBin);
-      stage.pTree.push(res.pTree);
-      stage.sigma2Bao.push(res.sigma2Bao);
-      stage.deltaSigma2Bao.push(res.deltaSigma2Bao);
-    } else {
-      // CLASS-PT, IR off: P_bin = P_tree = P_nw = P_disc, P_w = 0, Sigma^2 = delta Sigma^2 = 0
-      const pDisc = powerOnGrid(input, grid.kMpc);
-      stage.pDisc.push(pDisc);
-      stage.pNoWiggle.push(pDisc);
-      stage.pWiggle.push(new Float64Array(n));
-      stage.pBin.push(pDisc);
-      stage.pTree.push(pDisc);
-      stage.sigma2Bao.push(0);
-      stage.deltaSigma2Bao.push(0);
-    }
+    const res: IrSpectra = ir
+      ? irResummation({
+          input,
+          kGridMpc: grid.kMpc,
+          h,
+          rsDragMpc: checkScalar(`${where}rsDragMpc`, cosmo.rsDragMpc, true),
+          alphaRs,
+          noWiggle: options.noWiggle ?? false,
+        })
+      : irResummationOff(input, grid.kMpc); // CLASS-PT, IR off: P_bin = P_tree = P_nw = P_disc, P_w = 0
+    stage.pDisc.push(res.pDisc);
+    stage.pNoWiggle.push(res.pNoWiggle);
+    stage.pWiggle.push(res.pWiggle);
+    stage.pBin.push(res.pBin);
+    stage.pTree.push(res.pTree);
+    stage.sigma2Bao.push(res.sigma2Bao);
+    stage.deltaSigma2Bao.push(res.deltaSigma2Bao);
   });
   return stage;
 }

@@ -7,74 +7,92 @@
  *   Pb2_in  = P_0_b2 + L_2^t P_2_b2 + L_4^t P_4_b2                  (bG2 likewise)
  *   Id2d2, Id2G2, IG2G2: their isotropic values,
  *
- * projected with the fiducial L_l onto l = 0, 2, 4; IFG2_0 and IFG2_2 carry f mu_t^2.
+ * projected with the fiducial L_l onto l = 0, 2, 4; IFG2_0 and IFG2_2 carry f mu_t^2. The terms
+ * linear in the arrays use the moment form of ./ap-moments (their l = 2, 4 parts are pure AP
+ * effects and need it); IFG2 uses the pointwise form.
  * Output names are classy's rows, before its signs (applied in ./bias-signs).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { interpolateAtTrueK, projectMultipole, type ApGeometry } from './ap-projection';
+import { apMoments, projectWithMoments, type AngularFactor, type MomentInputs } from './ap-moments';
+
+/** The linear channels, grouped by their angular factor phi(mu_t) = L_phi(mu_t). */
+const LINEAR_CHANNELS: Record<AngularFactor, string[]> = {
+  0: ['Id2d2', 'Id2G2', 'IG2G2', 'P_0_b1b2', 'P_0_b1bG2', 'P_0_b2', 'P_0_bG2'],
+  2: ['P_2_b1b2', 'P_2_b1bG2', 'P_2_b2', 'P_2_bG2'],
+  4: ['P_4_b2', 'P_4_bG2'],
+};
 
 export function projectBiasMultipoles(
   geo: ApGeometry,
+  host: MomentInputs,
   arrays: Record<string, tf.Tensor2D>,
   secondDerivativeOps: tf.Tensor3D,
   f: tf.Tensor1D,
   sigma2: tf.Tensor1D,
   deltaSigma2: tf.Tensor1D,
 ): Record<string, tf.Tensor2D> {
-  const names = Object.keys(arrays);
   const B = geo.batch;
-  const stacked = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D;
-  const y2 = tf.matMul(stacked, secondDerivativeOps) as tf.Tensor3D;
-  const atKt = interpolateAtTrueK(geo, stacked, y2);
+  const n = geo.n;
+  // linear channels: moment form of the projection (./ap-moments)
+  const linear: Record<string, tf.Tensor2D> = {}; // `${name}@${l}`
+  for (const phi of [0, 2, 4] as AngularFactor[]) {
+    const names = LINEAR_CHANNELS[phi];
+    const y = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D;
+    const y2 = tf.matMul(y, secondDerivativeOps) as tf.Tensor3D;
+    for (const l of [0, 2, 4] as const) {
+      const set = apMoments(geo, host, l, phi);
+      const projected = projectWithMoments(geo, host.gridKMpc, y, y2, set);
+      names.forEach((name, c) => {
+        linear[`${name}@${l}`] = tf.reshape(tf.slice(projected, [0, c, 0], [B, 1, n]), [B, n]);
+      });
+    }
+  }
+  const L = (name: string, l: 0 | 2 | 4) => linear[`${name}@${l}`];
+  const sum3 = (a: string, b: string, c: string | null, l: 0 | 2 | 4) =>
+    (c ? tf.addN([L(a, l), L(b, l), L(c, l)]) : tf.add(L(a, l), L(b, l))) as tf.Tensor2D;
+
+  // IFG2 carries p_lo = (P_nw + P_w e)/P_bin: pointwise form
+  const stacked = tf.stack(['Pnw', 'Pw', 'Pbin', 'IFG2'].map((k) => arrays[k]), 1) as tf.Tensor3D;
+  const atKt = interpolateAtTrueK(geo, stacked, tf.matMul(stacked, secondDerivativeOps) as tf.Tensor3D);
   const [, , J, G] = atKt.shape;
-  const at: Record<string, tf.Tensor3D> = {};
-  names.forEach((name, c) => {
-    at[name] = tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
-  });
+  const at = (c: number) => tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
   const f3 = tf.reshape(f, [B, 1, 1]);
   const mu2 = geo.mu2t;
-  const mu4 = tf.square(mu2);
-  const l2 = tf.div(tf.sub(tf.mul(mu2, 3), 1), 2);
-  const l4 = tf.div(tf.add(tf.sub(tf.mul(mu4, 35), tf.mul(mu2, 30)), 3), 8);
   const kt2 = tf.square(geo.kt);
   const sigmaTot = tf.add(
     tf.mul(tf.reshape(sigma2, [B, 1, 1]), tf.add(1, tf.mul(tf.mul(f3, mu2), tf.add(2, f3)))),
     tf.mul(tf.mul(tf.square(f3), tf.mul(mu2, tf.sub(mu2, 1))), tf.reshape(deltaSigma2, [B, 1, 1])),
   );
   const damp = tf.exp(tf.neg(tf.mul(sigmaTot, kt2)));
-  const pLo = tf.div(tf.add(at.Pnw, tf.mul(at.Pw, damp)), at.Pbin);
-  const ifg2 = tf.mul(pLo, at.IFG2);
+  const pLo = tf.div(tf.add(at(0), tf.mul(at(1), damp)), at(2));
+  const ifg2 = tf.mul(pLo, at(3));
   const ifg2f = tf.mul(tf.mul(ifg2, f3), mu2);
-  const b1b2 = tf.add(at.P_0_b1b2, tf.mul(l2, at.P_2_b1b2));
-  const b1bG2 = tf.add(at.P_0_b1bG2, tf.mul(l2, at.P_2_b1bG2));
-  const b2 = tf.addN([at.P_0_b2, tf.mul(l2, at.P_2_b2), tf.mul(l4, at.P_4_b2)]);
-  const bG2 = tf.addN([at.P_0_bG2, tf.mul(l2, at.P_2_bG2), tf.mul(l4, at.P_4_bG2)]);
-  const P = (x: tf.Tensor, l: 0 | 2 | 4) => projectMultipole(geo, x, l);
   return {
-    IFG2_0b1: P(ifg2, 0),
-    IFG2_0: P(ifg2f, 0),
-    IFG2_2: P(ifg2f, 2),
-    Id2d2: P(at.Id2d2, 0),
-    Id2d2_2: P(at.Id2d2, 2),
-    Id2d2_4: P(at.Id2d2, 4),
-    Id2G2: P(at.Id2G2, 0),
-    Id2G2_2: P(at.Id2G2, 2),
-    Id2G2_4: P(at.Id2G2, 4),
-    IG2G2: P(at.IG2G2, 0),
-    IG2G2_2: P(at.IG2G2, 2),
-    IG2G2_4: P(at.IG2G2, 4),
-    '0_b1b2': P(b1b2, 0),
-    '2_b1b2': P(b1b2, 2),
-    '4_b1b2': P(b1b2, 4),
-    '0_b1bG2': P(b1bG2, 0),
-    '2_b1bG2': P(b1bG2, 2),
-    '4_b1bG2': P(b1bG2, 4),
-    '0_b2': P(b2, 0),
-    '2_b2': P(b2, 2),
-    '4_b2': P(b2, 4),
-    '0_bG2': P(bG2, 0),
-    '2_bG2': P(bG2, 2),
-    '4_bG2': P(bG2, 4),
+    IFG2_0b1: projectMultipole(geo, ifg2, 0),
+    IFG2_0: projectMultipole(geo, ifg2f, 0),
+    IFG2_2: projectMultipole(geo, ifg2f, 2),
+    Id2d2: L('Id2d2', 0),
+    Id2d2_2: L('Id2d2', 2),
+    Id2d2_4: L('Id2d2', 4),
+    Id2G2: L('Id2G2', 0),
+    Id2G2_2: L('Id2G2', 2),
+    Id2G2_4: L('Id2G2', 4),
+    IG2G2: L('IG2G2', 0),
+    IG2G2_2: L('IG2G2', 2),
+    IG2G2_4: L('IG2G2', 4),
+    '0_b1b2': sum3('P_0_b1b2', 'P_2_b1b2', null, 0),
+    '2_b1b2': sum3('P_0_b1b2', 'P_2_b1b2', null, 2),
+    '4_b1b2': sum3('P_0_b1b2', 'P_2_b1b2', null, 4),
+    '0_b1bG2': sum3('P_0_b1bG2', 'P_2_b1bG2', null, 0),
+    '2_b1bG2': sum3('P_0_b1bG2', 'P_2_b1bG2', null, 2),
+    '4_b1bG2': sum3('P_0_b1bG2', 'P_2_b1bG2', null, 4),
+    '0_b2': sum3('P_0_b2', 'P_2_b2', 'P_4_b2', 0),
+    '2_b2': sum3('P_0_b2', 'P_2_b2', 'P_4_b2', 2),
+    '4_b2': sum3('P_0_b2', 'P_2_b2', 'P_4_b2', 4),
+    '0_bG2': sum3('P_0_bG2', 'P_2_bG2', 'P_4_bG2', 0),
+    '2_bG2': sum3('P_0_bG2', 'P_2_bG2', 'P_4_bG2', 2),
+    '4_bG2': sum3('P_0_bG2', 'P_2_bG2', 'P_4_bG2', 4),
   };
 }
 

@@ -1,0 +1,234 @@
+/**
+ * CLASS's natural cubic spline, in float64 (tools/arrays.c: `array_spline_table_columns` /
+ * `array_spline_table_lines` with `_SPLINE_NATURAL_`, evaluated by `array_interpolate_spline`).
+ * CLASS-PT uses it everywhere (`SPLINE_SETUP` / `SPLINE_EVAL` in nonlinear_pt.c).
+ *
+ * Second derivatives M solve the tridiagonal system with M_0 = M_{n-1} = 0, written as CLASS
+ * writes it (forward sweep with sig_i = (x_i - x_{i-1})/(x_{i+1} - x_{i-1}), p_i = sig_i d_{i-1} + 2,
+ * d_i = (sig_i - 1)/p_i, u_i = (6 s_i/(x_{i+1} - x_{i-1}) - sig_i u_{i-1})/p_i, then
+ * M_i = d_i M_{i+1} + u_i), so results agree with CLASS to the last bit. Evaluation in the
+ * interval [x_i, x_{i+1}] with x_i <= x < x_{i+1} (the last interval includes its right end):
+ *   y = a y_i + b y_{i+1} + ((a^3 - a) M_i + (b^3 - b) M_{i+1}) h^2/6,  b = (x - x_i)/h, a = 1 - b.
+ *
+ * For fixed knots the spline is linear in y: spline(y)(xEval) = W y. `splineOperator` builds W
+ * densely; `splineAdjoint` applies W^T to a vector in O(nKnots + nEval) without forming W (the
+ * vector-Jacobian product needed for gradients with respect to the knot values).
+ */
+
+/** Tridiagonal sweep coefficients that depend only on the abscissae (d_i, p_i, sig_i). */
+interface SweepCoefficients {
+  d: Float64Array;
+  p: Float64Array;
+  sig: Float64Array;
+}
+
+function sweepCoefficients(x: ArrayLike<number>): SweepCoefficients {
+  const n = x.length;
+  const d = new Float64Array(n);
+  const p = new Float64Array(n);
+  const sig = new Float64Array(n);
+  for (let i = 1; i < n - 1; i++) {
+    const s = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1]);
+    sig[i] = s;
+    p[i] = s * d[i - 1] + 2.0;
+    d[i] = (s - 1.0) / p[i];
+  }
+  return { d, p, sig };
+}
+
+function checkKnots(x: ArrayLike<number>, y?: ArrayLike<number>): void {
+  if (x.length < 2) throw new RangeError(`spline needs at least 2 knots, got ${x.length}`);
+  if (y !== undefined && y.length !== x.length) {
+    throw new RangeError(`spline knots: x has ${x.length} entries but y has ${y.length}`);
+  }
+}
+
+/** Natural-spline second derivatives M (CLASS `array_spline_table_columns`, `_SPLINE_NATURAL_`). */
+export function splineSecondDerivatives(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
+  checkKnots(x, y);
+  const n = x.length;
+  const dd = new Float64Array(n);
+  const u = new Float64Array(n);
+  for (let i = 1; i < n - 1; i++) {
+    const sig = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1]);
+    const p = sig * dd[i - 1] + 2.0;
+    dd[i] = (sig - 1.0) / p;
+    const s = (y[i + 1] - y[i]) / (x[i + 1] - x[i]) - (y[i] - y[i - 1]) / (x[i] - x[i - 1]);
+    u[i] = ((6.0 * s) / (x[i + 1] - x[i - 1]) - sig * u[i - 1]) / p;
+  }
+  dd[n - 1] = 0; // natural end: qn = un = 0
+  for (let i = n - 2; i >= 0; i--) dd[i] = dd[i] * dd[i + 1] + u[i];
+  return dd;
+}
+
+/**
+ * Interval index i with x_i <= t < x_{i+1} (clamped to [0, n-2]), as CLASS's bisection in
+ * `array_interpolate_spline` picks it. Throws when t lies outside [x_0, x_{n-1}] (CLASS fails too).
+ */
+export function splineInterval(x: ArrayLike<number>, t: number): number {
+  const n = x.length;
+  if (!(t >= x[0] && t <= x[n - 1])) {
+    throw new RangeError(`spline evaluation point ${t} outside the knot range [${x[0]}, ${x[n - 1]}]`);
+  }
+  let inf = 0;
+  let sup = n - 1;
+  while (sup - inf > 1) {
+    const mid = (inf + sup) >> 1;
+    if (t < x[mid]) sup = mid;
+    else inf = mid;
+  }
+  return inf;
+}
+
+/**
+ * Interval finder with a cursor: O(1) amortised for monotone queries, bisection otherwise.
+ * Picks the same interval as `splineInterval`.
+ */
+function makeLocator(x: ArrayLike<number>): (t: number) => number {
+  const n = x.length;
+  let last = 0;
+  return (t: number) => {
+    if (!(t >= x[0] && t <= x[n - 1])) {
+      throw new RangeError(`spline evaluation point ${t} outside the knot range [${x[0]}, ${x[n - 1]}]`);
+    }
+    let i = last;
+    if (t >= x[i]) {
+      // walk right a few steps, then fall back to bisection
+      let steps = 0;
+      while (i < n - 2 && t >= x[i + 1]) {
+        if (++steps > 8) return (last = splineInterval(x, t));
+        i++;
+      }
+      return (last = i);
+    }
+    return (last = splineInterval(x, t));
+  };
+}
+
+/** Evaluate the spline (knots x, values y, second derivatives y2) at xEval (any order). */
+export function splineEvaluate(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  y2: ArrayLike<number>,
+  xEval: ArrayLike<number>,
+): Float64Array {
+  checkKnots(x, y);
+  const out = new Float64Array(xEval.length);
+  const locate = makeLocator(x);
+  for (let e = 0; e < xEval.length; e++) {
+    const t = xEval[e];
+    const i = locate(t);
+    const h = x[i + 1] - x[i];
+    const b = (t - x[i]) / h;
+    const a = 1 - b;
+    out[e] = a * y[i] + b * y[i + 1] + (((a * a * a - a) * y2[i] + (b * b * b - b) * y2[i + 1]) * h * h) / 6;
+  }
+  return out;
+}
+
+/** Natural spline through (x, y) evaluated at xEval: `splineEvaluate(x, y, splineSecondDerivatives(x, y), xEval)`. */
+export function splineInterpolate(x: ArrayLike<number>, y: ArrayLike<number>, xEval: ArrayLike<number>): Float64Array {
+  return splineEvaluate(x, y, splineSecondDerivatives(x, y), xEval);
+}
+
+/**
+ * Dense spline matrix W, row-major [nEval x nKnots], with spline(y)(xEval) = W y.
+ * Cost O(nKnots^2 + nEval nKnots): the matrix C = dM/dy (nKnots x nKnots) is obtained by running
+ * CLASS's sweep on all unit vectors at once, then each row of W combines two rows of C. Meant for
+ * FFTLog-sized grids (at most 4096 knots); larger knot sets should use `splineAdjoint`.
+ */
+export function splineOperator(xKnots: ArrayLike<number>, xEval: ArrayLike<number>): Float64Array {
+  checkKnots(xKnots);
+  const n = xKnots.length;
+  if (n > 4096) {
+    throw new RangeError(`splineOperator builds an ${n} x ${n} intermediate; for ${n} knots apply splineAdjoint instead`);
+  }
+  const x = xKnots;
+  const { d, p, sig } = sweepCoefficients(x);
+  // C[i*n + j] = dM_i/dy_j. Forward sweep: U_i = (6 S_i / w_i - sig_i U_{i-1}) / p_i, where S_i is
+  // the row of the second divided difference (three nonzeros); U_i has nonzeros in columns <= i+1.
+  const C = new Float64Array(n * n);
+  for (let i = 1; i < n - 1; i++) {
+    const row = i * n;
+    const prev = (i - 1) * n;
+    const f = -sig[i] / p[i];
+    for (let j = 0; j <= i; j++) C[row + j] = f * C[prev + j];
+    const c6 = 6.0 / (x[i + 1] - x[i - 1]) / p[i];
+    const hr = 1 / (x[i + 1] - x[i]);
+    const hl = 1 / (x[i] - x[i - 1]);
+    C[row + i + 1] += c6 * hr;
+    C[row + i] += -c6 * (hr + hl);
+    C[row + i - 1] += c6 * hl;
+  }
+  // back substitution: M_{n-1} = 0, M_i = d_i M_{i+1} + U_i; M_0 = 0 (d_0 = U_0 = 0)
+  C.fill(0, (n - 1) * n, n * n);
+  for (let i = n - 2; i >= 1; i--) {
+    const row = i * n;
+    const next = (i + 1) * n;
+    const di = d[i];
+    for (let j = 0; j < n; j++) C[row + j] += di * C[next + j];
+  }
+  const W = new Float64Array(xEval.length * n);
+  const locate = makeLocator(x);
+  for (let e = 0; e < xEval.length; e++) {
+    const t = xEval[e];
+    const i = locate(t);
+    const h = x[i + 1] - x[i];
+    const b = (t - x[i]) / h;
+    const a = 1 - b;
+    const ca = ((a * a * a - a) * h * h) / 6;
+    const cb = ((b * b * b - b) * h * h) / 6;
+    const row = e * n;
+    const ri = i * n;
+    const rj = (i + 1) * n;
+    for (let j = 0; j < n; j++) W[row + j] = ca * C[ri + j] + cb * C[rj + j];
+    W[row + i] += a;
+    W[row + i + 1] += b;
+  }
+  return W;
+}
+
+/**
+ * W^T g: the adjoint of `y -> spline(y)(xEval)` for fixed knots (the vector-Jacobian product of
+ * the knot values). O(nKnots + nEval), no dense matrix. Returns a vector of length nKnots.
+ */
+export function splineAdjoint(xKnots: ArrayLike<number>, xEval: ArrayLike<number>, g: ArrayLike<number>): Float64Array {
+  checkKnots(xKnots);
+  if (g.length !== xEval.length) throw new RangeError(`splineAdjoint: g has ${g.length} entries, xEval ${xEval.length}`);
+  const n = xKnots.length;
+  const x = xKnots;
+  const gy = new Float64Array(n);
+  const gM = new Float64Array(n);
+  const locate = makeLocator(x);
+  // adjoint of the evaluation formula
+  for (let e = 0; e < xEval.length; e++) {
+    const t = xEval[e];
+    const i = locate(t);
+    const h = x[i + 1] - x[i];
+    const b = (t - x[i]) / h;
+    const a = 1 - b;
+    const ge = g[e];
+    gy[i] += a * ge;
+    gy[i + 1] += b * ge;
+    gM[i] += (((a * a * a - a) * h * h) / 6) * ge;
+    gM[i + 1] += (((b * b * b - b) * h * h) / 6) * ge;
+  }
+  const { d, p, sig } = sweepCoefficients(x);
+  // adjoint of the back substitution M_i = d_i M_{i+1} + U_i (i = n-2 .. 0), M_{n-1} = 0
+  const gU = new Float64Array(n);
+  for (let i = 0; i <= n - 2; i++) {
+    gU[i] = gM[i];
+    gM[i + 1] += d[i] * gM[i];
+  }
+  // adjoint of the forward sweep U_i = (6 S_i / w_i - sig_i U_{i-1}) / p_i (i = 1 .. n-2), U_0 = 0
+  for (let i = n - 2; i >= 1; i--) {
+    const gs = (6.0 / (x[i + 1] - x[i - 1]) / p[i]) * gU[i];
+    gU[i - 1] += (-sig[i] / p[i]) * gU[i];
+    const hr = 1 / (x[i + 1] - x[i]);
+    const hl = 1 / (x[i] - x[i - 1]);
+    gy[i + 1] += gs * hr;
+    gy[i] -= gs * (hr + hl);
+    gy[i - 1] += gs * hl;
+  }
+  return gy;
+}

@@ -1,0 +1,164 @@
+/**
+ * A precise form of the AP projection for terms that are linear in the arrays (the bias-operator
+ * multipoles of CLASS-PT's bias AP loop). Their l = 2, 4 parts are pure AP effects, often 1e-3
+ * to 1e-7 of the monopole, so the pointwise float32 sum over Gauss-Legendre nodes of
+ * ./ap-projection.ts loses them in rounding.
+ *
+ * Same mathematics, reordered: every k_t = k_j q lies in a cell of the natural cubic spline; on
+ * the two cells next to the node k_j that spline is, exactly,
+ *   S(k_j + delta) = y_j + S'_j delta + (y''_j / 2) delta^2 + c3_{lo|up} delta^3,
+ * with delta = k_j (q - 1), S'_j and y''_j shared by both cells (continuity of a C^2 spline) and
+ * c3 = (y''_{j+1} - y''_j)/(6 h_j) above, (y''_j - y''_{j-1})/(6 h_{j-1}) below. So
+ *   P_l(k_j) = y_j M0 + S'_j M1 + (y''_j/2) M2 + c3_lo M3lo + c3_up M3up + (far cells, pointwise),
+ * with moments M_n = sum_g w_g V (2l+1)/2 L_l(mu_g) phi(mu_t) delta_g^n that the host sums in
+ * float64 (sum_g w_g L_l(mu_g) = 0 for l > 0 is then exact to 1e-16). Nodes whose k_t falls
+ * further away (AP distortions larger than one cell) are interpolated pointwise as before.
+ *
+ * Gradients: each moment is the float32 tensor expression of the same sum (differentiable in
+ * hratio and Dratio) plus a constant correction to the float64 value.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { gaussLegendre } from '../numerics/gauss-legendre';
+import { AP_GAUSS_NODES, interpolateAtTrueK, type ApGeometry } from './ap-projection';
+
+/** The μ_t-dependent factor of a channel: 1, L_2(mu_t) or L_4(mu_t). */
+export type AngularFactor = 0 | 2 | 4;
+
+export interface MomentSet {
+  /** [B, J, 5]: M0, M1, M2 (adjacent cells), M3 below, M3 above */
+  moments: tf.Tensor3D;
+  /** [B, J, G] pointwise weights of the far Gauss-Legendre nodes, or null if none */
+  far: tf.Tensor3D | null;
+}
+
+export interface MomentInputs {
+  gridKMpc: Float64Array[];
+  hratio: number[];
+  dratio: number[];
+}
+
+function legendre(l: number, x: number): number {
+  return l === 0 ? 1 : l === 2 ? (3 * x * x - 1) / 2 : (35 * x ** 4 - 30 * x * x + 3) / 8;
+}
+
+/** Builds the moment sets for multipole l of channels with angular factor phi. */
+export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi: AngularFactor): MomentSet {
+  const { batch: B, nj, ng, nSide } = geo;
+  const rule = gaussLegendre(AP_GAUSS_NODES);
+  const m64 = new Float64Array(B * nj * 5);
+  const farW = new Float32Array(B * nj * ng);
+  const adjMask = new Float32Array(B * nj * ng);
+  const loMask = new Float32Array(B * nj * ng);
+  const upMask = new Float32Array(B * nj * ng);
+  let anyFar = false;
+  for (let b = 0; b < B; b++) {
+    const k = host.gridKMpc[b];
+    const hr = host.hratio[b];
+    const invD2 = 1 / (host.dratio[b] * host.dratio[b]);
+    const volume = hr * invD2;
+    for (let jj = 0; jj < nj; jj++) {
+      const j = jj + nSide;
+      for (let g = 0; g < ng; g++) {
+        const mu = rule.x[g];
+        const q2m1 = invD2 - 1 + (hr * hr - invD2) * mu * mu;
+        const q = Math.sqrt(1 + q2m1);
+        const delta = (k[j] * q2m1) / (q + 1); // k_j (q - 1)
+        const kt = k[j] * q;
+        const mu2t = (mu * mu * hr * hr) / (q * q);
+        const c = rule.w[g] * volume * ((2 * l + 1) / 2) * legendre(l, mu) * legendre(phi, Math.sqrt(mu2t));
+        const idx = (b * nj + jj) * ng + g;
+        // the bracket of AP_BSEARCH_SETUP, restricted to the neighbourhood of node j
+        const upper = kt >= k[j] && kt < k[j + 1];
+        const lower = kt < k[j] && kt >= k[j - 1];
+        if (upper || lower) {
+          adjMask[idx] = 1;
+          const base = (b * nj + jj) * 5;
+          m64[base] += c;
+          m64[base + 1] += c * delta;
+          m64[base + 2] += c * delta * delta;
+          if (lower) {
+            loMask[idx] = 1;
+            m64[base + 3] += c * delta ** 3;
+          } else {
+            upMask[idx] = 1;
+            m64[base + 4] += c * delta ** 3;
+          }
+        } else {
+          farW[idx] = c;
+          anyFar = true;
+        }
+      }
+    }
+  }
+
+  const built = tf.tidy(() => {
+    // the same sums as float32 tensor expressions of hratio and Dratio (for gradients)
+    const mu = tf.tensor3d(Float32Array.from(rule.x), [1, 1, ng]);
+    const w = tf.tensor3d(Float32Array.from(rule.w), [1, 1, ng]);
+    const kNode = tf.tensor3d(Float32Array.from(host.gridKMpc.flatMap((k) => Array.from(k.subarray(nSide, nSide + nj)))), [B, nj, 1]);
+    const delta = tf.sub(geo.kt, kNode);
+    const lMu = tf.tensor3d(Float32Array.from(rule.x, (x) => legendre(l, x) * ((2 * l + 1) / 2)), [1, 1, ng]);
+    const mu2t = geo.mu2t;
+    const phiT = phi === 0 ? tf.onesLike(mu2t) : phi === 2 ? tf.div(tf.sub(tf.mul(mu2t, 3), 1), 2) : tf.div(tf.add(tf.sub(tf.mul(tf.square(mu2t), 35), tf.mul(mu2t, 30)), 3), 8);
+    const c = tf.mul(tf.mul(tf.mul(w, lMu), phiT), geo.volume);
+    void mu;
+    const adj = tf.tensor3d(adjMask, [B, nj, ng]);
+    const sumWith = (mask: tf.Tensor, power: number) => tf.sum(tf.mul(tf.mul(c, mask), tf.pow(delta, power)), 2);
+    const m32 = tf.stack(
+      [sumWith(adj, 0), sumWith(adj, 1), sumWith(adj, 2), sumWith(tf.tensor3d(loMask, [B, nj, ng]), 3), sumWith(tf.tensor3d(upMask, [B, nj, ng]), 3)],
+      2,
+    ) as tf.Tensor3D;
+    const v32 = m32.dataSync();
+    const corr = new Float32Array(v32.length);
+    for (let i = 0; i < corr.length; i++) corr[i] = m64[i] - v32[i];
+    const moments = tf.add(m32, tf.tensor3d(corr, [B, nj, 5])) as tf.Tensor3D;
+    return anyFar ? { moments, far: tf.mul(c, tf.sub(1, adj)) as tf.Tensor3D } : { moments };
+  }) as { moments: tf.Tensor3D; far?: tf.Tensor3D };
+  return { moments: built.moments, far: built.far ?? null };
+}
+
+/**
+ * Projects arrays y [B, C, N] (with natural-spline second derivatives y2 [B, C, N] in k over the
+ * nodes gridKMpc) with one moment set: returns [B, C, N] with zero end nodes (trap T16).
+ */
+export function projectWithMoments(
+  geo: ApGeometry,
+  gridKMpc: Float64Array[],
+  y: tf.Tensor3D,
+  y2: tf.Tensor3D,
+  set: MomentSet,
+): tf.Tensor3D {
+  return tf.tidy(() => {
+    const { batch: B, nj, nSide } = geo;
+    const C = y.shape[1];
+    const at = (t: tf.Tensor3D, offset: number) => tf.slice(t, [0, 0, nSide + offset], [B, C, nj]);
+    const step = (offset: number) =>
+      tf.tensor3d(
+        Float32Array.from(gridKMpc.flatMap((k) => Array.from({ length: nj }, (_, jj) => k[nSide + jj + offset + 1] - k[nSide + jj + offset]))),
+        [B, 1, nj],
+      );
+    const hUp = step(0); // h_j
+    const hLo = step(-1); // h_{j-1}
+    const yj = at(y, 0);
+    const y2j = at(y2, 0);
+    const y2up = at(y2, 1);
+    const y2lo = at(y2, -1);
+    // S'(k_j) from the upper cell; c3 on each side
+    const slope = tf.sub(tf.div(tf.sub(at(y, 1), yj), hUp), tf.mul(tf.div(hUp, 6), tf.add(tf.mul(y2j, 2), y2up)));
+    const c3up = tf.div(tf.sub(y2up, y2j), tf.mul(hUp, 6));
+    const c3lo = tf.div(tf.sub(y2j, y2lo), tf.mul(hLo, 6));
+    const m = (i: number) => tf.reshape(tf.slice(set.moments, [0, 0, i], [B, nj, 1]), [B, 1, nj]);
+    let out = tf.addN([
+      tf.mul(yj, m(0)),
+      tf.mul(slope, m(1)),
+      tf.mul(tf.div(y2j, 2), m(2)),
+      tf.mul(c3lo, m(3)),
+      tf.mul(c3up, m(4)),
+    ]);
+    if (set.far) {
+      const pointwise = interpolateAtTrueK(geo, y, y2); // [B, C, J, G]
+      out = tf.add(out, tf.sum(tf.mul(pointwise, tf.reshape(set.far, [B, 1, nj, geo.ng])), 3));
+    }
+    return tf.pad(out, [[0, 0], [0, 0], [nSide, nSide]]) as tf.Tensor3D;
+  });
+}
