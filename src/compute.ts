@@ -15,6 +15,9 @@ import { outputSplineOperators, secondDerivativeOperators } from './numerics/out
 import { apGeometry } from './redshift/ap-projection';
 import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
+import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
+import { basisShape } from './fftlog/decomposition';
+import { BIAS_FFTLOG_BIAS } from './kernels/bias';
 
 export interface ComputeOptions extends LinearStageOptions {
   /**
@@ -160,6 +163,27 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     }
     return out;
   });
+
+  if (rsd && withBias) {
+    // values of the pure-AP rows from the float64 host path; gradients from the tensor path
+    const shape = basisShape(plan.n, BIAS_FFTLOG_BIAS);
+    const kernels = plan.biasHost();
+    const host = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
+    const exact = linear.gridKMpc.map((k, b) =>
+      pureApRowsFloat64(shape, kernels, k, linear.pBin[b], fs[b], { ...host, b }, apSideNodes(ap), kOutMpc[b]),
+    );
+    for (const name of PURE_AP_ROWS) {
+      const t = components[name];
+      const v = t.dataSync();
+      const nOut = kOutMpc[0].length;
+      const corr = new Float32Array(v.length);
+      exact.forEach((rows, b) => {
+        for (let i = 0; i < nOut; i++) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];
+      });
+      components[name] = tf.tidy(() => tf.add(t, tf.tensor2d(corr, t.shape)) as tf.Tensor2D);
+      t.dispose();
+    }
+  }
 
   return {
     kOutMpc,

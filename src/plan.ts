@@ -9,6 +9,8 @@ import { fftlogDelta, FFTLOG_KMIN_HMPC } from './fftlog/grid';
 import { biasIFG2, biasJ, matterM13, matterM22 } from './kernels/matrices';
 import { M22_DEN, P13_MU_POWERS, P13_MULTIPOLES, P22_MU_POWERS, P22_MULTIPOLES } from './kernels/rsd-matter';
 import { BIAS_FFTLOG_BIAS, BIAS_MULTIPOLES, BIAS_REAL_SPACE } from './kernels/bias';
+import { fPowerMatrices } from './kernels/f-power-kernels';
+import type { HostBiasKernels } from './redshift/pure-ap-float64';
 import {
   buildFPowerDot,
   buildFPowerQuadratic,
@@ -72,6 +74,8 @@ export interface Plan {
   rsdIrOff(): RsdMatterKernels;
   /** bias-operator kernels (built on first use) */
   bias(): BiasKernels;
+  /** float64 host kernels of the pure-AP rows (built on first use) */
+  biasHost(): HostBiasKernels;
   /** seconds spent building the plan */
   readonly buildSeconds: number;
   dispose(): void;
@@ -146,6 +150,20 @@ function buildBias(n: number): BiasKernels {
   };
 }
 
+function buildBiasHost(n: number): HostBiasKernels {
+  const j = biasJ(n);
+  const out: HostBiasKernels = {};
+  for (const name of ['Id2d2', 'Id2G2', 'IG2G2']) {
+    const { numerator, denominator } = BIAS_REAL_SPACE[name];
+    out[name] = fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, numerator, denominator);
+  }
+  for (const name of ['0_b1b2', '2_b1b2', '0_b1bG2', '2_b1bG2']) {
+    const { numerator, denominator } = BIAS_MULTIPOLES[name];
+    out[name] = fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, numerator, denominator);
+  }
+  return out;
+}
+
 function buildPlan(n: number): Plan {
   const t0 = performance.now();
   const delta = fftlogDelta(n);
@@ -165,6 +183,7 @@ function buildPlan(n: number): Plan {
   let rsdOn: RsdMatterKernels | undefined;
   let rsdOff: RsdMatterKernels | undefined;
   let bias: BiasKernels | undefined;
+  let biasHost: HostBiasKernels | undefined;
   const plan: Plan = {
     n,
     kOverH,
@@ -173,6 +192,7 @@ function buildPlan(n: number): Plan {
     rsdIrOn: () => (rsdOn ??= keepAll(buildRsdMatter(basis, n, true))),
     rsdIrOff: () => (rsdOff ??= keepAll(buildRsdMatter(basis, n, false))),
     bias: () => (bias ??= keepAll(buildBias(n))),
+    biasHost: () => (biasHost ??= buildBiasHost(n)),
     buildSeconds: (performance.now() - t0) / 1000,
     dispose() {
       if (disposed) return;

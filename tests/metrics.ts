@@ -48,3 +48,10 @@ export class WorstCase {
     return [`${title}: worst max|delta|/max|ref| over k in [0.005, 0.3] h/Mpc`, ...rows].join('\n');
   }
 }
+
+/** max |values| over the k window. */
+export function maxAbsInWindow(values: ArrayLike<number>, kHMpc: ArrayLike<number>, window: [number, number] = K_WINDOW_HMPC): number {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (kHMpc[i] >= window[0] && kHMpc[i] <= window[1]) m = Math.max(m, Math.abs(values[i]));
+  return m;
+}

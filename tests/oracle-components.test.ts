@@ -6,17 +6,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictCase, type Prediction } from '../src/cli/main';
 import type { CaseFile } from '../src/cli/case-file';
-import { maxRelativeError, WorstCase } from './metrics';
+import { maxAbsInWindow, maxRelativeError, WorstCase } from './metrics';
 import { listCases, loadCase, type OracleCase } from './oracle';
 
 const TOLERANCE = 1e-4;
 
 /**
  * Rows that are pure Alcock-Paczynski effects: the l = 2, 4 projections of isotropic terms.
- * With hratio = Dratio = 1 they vanish identically and CLASS-PT returns its rounding noise
- * (~1e-13 of the monopole), which no computation can reproduce; there the check is that ours
- * vanish to the same order, relative to the monopole they are projections of.
+ * CLASS-PT's Gauss-Legendre table integrates L_2 and L_4 to zero only to 1.5e-14 (sum of
+ * w_g L_4(mu_g) = -1.3e-14 in gauss_tab.dat), so its rows carry an offset of up to ~1e-13 of
+ * the monopole they project. With hratio = Dratio = 1 the rows vanish identically and CLASS-PT
+ * returns that offset alone; for tiny AP distortions it is a visible part of the row. These rows
+ * are therefore compared against max(max|ref|, 1e-8 max|monopole|): a 1e-4 agreement on rows
+ * above 1e-8 of their monopole, 100 times CLASS-PT's quadrature offset (9/2 x 1.5e-14); with AP
+ * off, ours must vanish to 1e-10 of the monopole. (A 1e-4 comparison below that floor would
+ * compare against CLASS-PT's rounding, not its physics.)
  */
+const PURE_AP_FLOOR = 1e-8;
 const PURE_AP_ROWS: Record<string, string> = {
   Id2d2_2: 'Id2d2', Id2d2_4: 'Id2d2', Id2G2_2: 'Id2G2', Id2G2_4: 'Id2G2',
   IG2G2_2: 'IG2G2', IG2G2_4: 'IG2G2', '4_b1b2': '0_b1b2', '4_b1bG2': '0_b1bG2',
@@ -48,9 +54,12 @@ describe('components against CLASS-PT on every oracle case', () => {
         if (!ref) continue;
         const apOff = c.derived.hratio === 1 && c.derived.Dratio === 1;
         if (family(name) === 'pureAp' && apOff) {
-          const mono = c.output.components_Mpc3[PURE_AP_ROWS[name]];
-          const scale = Math.max(...mono.map(Math.abs));
-          worst.add(`${name} (AP off, /monopole)`, id, maxRelativeError(ours, ref, c.output.k_hMpc) * Math.max(...ref.map(Math.abs)) / scale);
+          const scale = maxAbsInWindow(c.output.components_Mpc3[PURE_AP_ROWS[name]], c.output.k_hMpc);
+          worst.add(`${name} (AP off, /monopole)`, id, maxAbsInWindow(ours, c.output.k_hMpc) / scale);
+        } else if (family(name) === 'pureAp') {
+          const refMax = maxAbsInWindow(ref, c.output.k_hMpc);
+          const floor = PURE_AP_FLOOR * maxAbsInWindow(c.output.components_Mpc3[PURE_AP_ROWS[name]], c.output.k_hMpc);
+          worst.add(name, id, (maxRelativeError(ours, ref, c.output.k_hMpc) * refMax) / Math.max(refMax, floor));
         } else {
           worst.add(name, id, maxRelativeError(ours, ref, c.output.k_hMpc));
         }
@@ -77,7 +86,7 @@ describe('components against CLASS-PT on every oracle case', () => {
     for (const [name, w] of worst.entries()) if (name.includes('(AP off')) expect(w.err, `${name} (${w.id})`).toBeLessThan(1e-10);
   });
 
-  it('pure-AP rows agree to 1e-4 with AP on', () => {
+  it('pure-AP rows agree to 1e-4 with AP on (floor 1e-8 of the monopole)', () => {
     for (const [name, w] of worst.entries()) if (name in PURE_AP_ROWS) expect(w.err, `${name} (${w.id})`).toBeLessThan(TOLERANCE);
   });
 });

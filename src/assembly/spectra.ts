@@ -16,19 +16,16 @@
  * - the k array is shared ([nK], number array or tensor) or per cosmology ([B][nK] or a
  *   [B, nK] tensor);
  * - the result is the broadcast of all of these: [B, nK]. `pd2d2Classy` / `pd2d2Fixed` give [B].
- * Every function is differentiable in the components and all parameters (tf.grad works).
+ * Every function is differentiable in the components and all parameters (tf.grad works once
+ * tfjs-core's gradients are registered: `import '@tensorflow/tfjs-core/dist/register_all_gradients'`).
+ * Helpers live in ./params.ts, Pd2d2_0 in ./pd2d2.ts (both re-exported here).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { add, comp, hOf, kSquared, mul, param, sq, type Components, type HArg, type KArray, type Param } from './params';
+import { pd2d2Classy } from './pd2d2';
 
-/** A number or a tensor: rank 0, [B] (read as [B, 1]) or [B, 1]. */
-export type Param = number | tf.Tensor;
-/** Components by classy row name, each [B, nK] in Mpc^3. */
-export type Components = Record<string, tf.Tensor>;
-/** k in 1/Mpc: shared ([nK]) or per cosmology ([B][nK] / [B, nK] tensor). */
-export type KArray = ArrayLike<number> | ArrayLike<number>[] | tf.Tensor;
-
-/** classy's `h` argument: a Param, or any object carrying `h` (e.g. a MultipoleContext). */
-export type HArg = Param | { h: Param };
+export type { Components, HArg, KArray, Param } from './params';
+export { pd2d2Classy, pd2d2Fixed, simpsonWeights, type SimpsonEvenRule } from './pd2d2';
 
 /** What the redshift-space galaxy multipoles need besides the components. */
 export interface MultipoleContext {
@@ -39,166 +36,6 @@ export interface MultipoleContext {
   kOutMpc: KArray;
   /** classy's `Pd2d2_0` in (Mpc/h)^3; default `pd2d2Classy(c.tree, kOutMpc, h)` */
   Pd2d2_0?: Param;
-}
-
-/* ---------------------------------------------------------------- helpers */
-
-function param(name: string, p: Param | undefined): tf.Tensor {
-  if (p === undefined || p === null) throw new TypeError(`${name}: missing`);
-  if (typeof p === 'number') return tf.scalar(p);
-  if (!(p instanceof tf.Tensor)) throw new TypeError(`${name}: expected a number or a tf.Tensor`);
-  if (p.rank === 0) return p;
-  if (p.rank === 1) return tf.reshape(p, [p.shape[0], 1]);
-  if (p.rank === 2 && p.shape[1] === 1) return p;
-  throw new RangeError(`${name}: expected a number, a scalar, a [B] or a [B,1] tensor, got shape [${p.shape.join(',')}]`);
-}
-
-function hOf(h: HArg): Param {
-  return typeof h === 'number' || h instanceof tf.Tensor ? h : h.h;
-}
-
-function comp(c: Components, name: string, fn: string): tf.Tensor {
-  const t = c[name];
-  if (t === undefined) throw new TypeError(`${fn}: component '${name}' missing`);
-  if (t.rank !== 1 && t.rank !== 2) throw new RangeError(`${fn}: component '${name}' must be [B, nK], got shape [${t.shape.join(',')}]`);
-  return t;
-}
-
-type T = tf.Tensor | number;
-const asTensor = (x: T): tf.Tensor => (typeof x === 'number' ? tf.scalar(x) : x);
-const mul = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => tf.mul(a, b), asTensor(xs[0]));
-const add = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => tf.add(a, b), asTensor(xs[0]));
-const sq = (x: tf.Tensor): tf.Tensor => tf.mul(x, x);
-
-/** Host float64 copy of a k array: one row (shared) or one row per cosmology. */
-function kRows(k: KArray): number[][] {
-  if (k instanceof tf.Tensor) {
-    const v = k.arraySync();
-    if (k.rank === 1) return [v as number[]];
-    if (k.rank === 2) return v as number[][];
-    throw new RangeError(`kOutMpc: expected [nK] or [B, nK], got shape [${k.shape.join(',')}]`);
-  }
-  const nested = k.length > 0 && typeof (k as ArrayLike<unknown>)[0] !== 'number';
-  return nested ? (Array.from(k as ArrayLike<number>[]) as ArrayLike<number>[]).map((r) => Array.from(r)) : [Array.from(k as ArrayLike<number>)];
-}
-
-/** (k / 0.45)^2 and k^2 (k in 1/Mpc as passed to classy) as [nK] or [B, nK] tensors. */
-function kSquared(k: KArray): tf.Tensor {
-  const rows = kRows(k).map((r) => r.map((x) => x * x));
-  return rows.length === 1 && !(k instanceof tf.Tensor && k.rank === 2) ? tf.tensor1d(rows[0]) : tf.tensor2d(rows);
-}
-
-/* ---------------------------------------------------------------- Pd2d2_0 */
-
-/** How scipy.integrate.simpson treats an even number of samples. */
-export type SimpsonEvenRule = 'avg' | 'cartwright';
-
-/**
- * Weights w with `scipy.integrate.simpson(y, x=x) = sum_i w_i y_i` (float64).
- * Odd N: composite Simpson over pairs of intervals (scipy's `_basic_simpson`, irregular spacing).
- * Even N: `'avg'` = scipy < 1.11 (`even='avg'`, the default then): the mean of (Simpson on the
- * first N-1 points + trapezoid on the last interval) and (trapezoid on the first interval +
- * Simpson on the last N-1 points); `'cartwright'` = scipy >= 1.11: Simpson on the first N-1 points
- * and Cartwright's parabolic correction for the last interval. N = 2: the trapezoid.
- * The oracle's `derived.Pd2d2_0` (classy's value) matches `'avg'` to 1e-12 on every even-N case.
- */
-export function simpsonWeights(x: ArrayLike<number>, even: SimpsonEvenRule = 'avg'): Float64Array {
-  const n = x.length;
-  if (n < 2) throw new RangeError(`simpson: needs at least 2 samples, got ${n}`);
-  const w = new Float64Array(n);
-  const div = (a: number, b: number): number => (b !== 0 ? a / b : 0); // scipy's guarded true_divide
-  const basic = (start: number, stop: number, scale: number): void => {
-    for (let i = start; i < stop; i += 2) {
-      const h0 = x[i + 1] - x[i];
-      const h1 = x[i + 2] - x[i + 1];
-      const hs = h0 + h1;
-      const r = div(h0, h1);
-      w[i] += (scale * hs * (2 - div(1, r))) / 6;
-      w[i + 1] += (scale * hs * hs * div(hs, h0 * h1)) / 6;
-      w[i + 2] += (scale * hs * (2 - r)) / 6;
-    }
-  };
-  const trap = (i: number, scale: number): void => {
-    const d = 0.5 * scale * (x[i + 1] - x[i]);
-    w[i] += d;
-    w[i + 1] += d;
-  };
-  if (n % 2 === 1) basic(0, n - 2, 1);
-  else if (n === 2) trap(0, 1);
-  else if (even === 'avg') {
-    basic(0, n - 3, 0.5);
-    trap(n - 2, 0.5);
-    basic(1, n - 2, 0.5);
-    trap(0, 0.5);
-  } else {
-    basic(0, n - 3, 1);
-    const h0 = x[n - 2] - x[n - 3];
-    const h1 = x[n - 1] - x[n - 2];
-    w[n - 1] += div(2 * h1 * h1 + 3 * h0 * h1, 6 * (h1 + h0));
-    w[n - 2] += div(h1 * h1 + 3 * h0 * h1, 6 * h0);
-    w[n - 3] -= div(h1 * h1 * h1, 6 * h0 * (h0 + h1));
-  }
-  return w;
-}
-
-/**
- * classy `initialize_output`: `Pd2d2_0 = simpson((tree h^3)^2 kh^3, x=ln kh) / pi^2`, in (Mpc/h)^3,
- * with kh the output k array exactly as passed to classy (1/Mpc) and `tree` at those k (Mpc^3).
- * It depends on the output k array (range and sampling). `even` picks scipy's even-N rule
- * (default `'avg'`, what the oracle's classy used). tree [B, nK] -> [B] (tree [nK] -> scalar).
- */
-export function pd2d2Classy(tree: tf.Tensor, kOutMpc: KArray, h: Param, options: { even?: SimpsonEvenRule } = {}): tf.Tensor {
-  const rows = kRows(kOutMpc).map((k) => {
-    k.forEach((v, i) => {
-      if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`pd2d2Classy: kOutMpc[${i}] must be positive and finite, got ${v}`);
-    });
-    const w = simpsonWeights(k.map(Math.log), options.even ?? 'avg');
-    return k.map((v, i) => (w[i] * v * v * v) / (Math.PI * Math.PI));
-  });
-  if (rows[0].length !== tree.shape[tree.rank - 1]) {
-    throw new RangeError(`pd2d2Classy: kOutMpc has ${rows[0].length} points, tree has ${tree.shape[tree.rank - 1]}`);
-  }
-  return tf.tidy(() => {
-    const weights = rows.length === 1 ? tf.tensor1d(rows[0]) : tf.tensor2d(rows);
-    const h3 = tf.pow(param('h', h), 3);
-    const p = tf.mul(tree, h3); // tree in (Mpc/h)^3
-    const out = tf.sum(tf.mul(sq(p), weights), -1);
-    return tree.rank === 2 && out.rank === 0 ? tf.reshape(out, [1]) : out;
-  });
-}
-
-/**
- * An alternative to classy's `Pd2d2_0` that does not depend on the output k array: the same
- * integral, int (P_tree h^3)^2 k^3 d ln k / pi^2, by Simpson's rule (scipy < 1.11 'avg' rule)
- * over the nodes of a fixed grid, e.g. the FFTLog grid (k in h/Mpc shared by the batch:
- * CLASS-PT's nodes are 5e-5 ... 100 h/Mpc for every h), that lie in [kMinHMpc, kMaxHMpc].
- * Defaults [1e-3, 0.6] h/Mpc: classy's nominal output range; on the oracle cases (N = 256) this
- * is within ~0.3% of classy's value. kMinHMpc = 0, kMaxHMpc = Infinity integrates the whole grid
- * (the complete integral, ~5-10% above classy's). `treeMpc3` [B, nGrid] (Mpc^3) -> [B].
- */
-export function pd2d2Fixed(
-  treeMpc3: tf.Tensor,
-  kGridHMpc: ArrayLike<number>,
-  h: Param,
-  options: { kMinHMpc?: number; kMaxHMpc?: number } = {},
-): tf.Tensor {
-  const kMin = options.kMinHMpc ?? 1e-3;
-  const kMax = options.kMaxHMpc ?? 0.6;
-  const idx: number[] = [];
-  for (let i = 0; i < kGridHMpc.length; i++) if (kGridHMpc[i] >= kMin && kGridHMpc[i] <= kMax) idx.push(i);
-  if (idx.length < 2) throw new RangeError(`pd2d2Fixed: fewer than 2 grid nodes in [${kMin}, ${kMax}] h/Mpc`);
-  if (kGridHMpc.length !== treeMpc3.shape[treeMpc3.rank - 1]) {
-    throw new RangeError(`pd2d2Fixed: kGridHMpc has ${kGridHMpc.length} points, tree has ${treeMpc3.shape[treeMpc3.rank - 1]}`);
-  }
-  const w = simpsonWeights(idx.map((i) => Math.log(kGridHMpc[i])));
-  const full = new Float64Array(kGridHMpc.length);
-  idx.forEach((i, j) => (full[i] = (w[j] * kGridHMpc[i] ** 3) / (Math.PI * Math.PI)));
-  return tf.tidy(() => {
-    const hh = param('h', h);
-    // (tree h^3)^2 k_Mpc^3 = tree^2 h^9 k_h^3 ; d ln k is the same in both units
-    const out = tf.sum(tf.mul(sq(tf.mul(treeMpc3, tf.pow(hh, 3))), tf.mul(tf.tensor1d(full), tf.pow(hh, 3))), -1);
-    return treeMpc3.rank === 2 && out.rank === 0 ? tf.reshape(out, [1]) : out;
-  });
 }
 
 /* ---------------------------------------------------------------- real space */
@@ -572,7 +409,8 @@ export function assembleAll(c: Components, bias: Bias, ctx: AssembleContext, opt
     const rsdCtx = (): MultipoleContext => {
       if (!rsd) {
         const k = ctx.kOutMpc as KArray;
-        rsd = { h, f: ctx.f as Param, kOutMpc: k, Pd2d2_0: ctx.Pd2d2_0 ?? pd2d2Classy(c.tree, k, h) };
+        const needPd2d2 = ctx.Pd2d2_0 === undefined && todo.includes('gg_l0');
+        rsd = { h, f: ctx.f as Param, kOutMpc: k, Pd2d2_0: needPd2d2 ? pd2d2Classy(c.tree, k, h) : ctx.Pd2d2_0 };
       }
       return rsd;
     };

@@ -41,12 +41,27 @@ function legendre(l: number, x: number): number {
   return l === 0 ? 1 : l === 2 ? (3 * x * x - 1) / 2 : (35 * x ** 4 - 30 * x * x + 3) / 8;
 }
 
-/** Builds the moment sets for multipole l of channels with angular factor phi. */
-export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi: AngularFactor): MomentSet {
-  const { batch: B, nj, ng, nSide } = geo;
+/** The float64 host side of a moment set (see ./apMoments). */
+export interface HostMoments {
+  /** [B, J, 5] row-major: M0, M1, M2, M3 below, M3 above */
+  m64: Float64Array;
+  /** [B, J, G] weights of far nodes (zero for adjacent ones) */
+  far: Float64Array;
+  anyFar: boolean;
+  adjMask: Float32Array;
+  loMask: Float32Array;
+  upMask: Float32Array;
+}
+
+/** Sums the moments in float64 for multipole l and angular factor phi. */
+export function hostApMoments(host: MomentInputs, nSide: number, l: 0 | 2 | 4, phi: AngularFactor): HostMoments {
+  const B = host.gridKMpc.length;
+  const n = host.gridKMpc[0].length;
+  const nj = n - 2 * nSide;
   const rule = gaussLegendre(AP_GAUSS_NODES);
+  const ng = rule.x.length;
   const m64 = new Float64Array(B * nj * 5);
-  const farW = new Float32Array(B * nj * ng);
+  const far = new Float64Array(B * nj * ng);
   const adjMask = new Float32Array(B * nj * ng);
   const loMask = new Float32Array(B * nj * ng);
   const upMask = new Float32Array(B * nj * ng);
@@ -84,13 +99,20 @@ export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi
             m64[base + 4] += c * delta ** 3;
           }
         } else {
-          farW[idx] = c;
+          far[idx] = c;
           anyFar = true;
         }
       }
     }
   }
+  return { m64, far, anyFar, adjMask, loMask, upMask };
+}
 
+/** Builds the moment sets for multipole l of channels with angular factor phi. */
+export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi: AngularFactor): MomentSet {
+  const { batch: B, nj, ng, nSide } = geo;
+  const rule = gaussLegendre(AP_GAUSS_NODES);
+  const { m64, anyFar, adjMask, loMask, upMask } = hostApMoments(host, nSide, l, phi);
   const built = tf.tidy(() => {
     // the same sums as float32 tensor expressions of hratio and Dratio (for gradients)
     const mu = tf.tensor3d(Float32Array.from(rule.x), [1, 1, ng]);

@@ -1,0 +1,140 @@
+/**
+ * The pure Alcock-Paczynski rows in float64 on the host: the l = 2, 4 projections of the
+ * isotropic bias terms (`Id2d2_2` ... `IG2G2_4`) and `4_b1b2`, `4_b1bG2`. They are the AP
+ * distortion alone, down to 1e-11 of their monopoles for small distortions, below what float32
+ * node values resolve. So their values are recomputed here with the same algorithm
+ * (CLASS-PT's bias loop integrals and bias AP loop, in the O(N^2) and moment forms of
+ * ../loops and ./ap-moments) in float64; the float32 tensor path still supplies their gradient
+ * (see ../compute.ts). No classy spectrum uses these rows.
+ */
+import { analysisMatrix, quadraticSynthesisMatrix, type BasisShape } from '../fftlog/decomposition';
+import type { ComplexArray } from '../kernels/f-power-kernels';
+import { splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
+import { gaussLegendre } from '../numerics/gauss-legendre';
+import { AP_GAUSS_NODES } from './ap-projection';
+import { hostApMoments, type AngularFactor, type MomentInputs } from './ap-moments';
+
+/** Float64 kernels used by the pure-AP rows, each a list over powers of f (null = absent). */
+export type HostBiasKernels = Record<string, (ComplexArray | null)[]>;
+
+export const PURE_AP_ROWS = ['Id2d2_2', 'Id2d2_4', 'Id2G2_2', 'Id2G2_4', 'IG2G2_2', 'IG2G2_4', '4_b1b2', '4_b1bG2'];
+
+/** f_j = Re X_j^T M X_j on the grid, in float64 (the anti-diagonal form of ../loops/loop-integrals). */
+export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: ComplexArray, synthesis: Float64Array): Float64Array {
+  const { n, nc, ns } = shape;
+  const ar = new Float64Array(ns);
+  const ai = new Float64Array(ns);
+  for (let c = 0; c < nc; c++) {
+    const xr = coef[c];
+    const xi = coef[nc + c];
+    for (let d = 0; d < nc; d++) {
+      const pr = xr * coef[d] - xi * coef[nc + d];
+      const pi = xr * coef[nc + d] + xi * coef[d];
+      const mr = m.re[c * nc + d];
+      const mi = m.im[c * nc + d];
+      ar[c + d] += pr * mr - pi * mi;
+      ai[c + d] += pr * mi + pi * mr;
+    }
+  }
+  const out = new Float64Array(n);
+  for (let a = 0; a < ns; a++) {
+    const rowR = a * n;
+    const rowI = (ns + a) * n;
+    for (let j = 0; j < n; j++) out[j] += synthesis[rowR + j] * ar[a] + synthesis[rowI + j] * ai[a];
+  }
+  return out;
+}
+
+function projectHost(
+  k: Float64Array,
+  y: Float64Array,
+  host: MomentInputs & { b: number },
+  nSide: number,
+  l: 0 | 2 | 4,
+  phi: AngularFactor,
+): Float64Array {
+  const one: MomentInputs = { gridKMpc: [k], hratio: [host.hratio[host.b]], dratio: [host.dratio[host.b]] };
+  const { m64, far, anyFar } = hostApMoments(one, nSide, l, phi);
+  const n = k.length;
+  const nj = n - 2 * nSide;
+  const y2 = splineSecondDerivatives(k, y);
+  const out = new Float64Array(n);
+  const rule = anyFar ? gaussLegendre(AP_GAUSS_NODES) : null;
+  for (let jj = 0; jj < nj; jj++) {
+    const j = jj + nSide;
+    const hUp = k[j + 1] - k[j];
+    const hLo = k[j] - k[j - 1];
+    const slope = (y[j + 1] - y[j]) / hUp - (hUp * (2 * y2[j] + y2[j + 1])) / 6;
+    const c3up = (y2[j + 1] - y2[j]) / (6 * hUp);
+    const c3lo = (y2[j] - y2[j - 1]) / (6 * hLo);
+    const m = m64.subarray(jj * 5, jj * 5 + 5);
+    let v = y[j] * m[0] + slope * m[1] + (y2[j] / 2) * m[2] + c3lo * m[3] + c3up * m[4];
+    if (rule) {
+      const hr = one.hratio[0];
+      const invD2 = 1 / (one.dratio[0] * one.dratio[0]);
+      for (let g = 0; g < rule.x.length; g++) {
+        const w = far[jj * rule.x.length + g];
+        if (w === 0) continue;
+        const kt = k[j] * Math.sqrt(invD2 + (hr * hr - invD2) * rule.x[g] ** 2);
+        v += w * splineEvaluate(k, y, y2, [kt])[0];
+      }
+    }
+    out[j] = v;
+  }
+  return out;
+}
+
+/**
+ * The pure-AP rows for one cosmology at the output k, in float64. `pBin` on the FFTLog grid k,
+ * `f` the growth rate; kernels on the bias basis `shape`.
+ */
+export function pureApRowsFloat64(
+  shape: BasisShape,
+  kernels: HostBiasKernels,
+  k: Float64Array,
+  pBin: Float64Array,
+  f: number,
+  host: MomentInputs & { b: number },
+  nSide: number,
+  kOut: Float64Array,
+): Record<string, Float64Array> {
+  const n = k.length;
+  const a = analysisMatrix(shape);
+  const coef = new Float64Array(2 * shape.nc);
+  for (let j = 0; j < n; j++) {
+    const p = pBin[j];
+    const row = j * 2 * shape.nc;
+    for (let c = 0; c < 2 * shape.nc; c++) coef[c] += p * a[row + c];
+  }
+  const synthesis = quadraticSynthesisMatrix(shape);
+  const onGrid = (name: string) => {
+    const out = new Float64Array(n);
+    kernels[name].forEach((m, p) => {
+      if (!m) return;
+      const q = hostQuadraticForm(shape, coef, m, synthesis);
+      const fp = Math.pow(f, p);
+      for (let j = 0; j < n; j++) out[j] += fp * q[j] * k[j] ** 3;
+    });
+    return out;
+  };
+  const d2d2 = onGrid('Id2d2');
+  const d2d2At0 = d2d2[0];
+  const iso: Record<string, Float64Array> = {
+    Id2d2: d2d2.map((v) => Math.abs(v - d2d2At0 + 1e-6)), // CLASS-PT P_Id2d2
+    Id2G2: onGrid('Id2G2').map(Math.abs),
+    IG2G2: onGrid('IG2G2').map(Math.abs),
+  };
+  const grid: Record<string, Float64Array> = {};
+  for (const [name, y] of Object.entries(iso)) {
+    grid[`${name}_2`] = projectHost(k, y, host, nSide, 2, 0);
+    grid[`${name}_4`] = projectHost(k, y, host, nSide, 4, 0);
+  }
+  for (const op of ['b1b2', 'b1bG2']) {
+    const p0 = projectHost(k, onGrid(`0_${op}`), host, nSide, 4, 0);
+    const p2 = projectHost(k, onGrid(`2_${op}`), host, nSide, 4, 2);
+    grid[`4_${op}`] = p0.map((v, j) => v + p2[j]);
+  }
+  const out: Record<string, Float64Array> = {};
+  for (const [name, y] of Object.entries(grid)) out[name] = splineEvaluate(k, y, splineSecondDerivatives(k, y), kOut);
+  return out;
+}
