@@ -6,6 +6,12 @@
  */
 import { runCli } from './cli/main';
 
+// a closed pipe (`clax-pt compute | head`) is not an error
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 runCli(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

@@ -7,6 +7,7 @@
  * the output k (CLASS-PT's `SPLINE_SETUP(kdisc, ...)`, a fixed linear map per grid).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import type { Plan } from './plan';
 import { runLinearStage, type CosmologyInput, type LinearStage, type LinearStageOptions } from './input/linear-stage';
 import { batchTensor, matterRealSpace } from './loops/matter-real';

@@ -17,7 +17,7 @@
  *   [B, nK] tensor);
  * - the result is the broadcast of all of these: [B, nK]. `pd2d2Classy` / `pd2d2Fixed` give [B].
  * Every function is differentiable in the components and all parameters (tf.grad works once
- * tfjs-core's gradients are registered: `import '@tensorflow/tfjs-core/dist/register_all_gradients'`).
+ * tfjs-core's gradients are registered: `import '@tensorflow/tfjs-core/dist/register_all_gradients.js'`).
  * Helpers live in ./params.ts, Pd2d2_0 in ./pd2d2.ts (both re-exported here).
  */
 import * as tf from '@tensorflow/tfjs-core';

@@ -1,0 +1,17 @@
+/**
+ * clax-pt-ts: CLASS-PT's one-loop EFT-of-LSS power spectra on TensorFlow.js tensors.
+ *
+ *   plan (kernel matrices for an FFTLog size, built once)  ->  computeComponents (a batch of
+ *   linear spectra and scalars in, classy's get_pk_mult rows out, Mpc^3)  ->  assembly
+ *   (classy's pk_mm_real, pk_gg_l0, ... with nuisance parameters, (Mpc/h)^3).
+ */
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+
+export { useBackend, requestedBackend, BACKEND_NAMES, type BackendName } from './backend';
+export { getPlan, clearPlanCache, type Plan, type PlanOptions } from './plan';
+export { computeComponents, apSideNodes, type ComputeOptions, type ComponentsResult } from './compute';
+export type { CosmologyInput, LinearStage, LinearStageOptions } from './input/linear-stage';
+export { fftlogGrid, FFTLOG_SIZES, type FftlogGrid } from './fftlog/grid';
+export * from './assembly/spectra';
+export { predictCase, type Prediction } from './cli/main';
+export { caseInputs, readCaseFile, fftlogSizeFromMode, InputError, type CaseFile, type CaseInputs } from './cli/case-file';
