@@ -7,4 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // tfjs-core's gradient registrations ship only as extensionless ESM files, which Node's ESM
+  // loader cannot resolve; bundle them (they register into tfjs-core's global registry).
+  noExternal: [/register_all_gradients/],
 });
