@@ -9,7 +9,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import type { Plan } from './plan';
-import { runLinearStage, type CosmologyInput, type LinearStage, type LinearStageOptions } from './input/linear-stage';
+import { ClaxPtInputError } from './errors';
+import { validateComputeInputs } from './validate';
+import { hostValue, runLinearStage, type CosmologyInput, type LinearStage, type LinearStageOptions } from './input/linear-stage';
+import { linearStageTensors } from './input/linear-stage-op';
 import { batchTensor, matterRealSpace } from './loops/matter-real';
 import { biasOperatorsOnGrid } from './loops/bias-real';
 import { outputSplineOperators, secondDerivativeOperators } from './numerics/output-spline';
@@ -41,10 +44,10 @@ export function apSideNodes(ap: boolean): number {
 
 function perCosmology(cosmologies: CosmologyInput[], key: 'f' | 'hratio' | 'Dratio', fallback?: number): number[] {
   return cosmologies.map((c, b) => {
-    const v = c[key] ?? fallback;
+    const v = hostValue(c[key]) ?? fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || (key !== 'f' && v <= 0) || (key === 'f' && v < 0)) {
       const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
-      throw new RangeError(`${where}${key} must be a ${key === 'f' ? 'non-negative' : 'positive'} finite number, got ${String(v)}`);
+      throw new ClaxPtInputError(`${where}${key}`, `must be a ${key === 'f' ? 'non-negative' : 'positive'} finite number, got ${String(v)}`);
     }
     return v;
   });
@@ -65,15 +68,15 @@ function outputGrids(kOut: ComputeOptions['kOutMpc'], batch: number): Float64Arr
   const isNested = Array.isArray(kOut) && kOut.length > 0 && typeof (kOut as unknown[])[0] !== 'number';
   const arrays = isNested ? (kOut as ArrayLike<number>[]) : Array.from({ length: batch }, () => kOut as ArrayLike<number>);
   if (arrays.length !== batch) {
-    throw new RangeError(`kOutMpc: got ${arrays.length} arrays for a batch of ${batch} cosmologies`);
+    throw new ClaxPtInputError('kOutMpc', `got ${arrays.length} arrays for a batch of ${batch} cosmologies`);
   }
   const out = arrays.map((a) => Float64Array.from(a));
   const len = out[0].length;
   out.forEach((k, b) => {
-    if (k.length !== len) throw new RangeError(`kOutMpc[${b}]: length ${k.length} differs from kOutMpc[0] (${len})`);
-    if (k.length === 0) throw new RangeError('kOutMpc: empty');
+    if (k.length !== len) throw new ClaxPtInputError(`kOutMpc[${b}]`, `length ${k.length} differs from kOutMpc[0] (${len})`);
+    if (k.length === 0) throw new ClaxPtInputError('kOutMpc', 'empty');
     for (let i = 0; i < k.length; i++) {
-      if (!Number.isFinite(k[i]) || k[i] <= 0) throw new RangeError(`kOutMpc[${b}][${i}] must be positive and finite, got ${k[i]}`);
+      if (!Number.isFinite(k[i]) || k[i] <= 0) throw new ClaxPtInputError(`kOutMpc[${b}][${i}]`, `must be positive and finite, got ${k[i]}`);
     }
   });
   return out;
@@ -86,8 +89,9 @@ function outputGrids(kOut: ComputeOptions['kOutMpc'], batch: number): Float64Arr
  */
 export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], options: ComputeOptions): ComponentsResult {
   if (!Array.isArray(cosmologies) || cosmologies.length === 0) {
-    throw new RangeError('cosmologies: expected a non-empty array');
+    throw new ClaxPtInputError('cosmologies', 'expected a non-empty array');
   }
+  validateComputeInputs(plan.n, cosmologies, options); // every check before any computation
   const B = cosmologies.length;
   const kOutMpc = outputGrids(options.kOutMpc, B);
   const linear = runLinearStage(plan.n, cosmologies, options);
@@ -97,8 +101,8 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const hi = grid[grid.length - 1];
     for (let i = 0; i < k.length; i++) {
       if (k[i] < lo || k[i] > hi) {
-        throw new RangeError(
-          `kOutMpc[${b}][${i}] = ${k[i]} lies outside the FFTLog range [${lo}, ${hi}] 1/Mpc (5e-5 h to 100 h)`,
+        throw new ClaxPtInputError(
+          `kOutMpc[${b}][${i}]`, `${k[i]} lies outside the FFTLog range [${lo}, ${hi}] 1/Mpc (5e-5 h to 100 h)`,
         );
       }
     }
@@ -117,8 +121,14 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
 
   const components = tf.tidy(() => {
     const spline = outputSplineOperators(linear.gridKMpc, kOutMpc); // [B, N, nOut]
+    const scalarTensor = (key: 'f' | 'hratio' | 'Dratio' | 'rsDragMpc', host: number[]) =>
+      tf.stack(cosmologies.map((c, b) => (c[key] instanceof tf.Tensor ? tf.reshape(c[key] as tf.Tensor, []) : tf.scalar(host[b])))) as tf.Tensor1D;
+    const pk = cosmologies.map((c, b) => (c.pkMpc3 instanceof tf.Tensor ? (tf.reshape(c.pkMpc3, [-1]) as tf.Tensor1D) : tf.tensor1d(Float32Array.from(linear.inputs[b].pkMpc3))));
+    const rs = ir ? scalarTensor('rsDragMpc', linear.rsDragMpc) : tf.zeros([B]) as tf.Tensor1D;
+    linear.tensors = linearStageTensors(linear, options, pk, rs);
+    const lt = linear.tensors;
     const onGrid: Record<string, tf.Tensor2D> = matterRealSpace(plan, linear); // name -> [B, N]
-    const f = tf.tensor1d(fs.length ? fs : cosmologies.map(() => 0));
+    const f = rsd ? scalarTensor('f', fs) : (tf.zeros([B]) as tf.Tensor1D);
     const biasGrid = withBias ? biasOperatorsOnGrid(plan, linear, rsd ? f : null) : {};
     if (withBias) {
       for (const name of ['Id2', 'IG2', 'IFG2', 'Id2d2', 'Id2G2', 'IG2G2']) onGrid[name] = biasGrid[name];
@@ -126,22 +136,22 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     if (rsd) {
       const geo = apGeometry({
         gridKMpc: linear.gridKMpc,
-        hratio: tf.tensor1d(hr),
-        dratio: tf.tensor1d(dr),
+        hratio: ap ? scalarTensor('hratio', hr) : tf.ones([B]),
+        dratio: ap ? scalarTensor('Dratio', dr) : tf.ones([B]),
         nSide: apSideNodes(ap),
       });
       const d2 = secondDerivativeOperators(linear.gridKMpc);
-      const sigma2 = tf.tensor1d(linear.sigma2Bao);
-      const deltaSigma2 = tf.tensor1d(linear.deltaSigma2Bao);
+      const sigma2 = lt.sigma2Bao;
+      const deltaSigma2 = lt.deltaSigma2Bao;
       const matter = ir
         ? projectMatterMultipoles(geo, muPowerLoops(plan, linear, f), d2, f, sigma2, deltaSigma2)
         : analyticMatterMultipoles(plan, linear, f);
       Object.assign(onGrid, matter);
       if (withBias) {
         const arrays: Record<string, tf.Tensor2D> = {
-          Pnw: batchTensor(linear.pNoWiggle),
-          Pw: batchTensor(linear.pWiggle),
-          Pbin: batchTensor(linear.pBin),
+          Pnw: lt.pNoWiggle,
+          Pw: lt.pWiggle,
+          Pbin: lt.pBin,
         };
         for (const [name, v] of Object.entries(biasGrid)) if (!['Id2', 'IG2'].includes(name)) arrays[name] = v;
         Object.assign(onGrid, projectBiasMultipoles(geo, { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr }, arrays, d2, f, sigma2, deltaSigma2));
@@ -164,6 +174,8 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     }
     return out;
   });
+
+  delete linear.tensors; // disposed with the tidy above
 
   if (rsd && withBias) {
     // values of the pure-AP rows from the float64 host path; gradients from the tensor path

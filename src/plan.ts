@@ -173,12 +173,13 @@ function buildPlan(n: number): Plan {
     kOverH[j] = FFTLOG_KMIN_HMPC * Math.exp(j * delta);
     uvDamping[j] = Math.exp(-Math.pow(kOverH[j] / 3, 6));
   }
-  const basis = createTensorBasis(n, MATTER_FFTLOG_BIAS);
-  const matter: MatterKernels = {
+  // kept: a plan may first be built inside a tidy or a gradient scope
+  const basis = keepAll(createTensorBasis(n, MATTER_FFTLOG_BIAS));
+  const matter: MatterKernels = keepAll({
     basis,
     p22: packQuadraticKernels(basis.shape, { m22: matterM22(n) }),
     p13: packDotKernels(basis.shape, { m13: matterM13(n) }),
-  };
+  });
   let disposed = false;
   let rsdOn: RsdMatterKernels | undefined;
   let rsdOff: RsdMatterKernels | undefined;

@@ -7,6 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { CosmologyInput, LinearStageOptions } from '../input/linear-stage';
+import { ClaxPtInputError } from '../errors';
+import { validateLinearPower } from '../input/linear-power';
+import { fftlogGrid } from '../fftlog/grid';
 
 export interface CaseFile {
   id?: string;
@@ -17,23 +20,33 @@ export interface CaseFile {
   [key: string]: unknown;
 }
 
-export class InputError extends Error {
-  override name = 'InputError';
-}
+/** The earlier name of ClaxPtInputError (src/errors.ts), kept as an alias. */
+export const InputError = ClaxPtInputError;
+export type InputError = ClaxPtInputError;
 
-export function readCaseFile(path: string): CaseFile {
+export function readCaseFile(path: string, field = '--case'): CaseFile {
   let buf: Buffer;
   try {
     buf = readFileSync(path);
   } catch (e) {
-    throw new InputError(`--case: cannot read '${path}': ${(e as Error).message}`);
+    throw new ClaxPtInputError(field, `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  const text = path.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
+  let text: string;
   try {
-    return JSON.parse(text) as CaseFile;
+    text = path.endsWith('.gz') ? gunzipSync(buf).toString('utf8') : buf.toString('utf8');
   } catch (e) {
-    throw new InputError(`--case: '${path}' is not valid JSON: ${(e as Error).message}`);
+    throw new ClaxPtInputError(field, `'${path}' is not valid gzip: ${(e as Error).message}`);
   }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw new ClaxPtInputError(field, `'${path}' is not valid JSON: ${(e as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ClaxPtInputError(field, `'${path}' does not hold a JSON object`);
+  }
+  return parsed as CaseFile;
 }
 
 /** CLASS-PT's "FFTLog mode": contains "F" -> 128 (Fast), contains "P" -> 512 (Precise), else 256. */
@@ -48,10 +61,15 @@ function yes(value: unknown): boolean {
   return typeof value === 'string' && value.trim().toLowerCase().startsWith('y');
 }
 
-function scalar(c: CaseFile, key: string): number {
+type Sign = 'finite' | 'positive' | 'non-negative';
+
+function scalar(c: CaseFile, key: string, sign: Sign = 'finite'): number {
   const v = c.derived?.[key];
   if (typeof v !== 'number' || !Number.isFinite(v)) {
-    throw new InputError(`derived.${key}: expected a finite number, got ${JSON.stringify(v)}`);
+    throw new ClaxPtInputError(`derived.${key}`, v === undefined ? 'missing' : `expected a finite number, got ${JSON.stringify(v)}`);
+  }
+  if ((sign === 'positive' && !(v > 0)) || (sign === 'non-negative' && !(v >= 0))) {
+    throw new ClaxPtInputError(`derived.${key}`, `must be ${sign}, got ${v}`);
   }
   return v;
 }
@@ -69,30 +87,60 @@ export function caseInputs(c: CaseFile): CaseInputs {
   const s = c.settings ?? {};
   const k = c.input?.k_Mpc;
   const p = c.input?.pk_lin_Mpc3;
-  if (!Array.isArray(k)) throw new InputError('input.k_Mpc: missing or not an array');
-  if (!Array.isArray(p)) throw new InputError('input.pk_lin_Mpc3: missing or not an array');
+  if (!Array.isArray(k)) throw new ClaxPtInputError('input.k_Mpc', 'missing or not an array');
+  if (!Array.isArray(p)) throw new ClaxPtInputError('input.pk_lin_Mpc3', 'missing or not an array');
   const kOut = c.output?.k_Mpc;
-  if (!Array.isArray(kOut)) throw new InputError('output.k_Mpc: missing or not an array');
+  if (!Array.isArray(kOut)) throw new ClaxPtInputError('output.k_Mpc', 'missing or not an array');
   const ir = s['IR resummation'] === undefined ? true : yes(s['IR resummation']);
   const alpha = s['alpha_rs'] === undefined ? 1 : Number(s['alpha_rs']);
-  const h = scalar(c, 'h');
+  if (!Number.isFinite(alpha) || alpha <= 0) throw new ClaxPtInputError('settings.alpha_rs', `must be a positive number, got ${JSON.stringify(s['alpha_rs'])}`);
+  const h = scalar(c, 'h', 'positive');
   const rsd = s['RSD'] === undefined ? true : yes(s['RSD']);
   // CLASS-PT input.c (trap T1): without an AP key, the RSD value decides
   const ap = rsd && (s['AP'] === undefined ? rsd : yes(s['AP']));
   const bias = s['Bias tracers'] === undefined ? true : yes(s['Bias tracers']);
-  return {
-    n: fftlogSizeFromMode(s['FFTLog mode']),
+  const n = fftlogSizeFromMode(s['FFTLog mode']);
+  const nS = scalar(c, 'n_s');
+  validateLinearPower(
+    { kMpc: Float64Array.from(k as unknown[], Number), pkMpc3: Float64Array.from(p as unknown[], Number), nS },
+    '',
+    { k: 'input.k_Mpc', p: 'input.pk_lin_Mpc3', nS: 'derived.n_s' },
+  );
+  const cosmology: CosmologyInput = {
+    kMpc: k,
+    pkMpc3: p,
     h,
-    cosmology: {
-      kMpc: k,
-      pkMpc3: p,
-      h,
-      nS: scalar(c, 'n_s'),
-      rsDragMpc: ir ? scalar(c, 'rs_drag_Mpc') : undefined,
-      f: rsd ? scalar(c, 'f') : undefined,
-      hratio: ap ? scalar(c, 'hratio') : undefined,
-      Dratio: ap ? scalar(c, 'Dratio') : undefined,
-    },
+    nS,
+    rsDragMpc: ir ? scalar(c, 'rs_drag_Mpc', 'positive') : undefined,
+    f: rsd ? scalar(c, 'f', 'non-negative') : undefined,
+    hratio: ap ? scalar(c, 'hratio', 'positive') : undefined,
+    Dratio: ap ? scalar(c, 'Dratio', 'positive') : undefined,
+  };
+  // output k: positive, finite, inside the FFTLog range 5e-5 h .. 100 h
+  if (kOut.length === 0) throw new ClaxPtInputError('output.k_Mpc', 'empty');
+  const grid = fftlogGrid(n, h).kMpc;
+  kOut.forEach((v: unknown, i: number) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+      throw new ClaxPtInputError(`output.k_Mpc[${i}]`, `must be a positive finite number, got ${JSON.stringify(v)}`);
+    }
+    if (v < grid[0] || v > grid[grid.length - 1]) {
+      throw new ClaxPtInputError(
+        `output.k_Mpc[${i}]`,
+        `${v} 1/Mpc (${(v / h).toPrecision(4)} h/Mpc) lies outside the FFTLog range 5e-5 .. 100 h/Mpc`,
+      );
+    }
+  });
+  const biasIn = c.output?.bias ?? {};
+  if (biasIn === null || typeof biasIn !== 'object') throw new ClaxPtInputError('output.bias', 'expected an object of nuisance parameters');
+  for (const [name, v] of Object.entries(biasIn)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new ClaxPtInputError(`output.bias.${name}`, `expected a finite number, got ${JSON.stringify(v)}`);
+    }
+  }
+  return {
+    n,
+    h,
+    cosmology,
     options: {
       irResummation: ir,
       noWiggle: yes(s['no-wiggle']),
@@ -102,6 +150,6 @@ export function caseInputs(c: CaseFile): CaseInputs {
       biasedTracers: bias,
     },
     kOutMpc: kOut,
-    bias: c.output?.bias ?? {},
+    bias: biasIn,
   };
 }

@@ -2,41 +2,80 @@
  * Command dispatch for `clax-pt`. Each command validates its input before computing and
  * reports bad input as one line naming the field (no stack trace), with exit status 2.
  */
-import { parseArgs } from 'node:util';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useBackend } from '../backend';
-import { getPlan } from '../plan';
-import { computeComponents } from '../compute';
-import { caseInputs, readCaseFile, InputError, type CaseFile } from './case-file';
-import { assembleSpectra } from './spectra';
+import { ClaxPtInputError, isInputError } from '../errors';
+import { caseInputs, readCaseFile } from './case-file';
+import { predictCase } from './predict';
+import { checkBackend, parseOptions } from './args';
+import { computeCommand, COMPUTE_HELP } from './compute-cmd';
+import { plotCommand, PLOT_HELP } from './plot';
+import { predictGradient } from './gradient';
+import type { TextSink } from './progress';
 
-const HELP = `clax-pt: CLASS-PT one-loop power spectra on TensorFlow.js
+export const HELP = `clax-pt: CLASS-PT one-loop power spectra (EFT of LSS) on TensorFlow.js
 
-Usage:
-  clax-pt predict --case FILE [--backend wasm|cpu|node]
-      Reads one case in the oracle format (JSON, or .json.gz) and prints JSON
-      {"k_Mpc": [...], "components_Mpc3": {...}, "spectra_hMpc3": {...}}.
-  clax-pt compute [--backend wasm|cpu|node] [--json]
-      Computes the spectra of the built-in default cosmology (Planck 2018-like, z = 0.5)
-      and prints a table of k (h/Mpc) and the spectra ((Mpc/h)^3).
-  clax-pt --help | clax-pt <command> --help
+Usage: clax-pt <command> [options]        clax-pt <command> --help for every option
 
-Environment: CLAX_PT_BACKEND selects the tensor backend (default wasm, fallback cpu).
+Commands
+  compute   spectra for the built-in default cosmology (no options), or for linear P(k)
+            tables/JSON inputs (--pk, repeatable or a folder: one batch), with scalars,
+            nuisance parameters, output k, spectra and format (table, csv, json) as options
+  predict   one case in the oracle format (--case FILE, JSON or .json.gz): prints JSON
+            {"k_Mpc", "components_Mpc3", "spectra_hMpc3"}; --grad adds the gradient
+  plot      figure of k P_l(k) (l = 0, 2, 4) and the real-space spectra of a case, with a
+            residual panel against CLASS-PT when the case carries its answers (--out .png/.svg)
+  help      this text (clax-pt help <command>: that command's options)
+
+Options of every command
+  --backend wasm|cpu|node   tensor backend (default wasm, falling back to cpu); the
+                            environment variable CLAX_PT_BACKEND does the same
+  -h, --help                help
+  --version                 the version (clax-pt --version)
+
+Units: k in h/Mpc and spectra in (Mpc/h)^3 in tables and plots; components in Mpc^3 at k in 1/Mpc.
+Exit status: 0 on success, 2 for bad input (one line naming the field), 1 otherwise.
 `;
 
-const PREDICT_HELP = `clax-pt predict --case FILE [--backend NAME]
+export const PREDICT_HELP = `clax-pt predict --case FILE [--grad] [--backend NAME]
 
-Uses only input, settings, derived.{h, z, f, hratio, Dratio, n_s, rs_drag_Mpc, A_s},
-output.k_Mpc and output.bias of the case; prints components in Mpc^3 (classy's
-get_pk_mult rows) and spectra in (Mpc/h)^3 with the case's nuisance parameters.
+Computes one case in the oracle format (JSON, or .json.gz) and prints JSON
+  {"k_Mpc": [...], "components_Mpc3": {...}, "spectra_hMpc3": {...}}
+Components are classy's get_pk_mult rows in Mpc^3 at k_Mpc (1/Mpc); spectra are in (Mpc/h)^3
+with the case's nuisance parameters (output.bias). Only input, settings,
+derived.{h, z, f, hratio, Dratio, n_s, rs_drag_Mpc, A_s}, output.k_Mpc and output.bias are
+read: never CLASS-PT's answers.
+
+Options
+  --case FILE          the case (required)
+  --grad               also differentiate: prints
+                         {"components_Mpc3", "spectra_hMpc3", "gradient": {"S", "wrt"}}
+                       with S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2 + gg_l4, and
+                       its derivatives with respect to the nuisance parameters, f, hratio,
+                       Dratio, rs_drag_Mpc and the input P_lin values
+  --backend NAME       wasm (default), cpu or node
+  -h, --help           this help
 `;
 
-const COMPUTE_HELP = `clax-pt compute [--backend NAME] [--json]
+const PREDICT_OPTIONS = {
+  case: { type: 'string' as const },
+  grad: { type: 'boolean' as const },
+  backend: { type: 'string' as const },
+  help: { type: 'boolean' as const, short: 'h' },
+};
 
-Computes the spectra for the built-in default cosmology (data/default-cosmology.json).
-`;
+function packageVersion(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const rel of ['..', '../..']) {
+    const p = join(here, rel, 'package.json');
+    if (existsSync(p)) {
+      const pkg = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'clax-pt-ts') return pkg.version ?? 'unknown';
+    }
+  }
+  return 'unknown';
+}
 
 export function defaultCosmologyPath(): string {
   const here = dirname(fileURLToPath(import.meta.url));
@@ -47,90 +86,79 @@ export function defaultCosmologyPath(): string {
   throw new Error('cannot find data/default-cosmology.json next to the package');
 }
 
-export interface Prediction {
-  k_Mpc: number[];
-  components_Mpc3: Record<string, number[]>;
-  spectra_hMpc3: Record<string, number[]>;
-}
+export { predictCase, type Prediction } from './predict';
 
-/** Runs one case in the oracle format and returns plain arrays. */
-export async function predictCase(c: CaseFile, backend?: string): Promise<Prediction> {
-  const inputs = caseInputs(c);
-  await useBackend(backend);
-  const plan = getPlan({ n: inputs.n });
-  const result = computeComponents(plan, [inputs.cosmology], { ...inputs.options, kOutMpc: inputs.kOutMpc });
-  try {
-    const components: Record<string, number[]> = {};
-    for (const [name, t] of Object.entries(result.components)) components[name] = Array.from(t.dataSync());
-    const spectra = assembleSpectra(components, inputs);
-    return { k_Mpc: Array.from(result.kOutMpc[0]), components_Mpc3: components, spectra_hMpc3: spectra };
-  } finally {
-    result.dispose();
+async function predictCommand(args: string[], io: { stdout: TextSink }): Promise<number> {
+  const { values } = parseOptions('predict', args, PREDICT_OPTIONS);
+  if (values.help) {
+    io.stdout.write(PREDICT_HELP);
+    return 0;
   }
+  checkBackend(values.backend);
+  if (!values.case) throw new ClaxPtInputError('--case', 'required (path to a case JSON file; see clax-pt predict --help)');
+  const c = readCaseFile(values.case as string);
+  const backend = values.backend as string | undefined;
+  if (values.grad) {
+    caseInputs(c); // every check before any computation
+    const prediction = await predictCase(c, backend);
+    const gradient = await predictGradient(c, backend);
+    io.stdout.write(
+      JSON.stringify({ components_Mpc3: prediction.components_Mpc3, spectra_hMpc3: prediction.spectra_hMpc3, gradient }) + '\n',
+    );
+    return 0;
+  }
+  const prediction = await predictCase(c, backend);
+  io.stdout.write(JSON.stringify(prediction) + '\n');
+  return 0;
 }
 
-export async function runCli(argv: string[]): Promise<number> {
+const COMMANDS = ['compute', 'predict', 'plot', 'help'];
+
+/**
+ * Runs `clax-pt argv...` and returns the exit status. Output goes to `io` (default: the
+ * process's stdout and stderr), so tests can run it in-process.
+ */
+export async function runCli(argv: string[], io: { stdout: TextSink; stderr: TextSink } = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-      process.stdout.write(HELP);
+    if (command === undefined || command === '--help' || command === '-h') {
+      io.stdout.write(HELP);
       return 0;
     }
-    if (command === 'predict') {
-      const { values } = parseArgs({
-        args: rest,
-        options: { case: { type: 'string' }, backend: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-        strict: true,
-        allowPositionals: false,
-      });
-      if (values.help) {
-        process.stdout.write(PREDICT_HELP);
-        return 0;
-      }
-      if (!values.case) throw new InputError('--case: required (path to a case JSON file)');
-      const prediction = await predictCase(readCaseFile(values.case), values.backend);
-      process.stdout.write(JSON.stringify(prediction) + '\n');
+    if (command === '--version' || command === '-V') {
+      io.stdout.write(`clax-pt ${packageVersion()}\n`);
       return 0;
     }
+    if (command === 'help') {
+      const topic = rest[0];
+      if (topic === undefined) io.stdout.write(HELP);
+      else if (topic === 'compute') io.stdout.write(COMPUTE_HELP);
+      else if (topic === 'predict') io.stdout.write(PREDICT_HELP);
+      else if (topic === 'plot') io.stdout.write(PLOT_HELP);
+      else throw new ClaxPtInputError('help', `unknown command '${topic}' (commands: ${COMMANDS.join(', ')})`);
+      return 0;
+    }
+    if (command === 'predict') return await predictCommand(rest, io);
     if (command === 'compute') {
-      const { values } = parseArgs({
-        args: rest,
-        options: { backend: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-        strict: true,
-        allowPositionals: false,
-      });
-      if (values.help) {
-        process.stdout.write(COMPUTE_HELP);
-        return 0;
-      }
-      const c = readCaseFile(defaultCosmologyPath());
-      const prediction = await predictCase(c, values.backend);
-      if (values.json) {
-        process.stdout.write(JSON.stringify(prediction) + '\n');
-      } else {
-        process.stdout.write(formatTable(prediction, caseInputs(c).h));
-      }
-      return 0;
+      return await computeCommand(rest, io, defaultCosmologyPath());
     }
-    throw new InputError(`unknown command '${command}' (try clax-pt --help)`);
+    if (command === 'plot') return await plotCommand(rest, io, defaultCosmologyPath());
+    if (command.startsWith('-')) {
+      throw new ClaxPtInputError(command, `unknown option: a command comes first (${COMMANDS.join(', ')}; see clax-pt --help)`);
+    }
+    throw new ClaxPtInputError('command', `unknown command '${command}' (commands: ${COMMANDS.join(', ')}; see clax-pt --help)`);
   } catch (e) {
-    const err = e as Error & { code?: string };
-    const known = err instanceof InputError || err instanceof RangeError || err?.code?.startsWith?.('ERR_PARSE_ARGS');
-    process.stderr.write(`clax-pt: ${err?.message ?? String(e)}\n`);
-    if (!known && process.env.CLAX_PT_DEBUG) process.stderr.write(`${err?.stack}\n`);
-    return known ? 2 : 1;
+    const err = e as Error;
+    if (isInputError(err)) {
+      io.stderr.write(`clax-pt: ${oneLine(err.message)}\n`);
+      return 2;
+    }
+    io.stderr.write(`clax-pt: ${oneLine(err?.message ?? String(e))}\n`);
+    if (process.env.CLAX_PT_DEBUG) io.stderr.write(`${err?.stack}\n`);
+    return 1;
   }
 }
 
-function formatTable(p: Prediction, h: number): string {
-  const names = Object.keys(p.spectra_hMpc3);
-  const cols = names.length > 0 ? names : Object.keys(p.components_Mpc3);
-  const source = names.length > 0 ? p.spectra_hMpc3 : p.components_Mpc3;
-  const head = ['k [h/Mpc]', ...cols].map((s) => s.padStart(13)).join('');
-  const lines = [head];
-  p.k_Mpc.forEach((k, i) => {
-    const row = [(k / h).toExponential(5), ...cols.map((c) => source[c][i].toExponential(5))];
-    lines.push(row.map((s) => s.padStart(13)).join(''));
-  });
-  return lines.join('\n') + '\n';
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ').trim();
 }

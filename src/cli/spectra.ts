@@ -6,7 +6,7 @@
  * bias tracers) are left out.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { assembleAll, type Bias } from '../assembly/spectra';
+import { assembleAll, type Bias, type BiasName, type Param, type SpectrumName } from '../assembly/spectra';
 import type { CaseInputs } from './case-file';
 
 export function assembleSpectra(
@@ -33,5 +33,49 @@ export function assembleSpectra(
     return result;
   } finally {
     Object.values(tensors).forEach((t) => t.dispose());
+  }
+}
+
+/**
+ * The spectra of a batch, (Mpc/h)^3: `components` [B, nK] tensors (as computeComponents returns
+ * them), one value per input for each nuisance parameter, h and f, and one output-k row per
+ * input (1/Mpc). Returns spectrum -> B rows. Parameters equal across the batch enter as numbers.
+ */
+export function assembleBatch(
+  components: Record<string, tf.Tensor2D>,
+  bias: Record<BiasName, number[]>,
+  ctx: { h: number[]; f?: number[]; kOutMpc: number[][] },
+  only: readonly SpectrumName[],
+): Record<string, number[][]> {
+  const made: tf.Tensor[] = [];
+  const perInput = (v: number[]): Param => {
+    if (v.every((x) => x === v[0])) return v[0];
+    const t = tf.tensor1d(v);
+    made.push(t);
+    return t;
+  };
+  try {
+    const b: Bias = {};
+    for (const name of Object.keys(bias) as BiasName[]) b[name] = perInput(bias[name]);
+    const spectra = assembleAll(
+      components,
+      b,
+      { h: perInput(ctx.h), f: ctx.f ? perInput(ctx.f) : undefined, kOutMpc: ctx.kOutMpc.length === 1 ? ctx.kOutMpc[0] : ctx.kOutMpc },
+      { only, skipMissing: true },
+    );
+    const out: Record<string, number[][]> = {};
+    for (const [name, t] of Object.entries(spectra)) {
+      if (!t) continue;
+      const B = ctx.kOutMpc.length;
+      const nK = ctx.kOutMpc[0].length;
+      const v = t.dataSync();
+      const rows: number[][] = [];
+      for (let i = 0; i < B; i++) rows.push(Array.from(v.subarray(t.size === nK ? 0 : i * nK, (t.size === nK ? 0 : i * nK) + nK)));
+      out[name] = rows;
+      t.dispose();
+    }
+    return out;
+  } finally {
+    made.forEach((t) => t.dispose());
   }
 }

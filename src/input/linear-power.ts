@@ -3,6 +3,7 @@
  * 3186-3268): validation, the interpolation/extrapolation rules that put P_L on any k, and
  * sigma_v^2. k in 1/Mpc, P in Mpc^3 (CLASS units).
  */
+import { ClaxPtInputError } from '../errors';
 import { splineInterval, splineSecondDerivatives } from '../numerics/spline';
 
 /** A tabulated linear spectrum at one redshift (CLASS's k grid and P_L(k, z)). */
@@ -16,28 +17,34 @@ export interface LinearPowerInput {
 }
 
 /**
- * Throws a RangeError naming the offending argument if the input is not usable: non-finite
- * values, k not strictly increasing, k or P not positive, length mismatch, fewer than 4 points.
- * `prefix` is prepended to the argument names (e.g. "cosmologies[3].").
+ * Throws a ClaxPtInputError (a RangeError) naming the offending argument if the input is not
+ * usable: non-finite values, k not strictly increasing, k or P not positive, length mismatch,
+ * fewer than 4 points. `prefix` is prepended to the argument names (e.g. "cosmologies[3].");
+ * `names` renames them (e.g. `{ k: 'input.k_Mpc', p: 'input.pk_lin_Mpc3', nS: 'derived.n_s' }`).
  */
-export function validateLinearPower(input: LinearPowerInput, prefix = ''): void {
+export function validateLinearPower(
+  input: LinearPowerInput,
+  prefix = '',
+  names: { k?: string; p?: string; nS?: string } = {},
+): void {
   const { kMpc, pkMpc3, nS } = input;
-  const kName = `${prefix}kMpc`;
-  const pName = `${prefix}pkMpc3`;
+  const kName = `${prefix}${names.k ?? 'kMpc'}`;
+  const pName = `${prefix}${names.p ?? 'pkMpc3'}`;
+  const nsName = `${prefix}${names.nS ?? 'nS'}`;
   if (kMpc.length !== pkMpc3.length) {
-    throw new RangeError(`${kName} and ${pName} must have the same length, got ${kMpc.length} and ${pkMpc3.length}`);
+    throw new ClaxPtInputError(pName, `has ${pkMpc3.length} values but ${kName} has ${kMpc.length} (${kName} and ${pName} must have the same length)`);
   }
-  if (kMpc.length < 4) throw new RangeError(`${kName} must have at least 4 points, got ${kMpc.length}`);
-  if (!Number.isFinite(nS)) throw new RangeError(`${prefix}nS must be a finite number, got ${nS}`);
+  if (kMpc.length < 4) throw new ClaxPtInputError(kName, `must have at least 4 points, got ${kMpc.length}`);
+  if (typeof nS !== 'number' || !Number.isFinite(nS)) throw new ClaxPtInputError(nsName, `must be a finite number, got ${nS}`);
   for (let i = 0; i < kMpc.length; i++) {
     const k = kMpc[i];
     const p = pkMpc3[i];
-    if (!Number.isFinite(k)) throw new RangeError(`${kName}[${i}] is not finite (${k})`);
-    if (!Number.isFinite(p)) throw new RangeError(`${pName}[${i}] is not finite (${p})`);
-    if (!(k > 0)) throw new RangeError(`${kName}[${i}] must be positive, got ${k}`);
-    if (!(p > 0)) throw new RangeError(`${pName}[${i}] must be positive, got ${p}`);
+    if (!Number.isFinite(k)) throw new ClaxPtInputError(`${kName}[${i}]`, `is not finite (${k})`);
+    if (!Number.isFinite(p)) throw new ClaxPtInputError(`${pName}[${i}]`, `is not finite (${p})`);
+    if (!(k > 0)) throw new ClaxPtInputError(`${kName}[${i}]`, `must be positive, got ${k}`);
+    if (!(p > 0)) throw new ClaxPtInputError(`${pName}[${i}]`, `power must be positive, got ${p}`);
     if (i > 0 && !(k > kMpc[i - 1])) {
-      throw new RangeError(`${kName} must be strictly increasing, but ${kName}[${i}] = ${k} <= ${kName}[${i - 1}] = ${kMpc[i - 1]}`);
+      throw new ClaxPtInputError(kName, `must be strictly increasing, but ${kName}[${i}] = ${k} <= ${kName}[${i - 1}] = ${kMpc[i - 1]}`);
     }
   }
 }

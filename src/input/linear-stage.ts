@@ -3,7 +3,10 @@
  * FFTLog decomposition): validation, P_lin onto the FFTLog grid, sigma_v^2, and the IR split
  * (`nonlinear_pt_ir_resummation`) or its IR-off replacement.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import { ClaxPtInputError } from '../errors';
 import { fftlogGrid } from '../fftlog/grid';
+import type { LinearTensors } from './linear-stage-op';
 import { irResummation, irResummationOff, type IrSpectra } from '../ir/resummation';
 import { sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-power';
 
@@ -11,19 +14,26 @@ import { sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-po
 export interface CosmologyInput {
   /** wavenumbers of the linear spectrum, 1/Mpc, strictly increasing */
   kMpc: ArrayLike<number>;
-  /** linear power spectrum at z, Mpc^3 */
-  pkMpc3: ArrayLike<number>;
+  /** linear power spectrum at z, Mpc^3 (a tensor to differentiate with respect to it) */
+  pkMpc3: ArrayLike<number> | tf.Tensor;
   /** reduced Hubble constant (sets the FFTLog range 5e-5 h .. 100 h and the UV cutoff 3 h) */
   h: number;
   /** primordial tilt: slope of the low-k power-law extrapolation */
   nS: number;
   /** sound horizon at baryon drag in Mpc (the BAO scale of Sigma^2); needed with IR resummation */
-  rsDragMpc?: number;
+  rsDragMpc?: number | tf.Tensor;
   /** growth rate f at z (redshift space) */
-  f?: number;
+  f?: number | tf.Tensor;
   /** AP ratios H_true/H_fid and D_A,true/D_A,fid at z (CLASS-PT `hratio`, `Dratio`) */
-  hratio?: number;
-  Dratio?: number;
+  hratio?: number | tf.Tensor;
+  Dratio?: number | tf.Tensor;
+}
+
+/** A number, or the value of a one-element tensor (scalars may be passed as tensors for gradients). */
+export function hostValue(x: number | tf.Tensor | undefined): number | undefined {
+  if (x === undefined || typeof x === 'number') return x;
+  if (x.size !== 1) throw new RangeError(`expected a scalar tensor, got shape [${x.shape.join(', ')}]`);
+  return x.dataSync()[0];
 }
 
 export interface LinearStageOptions {
@@ -37,6 +47,10 @@ export interface LinearStageOptions {
 
 export interface LinearStage {
   h: number[];
+  /** the validated inputs (float64) */
+  inputs: LinearPowerInput[];
+  /** r_s,drag per cosmology (NaN with IR resummation off) */
+  rsDragMpc: number[];
   gridKMpc: Float64Array[];
   pDisc: Float64Array[];
   pNoWiggle: Float64Array[];
@@ -46,11 +60,21 @@ export interface LinearStage {
   sigmaV2: number[];
   sigma2Bao: number[];
   deltaSigma2Bao: number[];
+  /** the same spectra and scalars as differentiable tensors (set by computeComponents) */
+  tensors?: LinearTensors;
 }
 
-function checkScalar(name: string, value: unknown, positive: boolean): number {
+/** The tensor form of a linear stage (throws if it was not attached). */
+export function linearTensorsOf(stage: LinearStage): LinearTensors {
+  if (!stage.tensors) throw new Error('internal: the linear stage has no tensors attached');
+  return stage.tensors;
+}
+
+/** A finite (and, with `positive`, > 0) number, or a ClaxPtInputError naming it. */
+export function checkScalar(name: string, value: unknown, positive: boolean): number {
+  if (value === undefined || value === null) throw new ClaxPtInputError(name, 'missing');
   if (typeof value !== 'number' || !Number.isFinite(value) || (positive && value <= 0)) {
-    throw new RangeError(`${name} must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`);
+    throw new ClaxPtInputError(name, `must be a ${positive ? 'positive ' : ''}finite number, got ${String(value)}`);
   }
   return value;
 }
@@ -59,7 +83,7 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
   const ir = options.irResummation ?? true;
   const alphaRs = checkScalar('alphaRs', options.alphaRs ?? 1, true);
   const stage: LinearStage = {
-    h: [], gridKMpc: [], pDisc: [], pNoWiggle: [], pWiggle: [], pBin: [], pTree: [],
+    h: [], inputs: [], rsDragMpc: [], gridKMpc: [], pDisc: [], pNoWiggle: [], pWiggle: [], pBin: [], pTree: [],
     sigmaV2: [], sigma2Bao: [], deltaSigma2Bao: [],
   };
   cosmologies.forEach((cosmo, b) => {
@@ -68,12 +92,13 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
     const nS = checkScalar(`${where}nS`, cosmo.nS, false);
     const input: LinearPowerInput = {
       kMpc: Float64Array.from(cosmo.kMpc ?? []),
-      pkMpc3: Float64Array.from(cosmo.pkMpc3 ?? []),
+      pkMpc3: cosmo.pkMpc3 instanceof tf.Tensor ? Float64Array.from(cosmo.pkMpc3.dataSync()) : Float64Array.from(cosmo.pkMpc3 ?? []),
       nS,
     };
     validateLinearPower(input, where);
     const grid = fftlogGrid(n, h);
     stage.h.push(h);
+    stage.inputs.push(input);
     stage.gridKMpc.push(grid.kMpc);
     stage.sigmaV2.push(sigmaV2(input));
     const res: IrSpectra = ir
@@ -81,11 +106,12 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
           input,
           kGridMpc: grid.kMpc,
           h,
-          rsDragMpc: checkScalar(`${where}rsDragMpc`, cosmo.rsDragMpc, true),
+          rsDragMpc: checkScalar(`${where}rsDragMpc`, hostValue(cosmo.rsDragMpc), true),
           alphaRs,
           noWiggle: options.noWiggle ?? false,
         })
       : irResummationOff(input, grid.kMpc); // CLASS-PT, IR off: P_bin = P_tree = P_nw = P_disc, P_w = 0
+    stage.rsDragMpc.push(ir ? (hostValue(cosmo.rsDragMpc) as number) : NaN);
     stage.pDisc.push(res.pDisc);
     stage.pNoWiggle.push(res.pNoWiggle);
     stage.pWiggle.push(res.pWiggle);

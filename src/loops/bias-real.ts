@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Plan } from '../plan';
-import type { LinearStage } from '../input/linear-stage';
+import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from './loop-integrals';
 import { combineFPowers } from './f-power-sets';
 import { batchTensor, gridPowers } from './matter-real';
@@ -29,7 +29,7 @@ export function biasOperatorsOnGrid(
   const bias = plan.bias();
   const B = linear.pBin.length;
   const n = plan.n;
-  const pBin = batchTensor(linear.pBin);
+  const pBin = linearTensorsOf(linear).pBin;
   const k3 = gridPowers(linear, 3);
   const coef = fftlogCoefficients(bias.basis, pBin);
   const products = antiDiagonalProducts(bias.basis, coef);

@@ -31,6 +31,21 @@ export function dotLoops(basis: TensorBasis, coef: tf.Tensor2D, kernels: DotKern
 }
 
 /**
+ * The Hankel arrangement H[c, s] = y_{s-c} (zero outside 0..N) of a batch y [B, N+1], built
+ * from tile/reshape/slice only (a gather's gradient needs a kernel the wasm backend lacks):
+ * with w = (0^N, y, 0^{N+1}) of length 3N + 2, the rows of tile(w) cut to length 3N + 1 are w
+ * shifted by -c, so H[c, s] = w[s + N - c] is their column s + N.
+ */
+function hankel(basis: TensorBasis, y: tf.Tensor2D): tf.Tensor3D {
+  const { n, nc, ns } = basis.shape;
+  const B = y.shape[0];
+  const w = tf.pad(y, [[0, 0], [n, n + 1]]); // [B, 3N + 2]
+  const row = 3 * n + 1;
+  const tiled = tf.slice(tf.tile(w, [1, nc]), [0, 0], [B, nc * row]);
+  return tf.slice(tf.reshape(tiled, [B, nc, row]), [0, 0, n], [B, nc, ns]) as tf.Tensor3D;
+}
+
+/**
  * The products P[c, s] = Fx_c Fy_{s-c} (c = 0..N, s = 0..2N), laid out [2N+1, 2B, N+1]
  * (real parts of the B cosmologies, then imaginary parts) for the
  * batched anti-diagonal contraction. With y = x (the default) they serve the quadratic forms
@@ -48,11 +63,8 @@ export function antiDiagonalProducts(
     const B = coefX.shape[0];
     const xr = tf.reshape(tf.slice(coefX, [0, 0], [B, nc]), [B, nc, 1]);
     const xi = tf.reshape(tf.slice(coefX, [0, nc], [B, nc]), [B, nc, 1]);
-    const zero = tf.zeros([B, 1]);
-    const yr = tf.slice(coefY, [0, 0], [B, nc]);
-    const yi = tf.slice(coefY, [0, nc], [B, nc]);
-    const hr = tf.reshape(tf.gather(tf.concat([yr, zero], 1), basis.hankel, 1), [B, nc, ns]);
-    const hi = tf.reshape(tf.gather(tf.concat([yi, zero], 1), basis.hankel, 1), [B, nc, ns]);
+    const hr = hankel(basis, tf.slice(coefY, [0, 0], [B, nc]));
+    const hi = hankel(basis, tf.slice(coefY, [0, nc], [B, nc]));
     const pr = tf.sub(tf.mul(xr, hr), tf.mul(xi, hi));
     const pi = tf.add(tf.mul(xr, hi), tf.mul(xi, hr));
     return tf.transpose(tf.concat([pr, pi], 0), [2, 0, 1]) as tf.Tensor3D;

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Plan } from '../plan';
-import type { LinearStage } from '../input/linear-stage';
+import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from './loop-integrals';
 
 /** Row-major [B, N] float32 tensor from per-cosmology float64 arrays. */
@@ -30,12 +30,13 @@ export function matterRealSpace(plan: Plan, linear: LinearStage): Record<string,
     const { basis, p13, p22 } = plan.matter;
     const B = linear.pBin.length;
     const n = plan.n;
-    const pBin = batchTensor(linear.pBin);
-    const pTree = batchTensor(linear.pTree);
+    const lt = linearTensorsOf(linear);
+    const pBin = lt.pBin;
+    const pTree = lt.pTree;
     const k2 = gridPowers(linear, 2);
     const k3 = gridPowers(linear, 3);
     // the UV subtraction's sigma_v^2 k^2 (CLASS-PT `P13UV`), per cosmology
-    const sigmaK2 = gridPowers(linear, 2, (b) => (61 / 105) * linear.sigmaV2[b]);
+    const sigmaK2 = tf.mul(k2, tf.reshape(tf.mul(lt.sigmaV2, 61 / 105), [B, 1]));
     const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
 
     const coef = fftlogCoefficients(basis, pBin);

@@ -125,7 +125,9 @@ export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi
     const c = tf.mul(tf.mul(tf.mul(w, lMu), phiT), geo.volume);
     void mu;
     const adj = tf.tensor3d(adjMask, [B, nj, ng]);
-    const sumWith = (mask: tf.Tensor, power: number) => tf.sum(tf.mul(tf.mul(c, mask), tf.pow(delta, power)), 2);
+    // delta^p by products (pow's gradient is NaN at delta = 0 for p = 0, e.g. AP ratios of 1)
+    const powers = [tf.onesLike(delta), delta, tf.mul(delta, delta), tf.mul(tf.mul(delta, delta), delta)];
+    const sumWith = (mask: tf.Tensor, power: number) => tf.sum(tf.mul(tf.mul(c, mask), powers[power]), 2);
     const m32 = tf.stack(
       [sumWith(adj, 0), sumWith(adj, 1), sumWith(adj, 2), sumWith(tf.tensor3d(loMask, [B, nj, ng]), 3), sumWith(tf.tensor3d(upMask, [B, nj, ng]), 3)],
       2,

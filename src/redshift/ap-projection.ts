@@ -145,17 +145,38 @@ export function interpolateAtTrueK(
   secondDerivatives: tf.Tensor3D,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const { batch: B, nj, ng } = geo;
+    const { batch: B, nj, ng, nSide } = geo;
     const C = arrays.shape[1];
-    const hi = tf.add(geo.lo, tf.scalar(1, 'int32'));
-    const at = (t: tf.Tensor3D, idx: tf.Tensor2D) =>
-      tf.reshape(tf.gather(t, idx, 2, 1), [B, C, nj, ng]);
+    // Select y[lo] as a sum over the few bracket offsets d = lo - j of shifted slices times 0/1
+    // masks: only slice, mul and add, whose gradients every backend has (a gather's gradient
+    // needs UnsortedSegmentSum, which the wasm backend lacks).
+    const lo = geo.lo.dataSync();
+    const offsets = new Map<number, Float32Array>();
+    for (let b = 0; b < B; b++) {
+      for (let jj = 0; jj < nj; jj++) {
+        for (let g = 0; g < ng; g++) {
+          const idx = (b * nj + jj) * ng + g;
+          const d = lo[idx] - (jj + nSide);
+          let mask = offsets.get(d);
+          if (!mask) offsets.set(d, (mask = new Float32Array(B * nj * ng)));
+          mask[idx] = 1;
+        }
+      }
+    }
+    const select = (t: tf.Tensor3D, shift: number) => {
+      const terms: tf.Tensor[] = [];
+      for (const [d, mask] of offsets) {
+        const rows = tf.reshape(tf.slice(t, [0, 0, nSide + d + shift], [B, C, nj]), [B, C, nj, 1]);
+        terms.push(tf.mul(rows, tf.tensor4d(mask, [B, 1, nj, ng])));
+      }
+      return terms.length === 1 ? terms[0] : tf.addN(terms);
+    };
     const w = (t: tf.Tensor3D) => tf.reshape(t, [B, 1, nj, ng]);
     return tf.addN([
-      tf.mul(w(geo.wa), at(arrays, geo.lo)),
-      tf.mul(w(geo.wb), at(arrays, hi as tf.Tensor2D)),
-      tf.mul(w(geo.wa3), at(secondDerivatives, geo.lo)),
-      tf.mul(w(geo.wb3), at(secondDerivatives, hi as tf.Tensor2D)),
+      tf.mul(w(geo.wa), select(arrays, 0)),
+      tf.mul(w(geo.wb), select(arrays, 1)),
+      tf.mul(w(geo.wa3), select(secondDerivatives, 0)),
+      tf.mul(w(geo.wb3), select(secondDerivatives, 1)),
     ]) as tf.Tensor4D;
   });
 }

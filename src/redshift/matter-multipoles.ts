@@ -10,7 +10,7 @@
  * Returned arrays live on the FFTLog grid ([B, N], Mpc^3) with classy's signs (ctr_* negated).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { LinearStage } from '../input/linear-stage';
+import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { batchTensor, gridPowers } from '../loops/matter-real';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from '../loops/loop-integrals';
 import { combineFPowers, fPolynomial } from '../loops/f-power-sets';
@@ -29,7 +29,7 @@ type Arrays = Record<string, tf.Tensor2D>;
 /** The UV subtraction sigma_v^2 k^2 P c(f) for one kernel, [B, N]. */
 function uvTerm(linear: LinearStage, p: tf.Tensor2D, f: tf.Tensor1D, coefficients: string): tf.Tensor2D {
   const B = p.shape[0];
-  const sk2 = gridPowers(linear, 2, (b) => linear.sigmaV2[b]);
+  const sk2 = tf.mul(gridPowers(linear, 2), tf.reshape(linearTensorsOf(linear).sigmaV2, [B, 1]));
   const c = tf.reshape(fPolynomial(fPolynomialCoefficients(coefficients), f), [B, 1]);
   return tf.mul(tf.mul(sk2, p), c) as tf.Tensor2D;
 }
@@ -40,8 +40,8 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): A
   const sets = plan.rsdIrOn();
   const B = linear.pBin.length;
   const n = plan.n;
-  const pNw = batchTensor(linear.pNoWiggle);
-  const pW = batchTensor(linear.pWiggle);
+  const pNw = linearTensorsOf(linear).pNoWiggle;
+  const pW = linearTensorsOf(linear).pWiggle;
   const k3 = gridPowers(linear, 3);
   const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
   const cNw = fftlogCoefficients(basis, pNw);
@@ -157,7 +157,7 @@ export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.
   const { basis } = plan.matter;
   const sets = plan.rsdIrOff();
   const B = linear.pBin.length;
-  const pBin = batchTensor(linear.pBin);
+  const pBin = linearTensorsOf(linear).pBin;
   const k2 = gridPowers(linear, 2);
   const k3 = gridPowers(linear, 3);
   const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));

@@ -1,0 +1,320 @@
+/**
+ * The measurements in one process and one backend (spawned by ./run.ts with --worker).
+ * Prints one JSON line (the last line of stdout) with the results.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../src/backend';
+import { clearPlanCache, getPlan, type Plan } from '../src/plan';
+import { computeComponents } from '../src/compute';
+import { caseInputs, readCaseFile, type CaseInputs } from '../src/cli/case-file';
+import type { CosmologyInput } from '../src/input/linear-stage';
+import { runLinearStage } from '../src/input/linear-stage';
+import { assembleAll, pkGgL0, pkGgL2, pkGgL4, type Bias } from '../src/assembly/spectra';
+import { FIDUCIAL_CASE, stats, variantFactors, type Stats } from './common';
+import { passThrough, scalarsOf, tensorComponents, type ForwardSettings } from './pipeline';
+import { runProfile, type ProfileResult } from './profile';
+
+export interface WorkerOptions {
+  backend: string;
+  reps: { forward: number; batch: number; grad: number; warm: number };
+  batch: number;
+  profile: boolean;
+  profileBatch: boolean;
+  planProfile: boolean;
+  skipBatch: boolean;
+}
+
+export interface WorkerResult {
+  backend: string;
+  wasm_threads?: number;
+  wasm_multithread_supported?: boolean;
+  wasm_simd?: boolean;
+  n: number;
+  n_out: number;
+  backend_init_ms: number;
+  plan_build_ms: number;
+  plan_parts_ms: Record<string, number>;
+  first_forward_ms: number;
+  forward: Stats;
+  forward_components_only: Stats;
+  batch?: Stats & { batch: number; per_cosmology_ms: number };
+  grad: Stats;
+  /** how f was differentiated: computeComponents with tensor inputs, or the staged copy */
+  grad_mode: GradMode;
+  grad_note: string;
+  /** gradient w.r.t. everything available (nuisance, f, hratio, Dratio, r_s, P_lin) */
+  grad_full: Stats;
+  grad_full_wrt: string[];
+  grad_assembly_only: Stats;
+  grad_wrt: string[];
+  grad_not_available: string[];
+  grad_check: { S_compute: number; S_tensor_path: number; rel_diff: number; dS_df: number; dS_db1: number };
+  leaked_tensors: number;
+  profile?: ProfileResult;
+}
+
+type GradMode = 'computeComponents' | 'pipeline-copy' | 'assembly-only';
+
+const NUISANCE_GG = ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'cs2', 'cs4', 'Pshot', 'a0', 'a2', 'b4'] as const;
+
+function settingsOf(inputs: CaseInputs): ForwardSettings {
+  return { ...inputs.options };
+}
+
+export function batchOf(inputs: CaseInputs, batch: number): CosmologyInput[] {
+  const c = inputs.cosmology;
+  return Array.from({ length: batch }, (_, i) => {
+    const v = variantFactors(i, batch);
+    return {
+      ...c,
+      pkMpc3: Array.from(c.pkMpc3 as ArrayLike<number>, (p) => p * v.amp),
+      f: (c.f as number) * v.f,
+      hratio: (c.hratio as number) * v.hr,
+      Dratio: (c.Dratio as number) * v.dr,
+    };
+  });
+}
+
+/** One forward as a user runs it: components, all 12 spectra, read back. */
+export async function forwardOnce(plan: Plan, inputs: CaseInputs, cosmologies: CosmologyInput[], spectra = true): Promise<void> {
+  const result = computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc });
+  const reads: Promise<unknown>[] = Object.values(result.components).map((t) => t.data());
+  let out: tf.Tensor[] = [];
+  if (spectra) {
+    const f = cosmologies.length === 1 ? (cosmologies[0].f as number) : tf.tensor1d(cosmologies.map((c) => c.f as number));
+    out = Object.values(
+      assembleAll(result.components, inputs.bias as Bias, { h: inputs.h, f, kOutMpc: inputs.kOutMpc }),
+    ).filter((t): t is tf.Tensor => t !== undefined);
+    if (f instanceof tf.Tensor) out.push(f);
+    reads.push(...out.map((t) => t.data()));
+  }
+  await Promise.all(reads);
+  tf.dispose(out);
+  result.dispose();
+}
+
+async function timeRuns(warm: number, reps: number, fn: () => Promise<void>): Promise<Stats> {
+  for (let i = 0; i < warm; i++) await fn();
+  const runs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    runs.push(performance.now() - t0);
+  }
+  return stats(runs);
+}
+
+/** S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2 + gg_l4, (Mpc/h)^3. */
+function sOf(c: Record<string, tf.Tensor>, p: Record<string, tf.Tensor | number>, f: tf.Tensor | number, inputs: CaseInputs, mask: tf.Tensor): tf.Tensor {
+  const ctx = { h: inputs.h, f, kOutMpc: inputs.kOutMpc };
+  const bias = p as unknown as Parameters<typeof pkGgL0>[1];
+  const sum = tf.addN([pkGgL0(c, bias, ctx), pkGgL2(c, bias as never, ctx), pkGgL4(c, bias as never, ctx)]);
+  return tf.sum(tf.mul(sum, mask));
+}
+
+export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
+  const t0 = performance.now();
+  const backend = await useBackend(opts.backend);
+  const backendInitMs = performance.now() - t0;
+  const extra: Partial<WorkerResult> = {};
+  if (backend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    extra.wasm_threads = wasm.getThreadsCount();
+    extra.wasm_multithread_supported = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+    extra.wasm_simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  }
+  const inputs = caseInputs(readCaseFile(FIDUCIAL_CASE));
+  const settings = settingsOf(inputs);
+  const one = [inputs.cosmology];
+
+  // plan build: base plan and each lazy kernel set (fresh process: nothing cached)
+  clearPlanCache();
+  const parts: Record<string, number> = {};
+  let t = performance.now();
+  const plan = getPlan({ n: inputs.n });
+  parts['getPlan (FFTLog basis, M22, M13)'] = performance.now() - t;
+  t = performance.now();
+  plan.rsdIrOn();
+  parts['plan.rsdIrOn()'] = performance.now() - t;
+  t = performance.now();
+  plan.bias();
+  parts['plan.bias()'] = performance.now() - t;
+  t = performance.now();
+  plan.biasHost();
+  parts['plan.biasHost()'] = performance.now() - t;
+  const planBuildMs = Object.values(parts).reduce((a, b) => a + b, 0);
+  const baseTensors = tf.memory().numTensors;
+
+  t = performance.now();
+  await forwardOnce(plan, inputs, one);
+  const firstForwardMs = performance.now() - t;
+
+  const forward = await timeRuns(opts.reps.warm, opts.reps.forward, () => forwardOnce(plan, inputs, one));
+  const forwardComponents = await timeRuns(0, Math.max(3, Math.ceil(opts.reps.forward / 2)), () => forwardOnce(plan, inputs, one, false));
+  const leakedForward = tf.memory().numTensors - baseTensors;
+
+  // gradient of S w.r.t. the nuisance parameters and f (+ optionally hratio, Dratio, r_s, P_lin)
+  const kh = inputs.kOutMpc.map((k) => k / inputs.h);
+  const mask = tf.tensor2d([kh.map((k) => (k >= 0.005 && k <= 0.3 ? 1 : 0))]);
+  const bias = inputs.bias as Record<string, number>;
+  const names = [...NUISANCE_GG];
+  const c0 = inputs.cosmology;
+  type Extra = 'hratio' | 'Dratio' | 'rsDragMpc' | 'pkMpc3';
+  /** S through computeComponents itself, with f (and `extra`) passed as tensors. */
+  const viaCompute = (extra: Extra[]) => (...xs: tf.Tensor[]) => {
+    const p: Record<string, tf.Tensor> = {};
+    names.forEach((k, i) => (p[k] = xs[i]));
+    const f = xs[names.length];
+    const cosmo: Record<string, unknown> = { ...c0, f };
+    extra.forEach((k, i) => (cosmo[k] = xs[names.length + 1 + i]));
+    const r = computeComponents(plan, [cosmo as unknown as CosmologyInput], { ...inputs.options, kOutMpc: inputs.kOutMpc });
+    return sOf(r.components, p, f, inputs, mask);
+  };
+  /** S through the staged copy (./pipeline.ts) with f, hratio, Dratio as tensors. */
+  const viaCopy = (extra: Extra[]) => {
+    const linear = runLinearStage(plan.n, one, settings); // host float64 stage: no gradient
+    const kOut = [Float64Array.from(inputs.kOutMpc)];
+    const s0 = scalarsOf(one, settings);
+    tf.dispose([s0.f, s0.hratio, s0.dratio]);
+    return (...xs: tf.Tensor[]) => {
+      const p: Record<string, tf.Tensor> = {};
+      names.forEach((k, i) => (p[k] = xs[i]));
+      const f = tf.reshape(xs[names.length], [1]) as tf.Tensor1D;
+      const at = (k: Extra, v: number) => (extra.includes(k) ? (tf.reshape(xs[names.length + 1 + extra.indexOf(k)], [1]) as tf.Tensor1D) : tf.tensor1d([v]));
+      const c = tensorComponents(passThrough, plan, linear, kOut, { ...s0, f, hratio: at('hratio', s0.hr[0]), dratio: at('Dratio', s0.dr[0]) }, settings);
+      return sOf(c, p, xs[names.length], inputs, mask);
+    };
+  };
+  const scalarOf: Record<Extra, () => tf.Tensor> = {
+    hratio: () => tf.scalar(c0.hratio as number),
+    Dratio: () => tf.scalar(c0.Dratio as number),
+    rsDragMpc: () => tf.scalar(c0.rsDragMpc as number),
+    pkMpc3: () => tf.tensor1d(Array.from(c0.pkMpc3 as ArrayLike<number>)),
+  };
+  const gradOnce = async (mode: GradMode, extra: Extra[]): Promise<{ S: number; g: number[] }> => {
+    const args = [...names.map((k) => tf.scalar(bias[k])), tf.scalar(c0.f as number), ...extra.map((k) => scalarOf[k]())];
+    try {
+      const fn = mode === 'computeComponents' ? viaCompute(extra) : viaCopy(extra);
+      const res = tf.tidy(() => {
+        const { value, grads } = tf.valueAndGrads(fn)(args);
+        return [value, ...grads];
+      });
+      const data = await Promise.all(res.map((x) => x.data()));
+      tf.dispose(res);
+      return { S: data[0][0], g: data.slice(1).map((d) => d[0]) };
+    } finally {
+      tf.dispose(args);
+    }
+  };
+  // which path differentiates f: computeComponents with tensor inputs (newer src), else the copy
+  let gradMode: GradMode = 'assembly-only';
+  const notes: string[] = [];
+  const short = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 140);
+  for (const mode of ['computeComponents', 'pipeline-copy'] as const) {
+    try {
+      const probe = await gradOnce(mode, []);
+      const df = probe.g[names.length];
+      if (!Number.isFinite(df) || df === 0) throw new Error(`dS/df = ${df}`);
+      gradMode = mode;
+      break;
+    } catch (e) {
+      notes.push(`${mode === 'computeComponents' ? 'computeComponents with f as a tensor' : 'the staged copy (benchmarks/pipeline.ts)'}: ${short(e)}`);
+    }
+  }
+  let fullExtra: Extra[] = gradMode === 'computeComponents' ? ['hratio', 'Dratio', 'rsDragMpc', 'pkMpc3'] : ['hratio', 'Dratio'];
+  const notAvailable: string[] = [];
+  if (gradMode === 'assembly-only') {
+    fullExtra = [];
+    notAvailable.push('f, hratio, Dratio, rs_drag_Mpc, P_lin through the loops (no working reverse pass in this src on this backend); grad_ms is the assembly-only gradient');
+  } else if (gradMode === 'pipeline-copy') {
+    notAvailable.push('rs_drag_Mpc, P_lin (the host float64 linear stage has no tensor path in this src)');
+  } else {
+    try {
+      await gradOnce(gradMode, fullExtra);
+    } catch (e) {
+      fullExtra = ['hratio', 'Dratio'];
+      notAvailable.push(`rs_drag_Mpc, P_lin (${short(e)})`);
+    }
+  }
+  const runMode = gradMode === 'assembly-only' ? null : gradMode;
+  const afterProbe = tf.memory().numTensors; // a failed probe may leave its tape's tensors behind
+  // the probe above was the warm-up
+  let tensorPath: { S: number; g: number[] } = { S: NaN, g: [] };
+  const grad = runMode ? await timeRuns(0, opts.reps.grad, async () => void (tensorPath = await gradOnce(runMode, []))) : stats([]);
+  const gradFull = runMode ? await timeRuns(0, Math.max(1, Math.ceil(opts.reps.grad / 2)), async () => void (await gradOnce(runMode, fullExtra))) : stats([]);
+  const gradNote = gradMode === 'computeComponents' ? '' : notes.join('; ');
+
+  // check: S from computeComponents with number inputs vs the gradient path's S
+  const ref = computeComponents(plan, one, { ...inputs.options, kOutMpc: inputs.kOutMpc });
+  const sRefT = tf.tidy(() => sOf(ref.components, bias, c0.f as number, inputs, mask));
+  const sRef = (await sRefT.data())[0];
+  sRefT.dispose();
+
+  // gradient w.r.t. the nuisance parameters and the explicit f with the components fixed
+  const gradAssembly = await timeRuns(1, Math.max(3, opts.reps.grad), async () => {
+    const args = [...names.map((k) => tf.scalar(bias[k])), tf.scalar(c0.f as number)];
+    const res = tf.tidy(() => {
+      const vg = tf.valueAndGrads((...xs: tf.Tensor[]) => {
+        const p: Record<string, tf.Tensor> = {};
+        names.forEach((k, i) => (p[k] = xs[i]));
+        return sOf(ref.components, p, xs[names.length], inputs, mask);
+      });
+      const { value, grads } = vg(args);
+      return [value, ...grads];
+    });
+    await Promise.all(res.map((x) => x.data()));
+    tf.dispose([...res, ...args]);
+  });
+  ref.dispose();
+  const gradHeadline = runMode ? grad : gradAssembly;
+
+  let batch: WorkerResult['batch'];
+  if (!opts.skipBatch) {
+    const cos = batchOf(inputs, opts.batch);
+    const s = await timeRuns(opts.reps.warm > 0 ? 1 : 0, opts.reps.batch, () => forwardOnce(plan, inputs, cos));
+    batch = { ...s, batch: opts.batch, per_cosmology_ms: s.median / opts.batch };
+  }
+  mask.dispose();
+  const leaked = leakedForward + tf.memory().numTensors - afterProbe;
+
+  let profile: ProfileResult | undefined;
+  if (opts.profile) {
+    profile = await runProfile(plan, inputs, settings, {
+      backend,
+      batch: opts.profileBatch ? opts.batch : 0,
+      planParts: opts.planProfile,
+      reps: backend === 'cpu' ? 1 : 3,
+    });
+  }
+
+  return {
+    backend,
+    ...extra,
+    n: inputs.n,
+    n_out: inputs.kOutMpc.length,
+    backend_init_ms: backendInitMs,
+    plan_build_ms: planBuildMs,
+    plan_parts_ms: parts,
+    first_forward_ms: firstForwardMs,
+    forward,
+    forward_components_only: forwardComponents,
+    batch,
+    grad: gradHeadline,
+    grad_mode: gradMode,
+    grad_note: gradNote,
+    grad_full: gradFull,
+    grad_full_wrt: runMode ? [...names, 'f', ...fullExtra] : [],
+    grad_assembly_only: gradAssembly,
+    grad_wrt: [...names, 'f'],
+    grad_not_available: notAvailable,
+    grad_check: {
+      S_compute: sRef,
+      S_tensor_path: tensorPath.S,
+      rel_diff: Math.abs(tensorPath.S - sRef) / Math.abs(sRef),
+      dS_df: tensorPath.g[names.length],
+      dS_db1: tensorPath.g[0],
+    },
+    leaked_tensors: leaked,
+    profile,
+  };
+}
