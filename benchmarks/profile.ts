@@ -71,6 +71,7 @@ export interface ProfileResult {
     wall_ms: number;
     under_50us: number;
     top: { name: string; count: number; ms: number }[];
+    slowest: { name: string; ms: number; shapes: string }[];
   };
   syncs: { count: number; ms: number; by_method: Record<string, number> };
   micro: TimedRow[];
@@ -356,7 +357,11 @@ async function kernelStats(plan: Plan, inputs: CaseInputs): Promise<ProfileResul
     by.set(k.name, e);
   }
   const top = [...by.entries()].map(([name, v]) => ({ name, ...v })).sort((a, b) => b.ms - a.ms).slice(0, 12);
-  return { count: info.kernels.length, kernel_ms: total, wall_ms: wall, under_50us: tiny, top };
+  const slowest = info.kernels
+    .map((k) => ({ name: k.name, ms: typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0, shapes: (k.inputShapes ?? []).map((sh) => `[${(sh ?? []).join(',')}]`).join(' ') }))
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 12);
+  return { count: info.kernels.length, kernel_ms: total, wall_ms: wall, under_50us: tiny, top, slowest };
 }
 
 function syncStats(plan: Plan, inputs: CaseInputs): ProfileResult['syncs'] {
@@ -441,6 +446,12 @@ function microProfile(plan: Plan, inputs: CaseInputs, reps: number): TimedRow[] 
   const blk = tf.randomNormal([ns, 2 * nc, 2 * K]);
   op('proposed: one matMul on a [[Re, Im], [-Im, Re]] kernel block (gives [Re A | Im A])', () => tf.matMul(prod, blk), 'no slices; same flop count');
   tf.dispose([y2, w, idx, x3, a5, a4, prod, blk]);
+  // per-name slices of the AP-interpolated stack (projectMatterMultipoles), B = 32
+  const atKt = tf.randomNormal([32, 36, n - 20, 40]);
+  op('slice one channel of [B=32, C=36, J, G=40] (projectMatterMultipoles, x36)', () => tf.slice(atKt, [0, 5, 0, 0], [32, 1, n - 20, 40]), 'rank-4 slice: B*J row copies of 40 floats');
+  const atKtT = tf.transpose(atKt, [1, 0, 2, 3]);
+  op('  the same channel of a [C, B, J, G] layout (contiguous)', () => tf.slice(atKtT, [5, 0, 0, 0], [1, 32, n - 20, 40]));
+  tf.dispose([atKt, atKtT]);
   add('gaussLegendre(40) (recomputed per call in apGeometry/apMoments/pure-AP)', timeMedian(reps * 10, () => gaussLegendre(40)));
   add('hostApMoments, one (l, phi) set, B = 1', timeMedian(reps, () => hostApMoments({ gridKMpc: [grid], hratio: [c.hratio as number], dratio: [c.Dratio as number] }, 10, 4, 0)), 'called 9x per forward (tensor path) + 8x (pure-AP rows)');
   add('analysisMatrix + quadraticSynthesisMatrix (bias basis)', timeMedian(reps, () => [analysisMatrix(shape), quadraticSynthesisMatrix(shape)]), 'rebuilt on every pureApRowsFloat64 call');

@@ -379,6 +379,8 @@ function profileReport(backend: string, p: ProfileResult, wk: WorkerResult): str
       `profiled wall ${fmtMs(k.wall_ms)} ms`,
   );
   out.push(table(['kernel', 'count', 'ms'], k.top.map((t) => [t.name, String(t.count), fmtMs(t.ms)])));
+  out.push('', 'slowest single kernels (input shapes):');
+  out.push(table(['kernel', 'ms', 'inputs'], k.slowest.map((t) => [t.name, fmtMs(t.ms), t.shapes])));
   out.push(
     '',
     `sync points in one computeComponents call: ${p.syncs.count} (${Object.entries(p.syncs.by_method).map(([m, c]) => `${m} ${c}`).join(', ')}), ${fmtMs(p.syncs.ms)} ms in them`,

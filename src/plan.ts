@@ -9,7 +9,7 @@ import { fftlogDelta, FFTLOG_KMIN_HMPC } from './fftlog/grid';
 import { biasIFG2, biasJ, matterM13, matterM22 } from './kernels/matrices';
 import { M22_DEN, P13_MU_POWERS, P13_MULTIPOLES, P22_MU_POWERS, P22_MULTIPOLES } from './kernels/rsd-matter';
 import { BIAS_FFTLOG_BIAS, BIAS_MULTIPOLES, BIAS_REAL_SPACE } from './kernels/bias';
-import { fPowerMatrices } from './kernels/f-power-kernels';
+import { fPowerMatrices, type ComplexArray } from './kernels/f-power-kernels';
 import type { HostBiasKernels } from './redshift/pure-ap-float64';
 import {
   buildFPowerDot,
@@ -139,29 +139,49 @@ function buildRsdMatter(basis: TensorBasis, n: number, irOn: boolean): RsdMatter
   };
 }
 
-function buildBias(n: number): BiasKernels {
-  const basis = createTensorBasis(n, BIAS_FFTLOG_BIAS);
+/** The float64 bias kernels, per name and power of f (shared by the tensor and host paths). */
+function biasMatrices(n: number) {
   const j = biasJ(n);
+  const build = (set: Record<string, { numerator: string; denominator?: string }>) => {
+    const out: HostBiasKernels = {};
+    for (const [name, { numerator, denominator }] of Object.entries(set)) {
+      out[name] = fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, numerator, denominator);
+    }
+    return out;
+  };
+  return { real: build(BIAS_REAL_SPACE), rsd: build(BIAS_MULTIPOLES) };
+}
+
+function packFPowers(basis: TensorBasis, set: HostBiasKernels): FPowerQuadratic {
+  const matrices: Record<string, ComplexArray> = {};
+  const terms: { name: string; power: number }[] = [];
+  for (const [name, powers] of Object.entries(set)) {
+    powers.forEach((m, power) => {
+      if (!m) return;
+      terms.push({ name, power });
+      matrices[`${name}^${power}`] = m;
+    });
+  }
+  return { terms, kernels: packQuadraticKernels(basis.shape, matrices) };
+}
+
+function buildBias(n: number, host: ReturnType<typeof biasMatrices>): BiasKernels {
+  const basis = createTensorBasis(n, BIAS_FFTLOG_BIAS);
   return {
     basis,
-    real: buildFPowerQuadratic(basis, j, BIAS_REAL_SPACE),
-    rsd: buildFPowerQuadratic(basis, j, BIAS_MULTIPOLES),
+    real: packFPowers(basis, host.real),
+    rsd: packFPowers(basis, host.rsd),
     ifg2: packDotKernels(basis.shape, { IFG2: biasIFG2(n) }),
   };
 }
 
-function buildBiasHost(n: number): HostBiasKernels {
-  const j = biasJ(n);
-  const out: HostBiasKernels = {};
-  for (const name of ['Id2d2', 'Id2G2', 'IG2G2']) {
-    const { numerator, denominator } = BIAS_REAL_SPACE[name];
-    out[name] = fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, numerator, denominator);
-  }
-  for (const name of ['0_b1b2', '2_b1b2', '0_b1bG2', '2_b1bG2']) {
-    const { numerator, denominator } = BIAS_MULTIPOLES[name];
-    out[name] = fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, numerator, denominator);
-  }
-  return out;
+/** The host kernels of the pure-AP rows, taken from the shared float64 bias matrices. */
+function buildBiasHost(host: ReturnType<typeof biasMatrices>): HostBiasKernels {
+  const pick = (set: HostBiasKernels, names: string[]) => Object.fromEntries(names.map((k) => [k, set[k]]));
+  return {
+    ...pick(host.real, ['Id2d2', 'Id2G2', 'IG2G2']),
+    ...pick(host.rsd, ['0_b1b2', '2_b1b2', '0_b1bG2', '2_b1bG2']),
+  };
 }
 
 function buildPlan(n: number): Plan {
@@ -185,6 +205,8 @@ function buildPlan(n: number): Plan {
   let rsdOff: RsdMatterKernels | undefined;
   let bias: BiasKernels | undefined;
   let biasHost: HostBiasKernels | undefined;
+  let biasF64: ReturnType<typeof biasMatrices> | undefined;
+  const biasShared = () => (biasF64 ??= biasMatrices(n));
   const plan: Plan = {
     n,
     kOverH,
@@ -192,8 +214,8 @@ function buildPlan(n: number): Plan {
     matter,
     rsdIrOn: () => (rsdOn ??= keepAll(buildRsdMatter(basis, n, true))),
     rsdIrOff: () => (rsdOff ??= keepAll(buildRsdMatter(basis, n, false))),
-    bias: () => (bias ??= keepAll(buildBias(n))),
-    biasHost: () => (biasHost ??= buildBiasHost(n)),
+    bias: () => (bias ??= keepAll(buildBias(n, biasShared()))),
+    biasHost: () => (biasHost ??= buildBiasHost(biasShared())),
     buildSeconds: (performance.now() - t0) / 1000,
     dispose() {
       if (disposed) return;

@@ -131,7 +131,7 @@ export async function runCli(argv: string[], io: { stdout: TextSink; stderr: Tex
     }
     if (command === 'help') {
       const topic = rest[0];
-      if (topic === undefined) io.stdout.write(HELP);
+      if (topic === undefined || topic === '--help' || topic === '-h') io.stdout.write(HELP);
       else if (topic === 'compute') io.stdout.write(COMPUTE_HELP);
       else if (topic === 'predict') io.stdout.write(PREDICT_HELP);
       else if (topic === 'plot') io.stdout.write(PLOT_HELP);

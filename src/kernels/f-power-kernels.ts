@@ -41,8 +41,9 @@ export function fPowerMatrices(
   const powers = Array.from({ length: nc }, (_, c) => complexPowers(-eta.re[c] / 2, -eta.im[c] / 2, deg));
   const none = complexPowers(0, 0, 0);
   const out = num.map((terms) => (terms.length ? { re: new Float64Array(nc * nc), im: new Float64Array(nc * nc) } : null));
+  // CLASS-PT fills the lower triangle (nu1 from the row, nu2 from the column) and mirrors it
   for (let c = 0; c < nc; c++) {
-    for (let d = 0; d < nc; d++) {
+    for (let d = 0; d <= c; d++) {
       const pw = { n1: powers[c], n2: powers[d], nu: none };
       const [dr, di] = evalFPower(den, 0, pw);
       const br = base.re[c * nc + d];
@@ -55,8 +56,8 @@ export function fPowerMatrices(
         const m = out[p];
         if (!m) continue;
         const [pr, pi] = evalFPower(num, p, pw);
-        m.re[c * nc + d] = qr * pr - qi * pi;
-        m.im[c * nc + d] = qr * pi + qi * pr;
+        m.re[c * nc + d] = m.re[d * nc + c] = qr * pr - qi * pi;
+        m.im[c * nc + d] = m.im[d * nc + c] = qr * pi + qi * pr;
       }
     }
   }
