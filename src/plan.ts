@@ -129,13 +129,13 @@ function withDenominator(set: Record<string, string>, denominator: string, scale
   return out;
 }
 
-function buildRsdMatter(basis: TensorBasis, n: number, irOn: boolean): RsdMatterKernels {
+function buildRsdMatter(basis: TensorBasis, m22: ComplexArray, m13: ComplexArray, irOn: boolean): RsdMatterKernels {
   // P22: base = M22 * 196 / DEN (CLASS-PT), P13: M13 / (1 + 9 nu)
   const p22 = irOn ? P22_MU_POWERS : P22_MULTIPOLES;
   const p13 = irOn ? P13_MU_POWERS : P13_MULTIPOLES;
   return {
-    p22: buildFPowerQuadratic(basis, matterM22(n), withDenominator(p22, M22_DEN, '196*')),
-    p13: buildFPowerDot(basis, matterM13(n), withDenominator(p13, '1 + 9*nu')),
+    p22: buildFPowerQuadratic(basis, m22, withDenominator(p22, M22_DEN, '196*')),
+    p13: buildFPowerDot(basis, m13, withDenominator(p13, '1 + 9*nu')),
   };
 }
 
@@ -193,12 +193,14 @@ function buildPlan(n: number): Plan {
     kOverH[j] = FFTLOG_KMIN_HMPC * Math.exp(j * delta);
     uvDamping[j] = Math.exp(-Math.pow(kOverH[j] / 3, 6));
   }
+  const m22 = matterM22(n);
+  const m13 = matterM13(n);
   // kept: a plan may first be built inside a tidy or a gradient scope
   const basis = keepAll(createTensorBasis(n, MATTER_FFTLOG_BIAS));
   const matter: MatterKernels = keepAll({
     basis,
-    p22: packQuadraticKernels(basis.shape, { m22: matterM22(n) }),
-    p13: packDotKernels(basis.shape, { m13: matterM13(n) }),
+    p22: packQuadraticKernels(basis.shape, { m22 }),
+    p13: packDotKernels(basis.shape, { m13 }),
   });
   let disposed = false;
   let rsdOn: RsdMatterKernels | undefined;
@@ -212,8 +214,8 @@ function buildPlan(n: number): Plan {
     kOverH,
     uvDamping,
     matter,
-    rsdIrOn: () => (rsdOn ??= keepAll(buildRsdMatter(basis, n, true))),
-    rsdIrOff: () => (rsdOff ??= keepAll(buildRsdMatter(basis, n, false))),
+    rsdIrOn: () => (rsdOn ??= keepAll(buildRsdMatter(basis, m22, m13, true))),
+    rsdIrOff: () => (rsdOff ??= keepAll(buildRsdMatter(basis, m22, m13, false))),
     bias: () => (bias ??= keepAll(buildBias(n, biasShared()))),
     biasHost: () => (biasHost ??= buildBiasHost(biasShared())),
     buildSeconds: (performance.now() - t0) / 1000,

@@ -41,11 +41,33 @@ export function fPowerMatrices(
   const powers = Array.from({ length: nc }, (_, c) => complexPowers(-eta.re[c] / 2, -eta.im[c] / 2, deg));
   const none = complexPowers(0, 0, 0);
   const out = num.map((terms) => (terms.length ? { re: new Float64Array(nc * nc), im: new Float64Array(nc * nc) } : null));
+  // Per row, collapse each polynomial to coefficients of nu2^b (complex polynomials in nu1),
+  // so that an entry costs deg(nu2) complex multiply-adds per power of f.
+  const rowCoefficients = (poly: CompiledPoly, p: number, n1: [number, number][]) => {
+    const re = new Float64Array(deg + 1);
+    const im = new Float64Array(deg + 1);
+    for (const [coef, a, b] of poly[p] ?? []) {
+      re[b] += coef * n1[a][0];
+      im[b] += coef * n1[a][1];
+    }
+    return { re, im };
+  };
+  const evalRow = (q: { re: Float64Array; im: Float64Array }, n2: [number, number][]): [number, number] => {
+    let r = 0;
+    let i = 0;
+    for (let b = 0; b <= deg; b++) {
+      const [xr, xi] = n2[b];
+      r += q.re[b] * xr - q.im[b] * xi;
+      i += q.re[b] * xi + q.im[b] * xr;
+    }
+    return [r, i];
+  };
   // CLASS-PT fills the lower triangle (nu1 from the row, nu2 from the column) and mirrors it
   for (let c = 0; c < nc; c++) {
+    const denRow = rowCoefficients(den, 0, powers[c]);
+    const numRows = num.map((terms, p) => (terms.length ? rowCoefficients(num, p, powers[c]) : null));
     for (let d = 0; d <= c; d++) {
-      const pw = { n1: powers[c], n2: powers[d], nu: none };
-      const [dr, di] = evalFPower(den, 0, pw);
+      const [dr, di] = evalRow(denRow, powers[d]);
       const br = base.re[c * nc + d];
       const bi = base.im[c * nc + d];
       // base / den
@@ -54,13 +76,15 @@ export function fPowerMatrices(
       const qi = (bi * dr - br * di) / dd;
       for (let p = 0; p < num.length; p++) {
         const m = out[p];
-        if (!m) continue;
-        const [pr, pi] = evalFPower(num, p, pw);
+        const row = numRows[p];
+        if (!m || !row) continue;
+        const [pr, pi] = evalRow(row, powers[d]);
         m.re[c * nc + d] = m.re[d * nc + c] = qr * pr - qi * pi;
         m.im[c * nc + d] = m.im[d * nc + c] = qr * pi + qi * pr;
       }
     }
   }
+  void none;
   return out;
 }
 
