@@ -37,6 +37,7 @@ interface Result {
 
 const results: Result[] = [];
 const worst = new WorstCase();
+const worstSpectra = new WorstCase();
 
 function family(name: string): 'real' | 'pureAp' | 'redshift' {
   if (name in PURE_AP_ROWS) return 'pureAp';
@@ -65,7 +66,15 @@ describe('components against CLASS-PT on every oracle case', () => {
         }
       }
     }
+    for (const { c, p } of results) {
+      const ref = (c.output as { spectra_hMpc3?: Record<string, number[]> }).spectra_hMpc3;
+      if (!ref) continue;
+      for (const [name, ours] of Object.entries(p.spectra_hMpc3)) {
+        if (ref[name]) worstSpectra.add(name, c.id, maxRelativeError(ours, ref[name], c.output.k_hMpc));
+      }
+    }
     console.log(worst.table(`components over ${results.length} cases`));
+    console.log(worstSpectra.table('spectra (predict, end to end)'));
   });
 
   it('computes every row 0-47 for every case', () => {
@@ -80,6 +89,11 @@ describe('components against CLASS-PT on every oracle case', () => {
 
   it('redshift-space matter and bias multipoles agree to 1e-4', () => {
     for (const [name, w] of worst.entries()) if (family(name) === 'redshift' && !name.includes('(')) expect(w.err, `${name} (${w.id})`).toBeLessThan(TOLERANCE);
+  });
+
+  it('the twelve spectra agree to 1e-4 end to end', () => {
+    expect(worstSpectra.entries().length).toBe(12);
+    for (const [name, w] of worstSpectra.entries()) expect(w.err, `${name} (${w.id})`).toBeLessThan(TOLERANCE);
   });
 
   it('pure-AP rows vanish with AP off, to 1e-10 of their monopole', () => {
