@@ -321,13 +321,6 @@ function planProfile(n: number): TimedRow[] {
     () => Object.values(BIAS_MULTIPOLES).flatMap((f) => fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, f.numerator, f.denominator)),
     `${setCost(BIAS_MULTIPOLES)} monomials x ${nc * nc} entries`,
   );
-  time(
-    'f-power polynomials: biasHost (7 kernels, recomputed: same as in bias())',
-    () =>
-      ['Id2d2', 'Id2G2', 'IG2G2'].map((k) => fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, BIAS_REAL_SPACE[k].numerator, BIAS_REAL_SPACE[k].denominator)).concat(
-        ['0_b1b2', '2_b1b2', '0_b1bG2', '2_b1bG2'].map((k) => fPowerMatrices(n, BIAS_FFTLOG_BIAS, j, BIAS_MULTIPOLES[k].numerator, BIAS_MULTIPOLES[k].denominator)),
-      ),
-  );
   const shape = basisShape(n, MATTER_FFTLOG_BIAS);
   const mats: Record<string, { re: Float64Array; im: Float64Array }> = {};
   p22.forEach((m, i) => m && (mats[`k${i}`] = m));
@@ -416,7 +409,7 @@ function microProfile(plan: Plan, inputs: CaseInputs, reps: number): TimedRow[] 
   };
   const y2 = tf.randomNormal([2, nc]) as tf.Tensor2D;
   const w = tf.pad(y2, [[0, 0], [n, n + 1]]);
-  op(`Hankel by tile (working tree): tile [2, ${3 * n + 2}] x ${nc} + slices`, () => {
+  op(`Hankel by tile (src since 49a7cad): tile [2, ${3 * n + 2}] x ${nc} + slices`, () => {
     const row = 3 * n + 1;
     const tiled = tf.slice(tf.tile(w, [1, nc]), [0, 0], [2, nc * row]);
     return tf.slice(tf.reshape(tiled, [2, nc, row]), [0, 0, n], [2, nc, ns]);
@@ -426,7 +419,7 @@ function microProfile(plan: Plan, inputs: CaseInputs, reps: number): TimedRow[] 
     const d = (i % ns) - c;
     return d >= 0 && d < nc ? d : nc;
   }), 'int32');
-  op('Hankel by gather (last commit): gather [2, N+2] at (N+1)(2N+1) indices', () => tf.gather(tf.concat([y2, tf.zeros([2, 1])], 1), idx, 1));
+  op('Hankel by gather (src before 49a7cad): gather [2, N+2] at (N+1)(2N+1) indices', () => tf.gather(tf.concat([y2, tf.zeros([2, 1])], 1), idx, 1));
   const x3 = tf.randomNormal([2, nc, 1]);
   op('proposed: skew of the outer product (mul + pad + reshape + contiguous slice)', () => {
     const p = tf.mul(x3, tf.reshape(y2, [2, 1, nc]));
@@ -437,7 +430,7 @@ function microProfile(plan: Plan, inputs: CaseInputs, reps: number): TimedRow[] 
   const a5 = tf.randomNormal([ns, 2, 2, 2, K]);
   op(`quadraticLoops: 4 slices of the rank-5 [2N+1, 2, B, 2, K] result (B = 2, K = ${K})`, () =>
     tf.addN([0, 1].flatMap((i) => [0, 1].map((j) => tf.squeeze(tf.slice(a5, [0, i, 0, j, 0], [ns, 1, 2, 1, K]), [1, 3])))),
-  'rank > 4 slices fall back to the generic element-wise slice on wasm');
+  'rank > 4: generic element-wise slice (wasm and cpu)');
   const a4 = tf.reshape(a5, [ns, 2, 2, 2 * K]);
   op('  the same 4 slices on a rank-4 view [2N+1, 2, B, 2K]', () =>
     tf.addN([0, 1].flatMap((i) => [0, K].map((j) => tf.reshape(tf.slice(a4, [0, i, 0, j], [ns, 1, 2, K]), [ns, 2, K])))),
@@ -448,10 +441,12 @@ function microProfile(plan: Plan, inputs: CaseInputs, reps: number): TimedRow[] 
   tf.dispose([y2, w, idx, x3, a5, a4, prod, blk]);
   // per-name slices of the AP-interpolated stack (projectMatterMultipoles), B = 32
   const atKt = tf.randomNormal([32, 36, n - 20, 40]);
-  op('slice one channel of [B=32, C=36, J, G=40] (projectMatterMultipoles, x36)', () => tf.slice(atKt, [0, 5, 0, 0], [32, 1, n - 20, 40]), 'rank-4 slice: B*J row copies of 40 floats');
+  op('slice one channel of [B=32, C=36, J, G=40] (projectMatterMultipoles, x36)', () => tf.slice(atKt, [0, 5, 0, 0], [32, 1, n - 20, 40]), 'wasm: Slice first copies its whole input out of the heap');
   const atKtT = tf.transpose(atKt, [1, 0, 2, 3]);
-  op('  the same channel of a [C, B, J, G] layout (contiguous)', () => tf.slice(atKtT, [5, 0, 0, 0], [1, 32, n - 20, 40]));
-  tf.dispose([atKt, atKtT]);
+  op('  the same channel of a [C, B, J, G] layout (contiguous)', () => tf.slice(atKtT, [5, 0, 0, 0], [1, 32, n - 20, 40]), 'cpu: fast; wasm: same whole-input copy');
+  const one = tf.randomNormal([32, 1, n - 20, 40]);
+  op('  for scale: a mul producing the same [32, 1, J, G] output', () => tf.mul(one, one));
+  tf.dispose([atKt, atKtT, one]);
   add('gaussLegendre(40) (recomputed per call in apGeometry/apMoments/pure-AP)', timeMedian(reps * 10, () => gaussLegendre(40)));
   add('hostApMoments, one (l, phi) set, B = 1', timeMedian(reps, () => hostApMoments({ gridKMpc: [grid], hratio: [c.hratio as number], dratio: [c.Dratio as number] }, 10, 4, 0)), 'called 9x per forward (tensor path) + 8x (pure-AP rows)');
   add('analysisMatrix + quadraticSynthesisMatrix (bias basis)', timeMedian(reps, () => [analysisMatrix(shape), quadraticSynthesisMatrix(shape)]), 'rebuilt on every pureApRowsFloat64 call');

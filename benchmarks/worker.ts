@@ -150,7 +150,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const firstForwardMs = performance.now() - t;
 
   const forward = await timeRuns(opts.reps.warm, opts.reps.forward, () => forwardOnce(plan, inputs, one));
-  const forwardComponents = await timeRuns(0, Math.max(3, Math.ceil(opts.reps.forward / 2)), () => forwardOnce(plan, inputs, one, false));
+  const forwardComponents = await timeRuns(0, backend === 'cpu' ? 1 : Math.max(3, Math.ceil(opts.reps.forward / 2)), () => forwardOnce(plan, inputs, one, false));
   const leakedForward = tf.memory().numTensors - baseTensors;
 
   // gradient of S w.r.t. the nuisance parameters and f (+ optionally hratio, Dratio, r_s, P_lin)
@@ -271,7 +271,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   let batch: WorkerResult['batch'];
   if (!opts.skipBatch) {
     const cos = batchOf(inputs, opts.batch);
-    const s = await timeRuns(opts.reps.warm > 0 ? 1 : 0, opts.reps.batch, () => forwardOnce(plan, inputs, cos));
+    // the cpu backend needs minutes per batch call: one run, no warm-up (it follows the forward runs)
+    const slow = backend === 'cpu';
+    const s = await timeRuns(opts.reps.warm > 0 && !slow ? 1 : 0, slow ? 1 : opts.reps.batch, () => forwardOnce(plan, inputs, cos));
     batch = { ...s, batch: opts.batch, per_cosmology_ms: s.median / opts.batch };
   }
   mask.dispose();
