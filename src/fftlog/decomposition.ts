@@ -90,19 +90,3 @@ export function quadraticSynthesisMatrix(shape: BasisShape): Float64Array {
   }
   return s;
 }
-
-/**
- * Gather indices for the Hankel arrangement H[c, s] = Fhat_{s-c} (c = 0..N, s = 0..2N), into a
- * coefficient vector padded with one zero at index N+1 (used where s - c is out of range).
- */
-export function hankelIndices(shape: BasisShape): Int32Array {
-  const { nc, ns } = shape;
-  const idx = new Int32Array(nc * ns);
-  for (let c = 0; c < nc; c++) {
-    for (let s = 0; s < ns; s++) {
-      const d = s - c;
-      idx[c * ns + s] = d >= 0 && d < nc ? d : nc;
-    }
-  }
-  return idx;
-}

@@ -31,27 +31,14 @@ export function dotLoops(basis: TensorBasis, coef: tf.Tensor2D, kernels: DotKern
 }
 
 /**
- * The Hankel arrangement H[c, s] = y_{s-c} (zero outside 0..N) of a batch y [B, N+1], built
- * from tile/reshape/slice only (a gather's gradient needs a kernel the wasm backend lacks):
- * with w = (0^N, y, 0^{N+1}) of length 3N + 2, the rows of tile(w) cut to length 3N + 1 are w
- * shifted by -c, so H[c, s] = w[s + N - c] is their column s + N.
- */
-function hankel(basis: TensorBasis, y: tf.Tensor2D): tf.Tensor3D {
-  const { n, nc, ns } = basis.shape;
-  const B = y.shape[0];
-  const w = tf.pad(y, [[0, 0], [n, n + 1]]); // [B, 3N + 2]
-  const row = 3 * n + 1;
-  const tiled = tf.slice(tf.tile(w, [1, nc]), [0, 0], [B, nc * row]);
-  return tf.slice(tf.reshape(tiled, [B, nc, row]), [0, 0, n], [B, nc, ns]) as tf.Tensor3D;
-}
-
-/**
- * The products P[c, s] = Fx_c Fy_{s-c} (c = 0..N, s = 0..2N), laid out [2N+1, 2B, N+1]
- * (real parts of the B cosmologies, then imaginary parts) for the
- * batched anti-diagonal contraction. With y = x (the default) they serve the quadratic forms
- * Re X^T M X; with y != x the bilinear forms Re X^T M Y (CLASS-PT `batch_bilinear_form`, no
- * conjugation): sum_s sum_c Fx_c Fy_{s-c} M[c, s-c] is the full double sum over (c, d).
- * One set of products serves every kernel on the same basis.
+ * The products P[c, s] = Fx_c Fy_{s-c} (c = 0..N, s = 0..2N), laid out [2N+1, B, 2(N+1)]
+ * ([Re P | Im P] along the last axis) for the batched anti-diagonal contraction. With y = x
+ * (the default) they serve the quadratic forms Re X^T M X; with y != x the bilinear forms
+ * Re X^T M Y (CLASS-PT `batch_bilinear_form`, no conjugation): sum_s sum_c Fx_c Fy_{s-c}
+ * M[c, s-c] is the full double sum over (c, d). One set of products serves every kernel on the
+ * same basis. The skew [c, d] -> [c, c + d] is a pad, a reshape and one contiguous slice: rows of
+ * length 2(N+1) read with stride 2N+1 shift by one per row (no gather, whose gradient the wasm
+ * backend lacks, and no strided copies, which are slow there).
  */
 export function antiDiagonalProducts(
   basis: TensorBasis,
@@ -61,13 +48,15 @@ export function antiDiagonalProducts(
   return tf.tidy(() => {
     const { nc, ns } = basis.shape;
     const B = coefX.shape[0];
-    const xr = tf.reshape(tf.slice(coefX, [0, 0], [B, nc]), [B, nc, 1]);
-    const xi = tf.reshape(tf.slice(coefX, [0, nc], [B, nc]), [B, nc, 1]);
-    const hr = hankel(basis, tf.slice(coefY, [0, 0], [B, nc]));
-    const hi = hankel(basis, tf.slice(coefY, [0, nc], [B, nc]));
-    const pr = tf.sub(tf.mul(xr, hr), tf.mul(xi, hi));
-    const pi = tf.add(tf.mul(xr, hi), tf.mul(xi, hr));
-    return tf.transpose(tf.concat([pr, pi], 0), [2, 0, 1]) as tf.Tensor3D;
+    const part = (c: tf.Tensor2D, from: number, shape: number[]) => tf.reshape(tf.slice(c, [0, from], [B, nc]), shape);
+    const xr = part(coefX, 0, [B, nc, 1]);
+    const xi = part(coefX, nc, [B, nc, 1]);
+    const yr = part(coefY, 0, [B, 1, nc]);
+    const yi = part(coefY, nc, [B, 1, nc]);
+    const p = tf.stack([tf.sub(tf.mul(xr, yr), tf.mul(xi, yi)), tf.add(tf.mul(xr, yi), tf.mul(xi, yr))], 1); // [B, 2, nc, nc]
+    const flat = tf.reshape(tf.pad(p, [[0, 0], [0, 0], [0, 0], [0, nc]]), [B * 2, nc * 2 * nc]);
+    const q = tf.reshape(tf.slice(flat, [0, 0], [B * 2, nc * ns]), [B, 2 * nc, ns]);
+    return tf.transpose(q, [2, 0, 1]) as tf.Tensor3D;
   });
 }
 
@@ -82,17 +71,10 @@ export function quadraticLoops(
 ): tf.Tensor3D {
   return tf.tidy(() => {
     const { n, ns } = basis.shape;
-    const B = products.shape[1] / 2;
+    const B = products.shape[1];
     const K = kernels.names.length;
-    // [ns, 2B, 2K]: rows (Re P, Im P) x columns (Re M', Im M')
-    const a = tf.reshape(tf.matMul(products, kernels.block), [ns, 2, B, 2, K]);
-    const rr = tf.squeeze(tf.slice(a, [0, 0, 0, 0, 0], [ns, 1, B, 1, K]), [1, 3]);
-    const ri = tf.squeeze(tf.slice(a, [0, 0, 0, 1, 0], [ns, 1, B, 1, K]), [1, 3]);
-    const ir = tf.squeeze(tf.slice(a, [0, 1, 0, 0, 0], [ns, 1, B, 1, K]), [1, 3]);
-    const ii = tf.squeeze(tf.slice(a, [0, 1, 0, 1, 0], [ns, 1, B, 1, K]), [1, 3]);
-    const re = tf.sub(rr, ii); // [ns, B, K]
-    const im = tf.add(ri, ir);
-    const perKernel = tf.reshape(tf.transpose(tf.stack([re, im], 0), [2, 3, 0, 1]), [B * K, 2 * ns]);
+    const a = tf.matMul(products, kernels.block); // [ns, B, 2K] = [Re A | Im A]
+    const perKernel = tf.reshape(tf.transpose(tf.reshape(a, [ns, B, 2, K]), [1, 3, 2, 0]), [B * K, 2 * ns]);
     return tf.reshape(tf.matMul(perKernel, basis.quadSynthesis), [B, K, n]) as tf.Tensor3D;
   });
 }

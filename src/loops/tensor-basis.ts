@@ -7,7 +7,6 @@ import {
   analysisMatrix,
   basisShape,
   dotSynthesisMatrix,
-  hankelIndices,
   quadraticSynthesisMatrix,
   type BasisShape,
 } from '../fftlog/decomposition';
@@ -16,8 +15,6 @@ export interface TensorBasis {
   shape: BasisShape;
   /** [N, 2(N+1)]: P -> [Re Fhat | Im Fhat] */
   analysis: tf.Tensor2D;
-  /** int32 [(N+1)(2N+1)]: Hankel gather indices into a zero-padded coefficient vector */
-  hankel: tf.Tensor1D;
   /** [2(N+1), N]: P13-type synthesis */
   dotSynthesis: tf.Tensor2D;
   /** [2(2N+1), N]: P22-type synthesis */
@@ -30,7 +27,10 @@ export interface ComplexArray {
   im: Float64Array;
 }
 
-/** K quadratic (P22-type) kernels, sheared, as [2N+1, N+1, 2K] = [Re M' | Im M'] per anti-diagonal. */
+/**
+ * K quadratic (P22-type) kernels, sheared, as a real block [2N+1, 2(N+1), 2K]: for each
+ * anti-diagonal s it maps [Re P(., s) | Im P(., s)] to [Re A_s | Im A_s] in one matMul.
+ */
 export interface QuadraticKernels {
   names: string[];
   block: tf.Tensor3D;
@@ -49,19 +49,18 @@ export function createTensorBasis(n: number, bias: number): TensorBasis {
   return {
     shape,
     analysis: tf.tensor2d(Float32Array.from(analysisMatrix(shape)), [n, 2 * nc], 'float32'),
-    hankel: tf.tensor1d(hankelIndices(shape), 'int32'),
     dotSynthesis: tf.tensor2d(Float32Array.from(dotSynthesisMatrix(shape)), [2 * nc, n], 'float32'),
     quadSynthesis: tf.tensor2d(Float32Array.from(quadraticSynthesisMatrix(shape)), [2 * ns, n], 'float32'),
   };
 }
 
 export function disposeTensorBasis(basis: TensorBasis): void {
-  tf.dispose([basis.analysis, basis.hankel, basis.dotSynthesis, basis.quadSynthesis]);
+  tf.dispose([basis.analysis, basis.dotSynthesis, basis.quadSynthesis]);
 }
 
 /**
- * Packs K complex symmetric kernels for the anti-diagonal contraction: for each anti-diagonal s,
- * block[s] = [Re M'(., s) | Im M'(., s)] with M'[c, s] = M[c, s - c] (zero out of range).
+ * Packs K complex symmetric kernels for the anti-diagonal contraction. With M'[c, s] = M[c, s-c]
+ * (zero out of range), block[s] = [[Re M', Im M'], [-Im M', Re M']] (rows: Re P then Im P).
  */
 export function packQuadraticKernels(
   shape: BasisShape,
@@ -70,20 +69,24 @@ export function packQuadraticKernels(
   const names = Object.keys(kernels);
   const K = names.length;
   const { nc, ns } = shape;
-  const block = new Float32Array(ns * nc * 2 * K);
+  const block = new Float32Array(ns * 2 * nc * 2 * K);
   names.forEach((name, k) => {
     const m = kernels[name];
     if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
     for (let c = 0; c < nc; c++) {
       for (let d = 0; d < nc; d++) {
         const s = c + d;
-        const base = (s * nc + c) * 2 * K;
-        block[base + k] = m.re[c * nc + d];
-        block[base + K + k] = m.im[c * nc + d];
+        const mr = m.re[c * nc + d];
+        const mi = m.im[c * nc + d];
+        const base = s * 2 * nc * 2 * K;
+        block[base + c * 2 * K + k] = mr; // Re P -> Re A
+        block[base + c * 2 * K + K + k] = mi; // Re P -> Im A
+        block[base + (nc + c) * 2 * K + k] = -mi; // Im P -> Re A
+        block[base + (nc + c) * 2 * K + K + k] = mr; // Im P -> Im A
       }
     }
   });
-  return { names, block: tf.tensor3d(block, [ns, nc, 2 * K], 'float32') };
+  return { names, block: tf.tensor3d(block, [ns, 2 * nc, 2 * K], 'float32') };
 }
 
 export function packDotKernels(shape: BasisShape, kernels: Record<string, ComplexArray>): DotKernels {

@@ -45,6 +45,16 @@ export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: Comp
   return out;
 }
 
+const mapCache = new Map<string, { analysis: Float64Array; synthesis: Float64Array }>();
+
+/** The float64 FFTLog maps of a basis, built once. */
+function hostMaps(shape: BasisShape) {
+  const key = `${shape.n}:${shape.bias}`;
+  let maps = mapCache.get(key);
+  if (!maps) mapCache.set(key, (maps = { analysis: analysisMatrix(shape), synthesis: quadraticSynthesisMatrix(shape) }));
+  return maps;
+}
+
 function projectHost(
   k: Float64Array,
   y: Float64Array,
@@ -99,14 +109,13 @@ export function pureApRowsFloat64(
   kOut: Float64Array,
 ): Record<string, Float64Array> {
   const n = k.length;
-  const a = analysisMatrix(shape);
+  const { analysis: a, synthesis } = hostMaps(shape);
   const coef = new Float64Array(2 * shape.nc);
   for (let j = 0; j < n; j++) {
     const p = pBin[j];
     const row = j * 2 * shape.nc;
     for (let c = 0; c < 2 * shape.nc; c++) coef[c] += p * a[row + c];
   }
-  const synthesis = quadraticSynthesisMatrix(shape);
   const onGrid = (name: string) => {
     const out = new Float64Array(n);
     kernels[name].forEach((m, p) => {
