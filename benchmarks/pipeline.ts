@@ -18,7 +18,7 @@ import { runLinearStage } from '../src/input/linear-stage';
 import { apSideNodes } from '../src/compute';
 import { batchTensor, matterRealSpace } from '../src/loops/matter-real';
 import { biasOperatorsOnGrid } from '../src/loops/bias-real';
-import { outputSplineOperators, secondDerivativeOperators } from '../src/numerics/output-spline';
+import { outputSplineOperators } from '../src/numerics/output-spline';
 import { apGeometry, interpolateAtTrueK, projectMultipole, type ApGeometry } from '../src/redshift/ap-projection';
 import { muPowerLoops, projectMatterMultipoles } from '../src/redshift/matter-multipoles';
 import { NEGATED_ROWS } from '../src/redshift/bias-multipoles';
@@ -155,7 +155,7 @@ function projectBiasStaged(
   geo: ApGeometry,
   host: MomentInputs,
   arrays: Record<string, tf.Tensor2D>,
-  d2: tf.Tensor3D,
+  d2: (y: tf.Tensor3D) => tf.Tensor3D,
   f: tf.Tensor1D,
   sigma2: tf.Tensor1D,
   deltaSigma2: tf.Tensor1D,
@@ -167,7 +167,7 @@ function projectBiasStaged(
     const names = LINEAR_CHANNELS[phi];
     const [y, y2] = rec('tensor: bias AP, channel stack + spline y\'\' (matMul with D)', 'tensor', () => {
       const y = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D;
-      return [y, tf.matMul(y, d2) as tf.Tensor3D] as [tf.Tensor3D, tf.Tensor3D];
+      return [y, d2(y)] as [tf.Tensor3D, tf.Tensor3D];
     });
     for (const l of [0, 2, 4] as const) {
       const set = rec('bias AP: moment sets (host float64 sums + tensor twin + dataSync)', 'tensor', () => apMoments(geo, host, l, phi));
@@ -186,7 +186,7 @@ function projectBiasStaged(
   }
   const ifg2 = rec('tensor: bias AP, IFG2 pointwise (40-node interpolation)', 'tensor', () => {
     const stacked = tf.stack(['Pnw', 'Pw', 'Pbin', 'IFG2'].map((k) => arrays[k]), 1) as tf.Tensor3D;
-    const atKt = interpolateAtTrueK(geo, stacked, tf.matMul(stacked, d2) as tf.Tensor3D);
+    const atKt = interpolateAtTrueK(geo, stacked, d2(stacked));
     const [, , J, G] = atKt.shape;
     const at = (c: number) => tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
     const f3 = tf.reshape(f, [B, 1, 1]);
@@ -267,7 +267,12 @@ export function tensorComponents(
   const geo = rec('AP geometry (host brackets + tensor weights)', 'tensor', () =>
     apGeometry({ gridKMpc: linear.gridKMpc, hratio: s.hratio, dratio: s.dratio, nSide: apSideNodes(ap) }),
   );
-  const d2 = rec('host+upload: spline D matrices [B,N,N]', 'tensor', () => secondDerivativeOperators(linear.gridKMpc));
+  const invH2 = tf.tensor3d(Float32Array.from(linear.h, (h) => 1 / (h * h)), [linear.h.length, 1, 1]);
+  // as src/compute.ts: the plan's operator on k/h, divided by h^2
+  const d2 = (y: tf.Tensor3D) => {
+    const [b, c, n] = y.shape;
+    return tf.mul(tf.reshape(tf.matMul(tf.reshape(y, [b * c, n]), plan.splineSecondDerivativeT), [b, c, n]), invH2) as tf.Tensor3D;
+  };
   const [sigma2, deltaSigma2] = rec('host+upload: Sigma^2 scalars', 'tensor', () => [
     tf.tensor1d(linear.sigma2Bao),
     tf.tensor1d(linear.deltaSigma2Bao),

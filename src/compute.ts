@@ -15,7 +15,7 @@ import { hostValue, runLinearStage, type CosmologyInput, type LinearStage, type 
 import { linearStageTensors } from './input/linear-stage-op';
 import { batchTensor, matterRealSpace } from './loops/matter-real';
 import { biasOperatorsOnGrid } from './loops/bias-real';
-import { outputSplineOperators, secondDerivativeOperators } from './numerics/output-spline';
+import { outputSplineOperators } from './numerics/output-spline';
 import { apGeometry } from './redshift/ap-projection';
 import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
@@ -140,7 +140,13 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         dratio: ap ? scalarTensor('Dratio', dr) : tf.ones([B]),
         nSide: apSideNodes(ap),
       });
-      const d2 = secondDerivativeOperators(linear.gridKMpc);
+      // y'' on each cosmology's nodes h * (k/h): the plan's operator on k/h, divided by h^2
+      const invH2 = tf.tensor3d(Float32Array.from(linear.h, (h) => 1 / (h * h)), [B, 1, 1]);
+      const d2 = (y: tf.Tensor3D) => {
+        const [b, c, n] = y.shape;
+        const flat = tf.matMul(tf.reshape(y, [b * c, n]), plan.splineSecondDerivativeT);
+        return tf.mul(tf.reshape(flat, [b, c, n]), invH2) as tf.Tensor3D;
+      };
       const sigma2 = lt.sigma2Bao;
       const deltaSigma2 = lt.deltaSigma2Bao;
       const matter = ir

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fftlogDelta, FFTLOG_KMIN_HMPC } from './fftlog/grid';
+import { secondDerivativeOperator } from './numerics/output-spline';
 import { biasIFG2, biasJ, matterM13, matterM22 } from './kernels/matrices';
 import { M22_DEN, P13_MU_POWERS, P13_MULTIPOLES, P22_MU_POWERS, P22_MULTIPOLES } from './kernels/rsd-matter';
 import { BIAS_FFTLOG_BIAS, BIAS_MULTIPOLES, BIAS_REAL_SPACE } from './kernels/bias';
@@ -76,6 +77,8 @@ export interface Plan {
   bias(): BiasKernels;
   /** float64 host kernels of the pure-AP rows (built on first use) */
   biasHost(): HostBiasKernels;
+  /** [N, N] natural-spline second-derivative operator D^T on the nodes k/h (see output-spline) */
+  readonly splineSecondDerivativeT: tf.Tensor2D;
   /** seconds spent building the plan */
   readonly buildSeconds: number;
   dispose(): void;
@@ -193,6 +196,7 @@ function buildPlan(n: number): Plan {
     kOverH[j] = FFTLOG_KMIN_HMPC * Math.exp(j * delta);
     uvDamping[j] = Math.exp(-Math.pow(kOverH[j] / 3, 6));
   }
+  const splineSecondDerivativeT = keepAll(secondDerivativeOperator(kOverH));
   const m22 = matterM22(n);
   const m13 = matterM13(n);
   // kept: a plan may first be built inside a tidy or a gradient scope
@@ -214,6 +218,7 @@ function buildPlan(n: number): Plan {
     kOverH,
     uvDamping,
     matter,
+    splineSecondDerivativeT,
     rsdIrOn: () => (rsdOn ??= keepAll(buildRsdMatter(basis, m22, m13, true))),
     rsdIrOff: () => (rsdOff ??= keepAll(buildRsdMatter(basis, m22, m13, false))),
     bias: () => (bias ??= keepAll(buildBias(n, biasShared()))),
@@ -224,7 +229,7 @@ function buildPlan(n: number): Plan {
       disposed = true;
       disposeTensorBasis(basis);
       tf.dispose([matter.p22.block, matter.p13.re, matter.p13.im]);
-      disposeAll([rsdOn, rsdOff, bias]);
+      disposeAll([rsdOn, rsdOff, bias, splineSecondDerivativeT]);
       if (cache.get(n) === plan) cache.delete(n);
     },
   };

@@ -24,6 +24,15 @@ export function outputSplineOperators(gridKMpc: Float64Array[], kOutMpc: Float64
 }
 
 /**
+ * [N, N] float32 tensor D^T with y'' = y . D^T for one set of knots (see below).
+ * The FFTLog nodes are h times fixed nodes, and the natural spline's second derivatives scale as
+ * 1/h^2, so one operator on the fixed nodes serves every cosmology: y''(h) = (y . D^T) / h^2.
+ */
+export function secondDerivativeOperator(knots: Float64Array): tf.Tensor2D {
+  return tf.tidy(() => tf.reshape(secondDerivativeOperators([knots]), [knots.length, knots.length]) as tf.Tensor2D);
+}
+
+/**
  * [B, N, N] float32 tensor D^T with y'' = y . D^T: the natural-spline second derivatives in k
  * over each cosmology's FFTLog nodes (CLASS `array_spline_table_columns`, natural), as a linear
  * operator so that spline evaluation at arbitrary points stays a tensor expression.

@@ -27,7 +27,7 @@ export function projectBiasMultipoles(
   geo: ApGeometry,
   host: MomentInputs,
   arrays: Record<string, tf.Tensor2D>,
-  secondDerivativeOps: tf.Tensor3D,
+  secondDerivatives: (y: tf.Tensor3D) => tf.Tensor3D,
   f: tf.Tensor1D,
   sigma2: tf.Tensor1D,
   deltaSigma2: tf.Tensor1D,
@@ -39,7 +39,7 @@ export function projectBiasMultipoles(
   for (const phi of [0, 2, 4] as AngularFactor[]) {
     const names = LINEAR_CHANNELS[phi];
     const y = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D;
-    const y2 = tf.matMul(y, secondDerivativeOps) as tf.Tensor3D;
+    const y2 = secondDerivatives(y);
     for (const l of [0, 2, 4] as const) {
       const set = apMoments(geo, host, l, phi);
       const projected = projectWithMoments(geo, host.gridKMpc, y, y2, set);
@@ -54,7 +54,7 @@ export function projectBiasMultipoles(
 
   // IFG2 carries p_lo = (P_nw + P_w e)/P_bin: pointwise form
   const stacked = tf.stack(['Pnw', 'Pw', 'Pbin', 'IFG2'].map((k) => arrays[k]), 1) as tf.Tensor3D;
-  const atKt = interpolateAtTrueK(geo, stacked, tf.matMul(stacked, secondDerivativeOps) as tf.Tensor3D);
+  const atKt = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked));
   const [, , J, G] = atKt.shape;
   const at = (c: number) => tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
   const f3 = tf.reshape(f, [B, 1, 1]);

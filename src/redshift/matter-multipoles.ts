@@ -77,7 +77,7 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): A
 export function projectMatterMultipoles(
   geo: ApGeometry,
   arrays: Arrays,
-  secondDerivativeOps: tf.Tensor3D,
+  secondDerivatives: (y: tf.Tensor3D) => tf.Tensor3D,
   f: tf.Tensor1D,
   sigma2: tf.Tensor1D,
   deltaSigma2: tf.Tensor1D,
@@ -85,7 +85,7 @@ export function projectMatterMultipoles(
   const names = Object.keys(arrays);
   const B = geo.batch;
   const stacked = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D; // [B, C, N]
-  const y2 = tf.matMul(stacked, secondDerivativeOps) as tf.Tensor3D;
+  const y2 = secondDerivatives(stacked);
   const atKt = interpolateAtTrueK(geo, stacked, y2); // [B, C, J, G]
   const [, C, J, G] = atKt.shape;
   const at: Record<string, tf.Tensor3D> = {};
