@@ -13,7 +13,7 @@ import { ClaxPtInputError } from './errors';
 import { validateComputeInputs } from './validate';
 import { hostValue, runLinearStage, type CosmologyInput, type LinearStage, type LinearStageOptions } from './input/linear-stage';
 import { linearStageTensors } from './input/linear-stage-op';
-import { batchTensor, matterRealSpace } from './loops/matter-real';
+import { matterRealSpace } from './loops/matter-real';
 import { biasOperatorsOnGrid } from './loops/bias-real';
 import { outputSplineOperators } from './numerics/output-spline';
 import { apGeometry } from './redshift/ap-projection';

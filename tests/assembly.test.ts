@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { listCases, loadCase, type OracleCase } from './oracle';
-import { maxRelativeError, WorstCase } from './metrics';
+import { maxRelativeError, WorstCase, uniformRng } from './metrics';
 import {
   assembleAll,
   pd2d2Classy,
@@ -94,13 +94,7 @@ function refSpectrum(name: SpectrumName, c: OracleCase, p: P, s: Scal, k = out(c
   return k.map((kh, i) => classyRef(name, ROWS.map((r) => comps[r][i]), kh, p, s));
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const rng = uniformRng;
 
 const RANGES: Record<BiasName, [number, number]> = {
   b1: [0.5, 4], b2: [-3, 3], bG2: [-2, 2], bGamma3: [-3, 3], cs: [-40, 40], cs0: [-40, 40], cs2: [-60, 60],

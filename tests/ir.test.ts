@@ -15,16 +15,10 @@ import {
   removeBaoHarmonics,
   removeBaoHarmonicsTranspose,
 } from '../src/ir/wiggle-split';
-import { K_WINDOW_HMPC, WorstCase } from './metrics';
+import { K_WINDOW_HMPC, WorstCase, centredRng } from './metrics';
 import { fftlogSizeOf, listCases, loadCase, type OracleCase } from './oracle';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
+const rng = centredRng;
 const randomVector = (n: number, seed: number) => {
   const r = rng(seed);
   return Float64Array.from({ length: n }, r);

@@ -8,14 +8,9 @@ import { sigmaV2, type LinearPowerInput } from '../src/input/linear-power';
 import { irResummation, irResummationOff } from '../src/ir/resummation';
 import { linearStageVjp, type LinearStageCotangents } from '../src/ir/linear-stage-vjp';
 import { loadCase } from './oracle';
+import { centredRng } from './metrics';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
+const rng = centredRng;
 
 function forward(input: LinearPowerInput, k: Float64Array, h: number, rs: number, ir: boolean, alpha = 1) {
   const r = ir ? irResummation({ input, kGridMpc: k, h, rsDragMpc: rs, alphaRs: alpha }) : irResummationOff(input, k);

@@ -13,14 +13,9 @@ import {
   type ComplexArray,
 } from '../src/loops/tensor-basis';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from '../src/loops/loop-integrals';
+import { centredRng } from './metrics';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
+const rng = centredRng;
 
 /** CLASS-PT's X matrix, directly: X[j][c] = c_c k_j^{eta_c} (float64). */
 function directX(p: Float64Array, n: number, b: number, h: number) {

@@ -55,3 +55,18 @@ export function maxAbsInWindow(values: ArrayLike<number>, kHMpc: ArrayLike<numbe
   for (let i = 0; i < values.length; i++) if (kHMpc[i] >= window[0] && kHMpc[i] <= window[1]) m = Math.max(m, Math.abs(values[i]));
   return m;
 }
+
+/** A small seeded generator (LCG) of uniform numbers in [0, 1), for reproducible tests. */
+export function uniformRng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** The same, centred: uniform in [-0.5, 0.5). */
+export function centredRng(seed: number): () => number {
+  const u = uniformRng(seed);
+  return () => u() - 0.5;
+}

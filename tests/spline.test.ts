@@ -7,14 +7,9 @@ import {
   splineOperator,
   splineSecondDerivatives,
 } from '../src/numerics/spline';
+import { uniformRng } from './metrics';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+const rng = uniformRng;
 
 /** strictly increasing, non-uniform knots */
 function knots(n: number, seed: number): Float64Array {

@@ -21,6 +21,18 @@ function compile(text: string): CompiledPoly {
   return compilePoly(parsePoly(text.replace(/n12/g, '(n1+n2)')));
 }
 
+/** Compiled numerator and denominator, and the powers of nu_c = -eta_c/2 they need. */
+function kernelSetup(n: number, bias: number, numerator: string, denominator: string) {
+  const num = compile(numerator);
+  const den = compile(denominator);
+  if (den.length > 1) throw new RangeError(`kernel denominator must not depend on f: '${denominator}'`);
+  const nc = n + 1;
+  const eta = fftlogExponents(n, bias);
+  const deg = Math.max(maxExponent(num), maxExponent(den));
+  const powers = Array.from({ length: nc }, (_, c) => complexPowers(-eta.re[c] / 2, -eta.im[c] / 2, deg));
+  return { num, den, nc, deg, powers };
+}
+
 /**
  * Matrix version: base is (N+1)x(N+1) row-major, entry [c][d] with nu1 = -eta_c/2,
  * nu2 = -eta_d/2. Returns one matrix per power of f (index = power).
@@ -32,14 +44,7 @@ export function fPowerMatrices(
   numerator: string,
   denominator = '1',
 ): (ComplexArray | null)[] {
-  const num = compile(numerator);
-  const den = compile(denominator);
-  if (den.length > 1) throw new RangeError(`kernel denominator must not depend on f: '${denominator}'`);
-  const nc = n + 1;
-  const eta = fftlogExponents(n, bias);
-  const deg = Math.max(maxExponent(num), maxExponent(den));
-  const powers = Array.from({ length: nc }, (_, c) => complexPowers(-eta.re[c] / 2, -eta.im[c] / 2, deg));
-  const none = complexPowers(0, 0, 0);
+  const { num, den, nc, deg, powers } = kernelSetup(n, bias, numerator, denominator);
   const out = num.map((terms) => (terms.length ? { re: new Float64Array(nc * nc), im: new Float64Array(nc * nc) } : null));
   // Per row, collapse each polynomial to coefficients of nu2^b (complex polynomials in nu1),
   // so that an entry costs deg(nu2) complex multiply-adds per power of f.
@@ -84,7 +89,6 @@ export function fPowerMatrices(
       }
     }
   }
-  void none;
   return out;
 }
 
@@ -96,16 +100,11 @@ export function fPowerVectors(
   numerator: string,
   denominator = '1',
 ): (ComplexArray | null)[] {
-  const num = compile(numerator);
-  const den = compile(denominator);
-  if (den.length > 1) throw new RangeError(`kernel denominator must not depend on f: '${denominator}'`);
-  const nc = n + 1;
-  const eta = fftlogExponents(n, bias);
-  const deg = Math.max(maxExponent(num), maxExponent(den));
+  const { num, den, nc, powers } = kernelSetup(n, bias, numerator, denominator);
   const none = complexPowers(0, 0, 0);
   const out = num.map((terms) => (terms.length ? { re: new Float64Array(nc), im: new Float64Array(nc) } : null));
   for (let c = 0; c < nc; c++) {
-    const pw = { n1: none, n2: none, nu: complexPowers(-eta.re[c] / 2, -eta.im[c] / 2, deg) };
+    const pw = { n1: none, n2: none, nu: powers[c] };
     const [dr, di] = evalFPower(den, 0, pw);
     const dd = dr * dr + di * di;
     const qr = (base.re[c] * dr + base.im[c] * di) / dd;

@@ -34,7 +34,6 @@ import {
   DD_E,
   DD_PI,
   DDC_ONE,
-  DDC_ZERO,
   SPLITTER,
   ddc,
   ddcAdd,

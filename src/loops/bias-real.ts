@@ -16,7 +16,7 @@ import type { Plan } from '../plan';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from './loop-integrals';
 import { combineFPowers } from './f-power-sets';
-import { batchTensor, gridPowers } from './matter-real';
+import { gridPowers } from './matter-real';
 
 /** CLASS-PT `epsilon_for_logs` added inside |...| of Id2d2. */
 const ID2D2_EPSILON = 1e-6;

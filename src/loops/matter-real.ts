@@ -21,8 +21,8 @@ export function batchTensor(rows: Float64Array[]): tf.Tensor2D {
 }
 
 /** Per-cosmology powers of the grid k (1/Mpc), as [B, N] tensors. */
-export function gridPowers(linear: LinearStage, power: number, scale: (b: number) => number = () => 1): tf.Tensor2D {
-  return batchTensor(linear.gridKMpc.map((k, b) => k.map((v) => scale(b) * Math.pow(v, power))));
+export function gridPowers(linear: LinearStage, power: number): tf.Tensor2D {
+  return batchTensor(linear.gridKMpc.map((k) => k.map((v) => Math.pow(v, power))));
 }
 
 export function matterRealSpace(plan: Plan, linear: LinearStage): Record<string, tf.Tensor2D> {

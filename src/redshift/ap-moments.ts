@@ -115,7 +115,6 @@ export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi
   const { m64, anyFar, adjMask, loMask, upMask } = hostApMoments(host, nSide, l, phi);
   const built = tf.tidy(() => {
     // the same sums as float32 tensor expressions of hratio and Dratio (for gradients)
-    const mu = tf.tensor3d(Float32Array.from(rule.x), [1, 1, ng]);
     const w = tf.tensor3d(Float32Array.from(rule.w), [1, 1, ng]);
     const kNode = tf.tensor3d(Float32Array.from(host.gridKMpc.flatMap((k) => Array.from(k.subarray(nSide, nSide + nj)))), [B, nj, 1]);
     const delta = tf.sub(geo.kt, kNode);
@@ -123,7 +122,6 @@ export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi
     const mu2t = geo.mu2t;
     const phiT = phi === 0 ? tf.onesLike(mu2t) : phi === 2 ? tf.div(tf.sub(tf.mul(mu2t, 3), 1), 2) : tf.div(tf.add(tf.sub(tf.mul(tf.square(mu2t), 35), tf.mul(mu2t, 30)), 3), 8);
     const c = tf.mul(tf.mul(tf.mul(w, lMu), phiT), geo.volume);
-    void mu;
     const adj = tf.tensor3d(adjMask, [B, nj, ng]);
     // delta^p by products (pow's gradient is NaN at delta = 0 for p = 0, e.g. AP ratios of 1)
     const powers = [tf.onesLike(delta), delta, tf.mul(delta, delta), tf.mul(tf.mul(delta, delta), delta)];

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
-import { batchTensor, gridPowers } from '../loops/matter-real';
+import { gridPowers } from '../loops/matter-real';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from '../loops/loop-integrals';
 import { combineFPowers, fPolynomial } from '../loops/f-power-sets';
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
@@ -87,12 +87,11 @@ export function projectMatterMultipoles(
   const stacked = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D; // [B, C, N]
   const y2 = secondDerivatives(stacked);
   const atKt = interpolateAtTrueK(geo, stacked, y2); // [B, C, J, G]
-  const [, C, J, G] = atKt.shape;
+  const [, , J, G] = atKt.shape;
   const at: Record<string, tf.Tensor3D> = {};
   names.forEach((name, c) => {
     at[name] = tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
   });
-  void C;
   const f3 = tf.reshape(f, [B, 1, 1]);
   const mu2 = geo.mu2t;
   const mu4 = tf.square(mu2);
