@@ -22,6 +22,10 @@ import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles'
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
 import { basisShape } from './fftlog/decomposition';
 import { BIAS_FFTLOG_BIAS } from './kernels/bias';
+import { transferSpectra, type TransferSpectra } from './input/transfer';
+import { fnlLoopsOnGrid, FNL_TEMPLATES } from './loops/fnl-loops';
+import { anisotropicBaoDamping, projectFnlBiasMultipoles, projectFnlMatterMultipoles } from './redshift/fnl-multipoles';
+import { fnlRedshiftRowsFloat64 } from './redshift/fnl-float64';
 
 export interface ComputeOptions extends LinearStageOptions {
   /**
@@ -35,14 +39,22 @@ export interface ComputeOptions extends LinearStageOptions {
   alcockPaczynski?: boolean;
   /** bias-operator spectra (CLASS-PT "Bias tracers"; default on) */
   biasedTracers?: boolean;
+  /**
+   * primordial non-Gaussianity (CLASS-PT "PNG"; default off): the `fNL_*` and `fNLortho_*`
+   * rows (equilateral and orthogonal templates), which need A_s per cosmology
+   */
+  primordialNonGaussianity?: boolean;
 }
+
+/** classy's factor of every fNL row (`get_pk_mult`): sqrt(A_s) 1944/625 pi^4. */
+export const FNL_ROW_FACTOR = (1944 / 625) * Math.PI ** 4;
 
 /** CLASS-PT's `Nside`: FFTLog nodes left out at each end of the AP projection. */
 export function apSideNodes(ap: boolean): number {
   return ap ? 10 : 1;
 }
 
-function perCosmology(cosmologies: CosmologyInput[], key: 'f' | 'hratio' | 'Dratio', fallback?: number): number[] {
+function perCosmology(cosmologies: CosmologyInput[], key: 'f' | 'hratio' | 'Dratio' | 'As', fallback?: number): number[] {
   return cosmologies.map((c, b) => {
     const v = hostValue(c[key]) ?? fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || (key !== 'f' && v <= 0) || (key === 'f' && v < 0)) {
@@ -112,12 +124,15 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   const ap = options.alcockPaczynski ?? true;
   const withBias = options.biasedTracers ?? true;
   const ir = options.irResummation ?? true;
+  const png = options.primordialNonGaussianity ?? false;
+  const amplitudes = png ? perCosmology(cosmologies, 'As') : [];
   const fs = rsd ? perCosmology(cosmologies, 'f') : [];
   const hr = rsd && ap ? perCosmology(cosmologies, 'hratio') : cosmologies.map(() => 1);
   const dr = rsd && ap ? perCosmology(cosmologies, 'Dratio') : cosmologies.map(() => 1);
   // kernel sets are built (and kept) outside the tidy below
   if (rsd) (ir ? plan.rsdIrOn() : plan.rsdIrOff());
   if (withBias) plan.bias();
+  if (png) plan.fnl();
 
   const components = tf.tidy(() => {
     const spline = outputSplineOperators(linear.gridKMpc, kOutMpc); // [B, N, nOut]
@@ -132,6 +147,21 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const biasGrid = withBias ? biasOperatorsOnGrid(plan, linear, rsd ? f : null) : {};
     if (withBias) {
       for (const name of ['Id2', 'IG2', 'IFG2', 'Id2d2', 'Id2G2', 'IG2G2']) onGrid[name] = biasGrid[name];
+    }
+    let transfer: TransferSpectra | undefined;
+    let fnlGrid: Record<string, tf.Tensor2D> = {};
+    if (png) {
+      transfer = transferSpectra(linear, options.noWiggle ?? false);
+      fnlGrid = fnlLoopsOnGrid(plan.fnl(), linear, plan.uvDamping, transfer, f, {
+        redshiftSpace: rsd, irResummation: ir, biasedTracers: withBias,
+      });
+      for (const { prefix } of FNL_TEMPLATES) {
+        onGrid[`${prefix}_loop`] = fnlGrid[`${prefix}_loop`];
+        if (withBias) {
+          onGrid[`${prefix}_d2`] = fnlGrid[`${prefix}_d2`];
+          onGrid[`${prefix}_G2`] = fnlGrid[`${prefix}_G2`];
+        }
+      }
     }
     if (rsd) {
       const geo = apGeometry({
@@ -162,6 +192,21 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         for (const [name, v] of Object.entries(biasGrid)) if (!['Id2', 'IG2'].includes(name)) arrays[name] = v;
         Object.assign(onGrid, projectBiasMultipoles(geo, { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr }, arrays, d2, f, sigma2, deltaSigma2));
       }
+      if (transfer) {
+        const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
+        if (ir) Object.assign(onGrid, projectFnlMatterMultipoles(geo, fnlGrid, transfer, d2, damp));
+        else {
+          // IR off: analytic multipoles without AP (as the Gaussian ones); CLASS-PT has no 4_dd
+          // matrix and leaves that row unwritten (trap T17): its l = 4 dd part is 0 here
+          for (const { prefix } of FNL_TEMPLATES) {
+            for (const row of ['0_vv', '0_vd', '0_dd', '2_vv', '2_vd', '2_dd', '4_vv', '4_vd']) {
+              onGrid[`${prefix}_${row}`] = fnlGrid[`${prefix}_${row}`];
+            }
+            onGrid[`${prefix}_4_dd`] = tf.zerosLike(fnlGrid[`${prefix}_0_dd`]);
+          }
+        }
+        if (withBias) Object.assign(onGrid, projectFnlBiasMultipoles(geo, fnlGrid, transfer, d2, f, damp));
+      }
     }
     for (const name of Object.keys(onGrid)) {
       if (NEGATED_ROWS.has(name)) onGrid[name] = tf.neg(onGrid[name]);
@@ -173,28 +218,34 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     names.forEach((name, c) => {
       out[name] = tf.squeeze(tf.slice(atOut, [0, c, 0], [B, 1, -1]), [1]) as tf.Tensor2D;
     });
-    if (out.loop_4_dd) {
-      // CLASS-PT multiplies the 4_dd row by exp(-(k/3)^4) at output (k in 1/Mpc, no h)
-      const cut = tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.exp(-Math.pow(v / 3, 4))))), [B, kOutMpc[0].length]);
-      out.loop_4_dd = tf.mul(out.loop_4_dd, cut) as tf.Tensor2D;
+    // CLASS-PT multiplies the 4_dd row and the 18 fNL matter multipoles by exp(-(k/3)^4) at
+    // output (k in 1/Mpc, no h; nonlinear_pt.c 4660, 4680)
+    const outputCut = () =>
+      tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.exp(-Math.pow(v / 3, 4))))), [B, kOutMpc[0].length]);
+    if (out.loop_4_dd) out.loop_4_dd = tf.mul(out.loop_4_dd, outputCut()) as tf.Tensor2D;
+    if (png) {
+      const cut = outputCut();
+      const amplitude = cosmologies.map((c, b) => (c.As instanceof tf.Tensor ? tf.reshape(c.As, []) : tf.scalar(amplitudes[b])));
+      const factor = tf.reshape(tf.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
+      for (const name of names) {
+        if (!name.startsWith('fNL')) continue;
+        let v = tf.mul(out[name], factor);
+        if (/^fNL(ortho)?_[024]_(vv|vd|dd)$/.test(name)) v = tf.mul(v, cut);
+        out[name] = v as tf.Tensor2D;
+      }
     }
     return out;
   });
 
   delete linear.tensors; // disposed with the tidy above
 
-  if (rsd && withBias) {
-    // values of the pure-AP rows from the float64 host path; gradients from the tensor path
-    const shape = basisShape(plan.n, BIAS_FFTLOG_BIAS);
-    const kernels = plan.biasHost();
-    const host = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
-    const exact = linear.gridKMpc.map((k, b) =>
-      pureApRowsFloat64(shape, kernels, k, linear.pBin[b], fs[b], { ...host, b }, apSideNodes(ap), kOutMpc[b]),
-    );
-    for (const name of PURE_AP_ROWS) {
+  // Rows whose values come from a float64 host path (the float32 tensor path supplies their
+  // gradient): value = tensor + (exact - tensor), the difference a constant.
+  const useExactValues = (exact: Record<string, Float64Array>[], names: string[]) => {
+    const nOut = kOutMpc[0].length;
+    for (const name of names) {
       const t = components[name];
       const v = t.dataSync();
-      const nOut = kOutMpc[0].length;
       const corr = new Float32Array(v.length);
       exact.forEach((rows, b) => {
         for (let i = 0; i < nOut; i++) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];
@@ -202,6 +253,38 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       components[name] = tf.tidy(() => tf.add(t, tf.tensor2d(corr, t.shape)) as tf.Tensor2D);
       t.dispose();
     }
+  };
+  if (rsd && withBias) {
+    const shape = basisShape(plan.n, BIAS_FFTLOG_BIAS);
+    const kernels = plan.biasHost();
+    const host = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
+    const exact = linear.gridKMpc.map((k, b) =>
+      pureApRowsFloat64(shape, kernels, k, linear.pBin[b], fs[b], { ...host, b }, apSideNodes(ap), kOutMpc[b]),
+    );
+    useExactValues(exact, PURE_AP_ROWS);
+  }
+  if (png && rsd && (ir || withBias)) {
+    const kernels = plan.fnlHost();
+    const exact = linear.gridKMpc.map((k, b) =>
+      fnlRedshiftRowsFloat64(kernels, {
+        k,
+        pNoWiggle: linear.pNoWiggle[b],
+        pWiggleRaw: linear.pWiggleRaw[b],
+        sigma2: linear.sigma2Bao[b],
+        deltaSigma2: linear.deltaSigma2Bao[b],
+        nS: linear.inputs[b].nS,
+        f: fs[b],
+        hratio: hr[b],
+        dratio: dr[b],
+        nSide: apSideNodes(ap),
+        irResummation: ir,
+        biasedTracers: withBias,
+        uvDamping: plan.uvDamping,
+        kOut: kOutMpc[b],
+        rowFactor: Math.sqrt(amplitudes[b]) * FNL_ROW_FACTOR,
+      }),
+    );
+    useExactValues(exact, Object.keys(exact[0]));
   }
 
   return {

@@ -12,6 +12,8 @@ import { M22_DEN, P13_MU_POWERS, P13_MULTIPOLES, P22_MU_POWERS, P22_MULTIPOLES }
 import { BIAS_FFTLOG_BIAS, BIAS_MULTIPOLES, BIAS_REAL_SPACE } from './kernels/bias';
 import { fPowerMatrices, type ComplexArray } from './kernels/f-power-kernels';
 import type { HostBiasKernels } from './redshift/pure-ap-float64';
+import { buildFnlKernels, fnlHostKernels, fnlHostMatrices, type FnlHostMatrices, type FnlKernels } from './loops/fnl-loops';
+import type { FnlHostKernels } from './redshift/fnl-float64';
 import {
   buildFPowerDot,
   buildFPowerQuadratic,
@@ -77,6 +79,10 @@ export interface Plan {
   bias(): BiasKernels;
   /** float64 host kernels of the pure-AP rows (built on first use) */
   biasHost(): HostBiasKernels;
+  /** primordial non-Gaussianity M12 kernels, both templates (built on first use) */
+  fnl(): FnlKernels;
+  /** float64 host kernels of the redshift-space fNL rows (built on first use) */
+  fnlHost(): FnlHostKernels;
   /** [N, N] natural-spline second-derivative operator D^T on the nodes k/h (see output-spline) */
   readonly splineSecondDerivativeT: tf.Tensor2D;
   /** seconds spent building the plan */
@@ -212,6 +218,14 @@ function buildPlan(n: number): Plan {
   let bias: BiasKernels | undefined;
   let biasHost: HostBiasKernels | undefined;
   let biasF64: ReturnType<typeof biasMatrices> | undefined;
+  let fnl: FnlKernels | undefined;
+  let fnlHost: FnlHostKernels | undefined;
+  // both fNL sets come from one float64 build of the 42 matrices, which is then dropped
+  const buildFnl = () => {
+    const host: FnlHostMatrices = fnlHostMatrices(n);
+    fnl = keepAll(buildFnlKernels(n, host));
+    fnlHost = fnlHostKernels(n, host);
+  };
   const biasShared = () => (biasF64 ??= biasMatrices(n));
   const plan: Plan = {
     n,
@@ -223,13 +237,21 @@ function buildPlan(n: number): Plan {
     rsdIrOff: () => (rsdOff ??= keepAll(buildRsdMatter(basis, m22, m13, false))),
     bias: () => (bias ??= keepAll(buildBias(n, biasShared()))),
     biasHost: () => (biasHost ??= buildBiasHost(biasShared())),
+    fnl: () => {
+      if (!fnl) buildFnl();
+      return fnl as FnlKernels;
+    },
+    fnlHost: () => {
+      if (!fnlHost) buildFnl();
+      return fnlHost as FnlHostKernels;
+    },
     buildSeconds: (performance.now() - t0) / 1000,
     dispose() {
       if (disposed) return;
       disposed = true;
       disposeTensorBasis(basis);
       tf.dispose([matter.p22.block, matter.p13.re, matter.p13.im]);
-      disposeAll([rsdOn, rsdOff, bias, splineSecondDerivativeT]);
+      disposeAll([rsdOn, rsdOff, bias, fnl, splineSecondDerivativeT]);
       if (cache.get(n) === plan) cache.delete(n);
     },
   };

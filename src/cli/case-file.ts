@@ -77,7 +77,7 @@ function scalar(c: CaseFile, key: string, sign: Sign = 'finite'): number {
 export interface CaseInputs {
   n: number;
   cosmology: CosmologyInput;
-  options: LinearStageOptions & { redshiftSpace: boolean; alcockPaczynski: boolean; biasedTracers: boolean };
+  options: LinearStageOptions & { redshiftSpace: boolean; alcockPaczynski: boolean; biasedTracers: boolean; primordialNonGaussianity: boolean };
   kOutMpc: number[];
   h: number;
   bias: Record<string, number>;
@@ -99,6 +99,7 @@ export function caseInputs(c: CaseFile): CaseInputs {
   // CLASS-PT input.c (trap T1): without an AP key, the RSD value decides
   const ap = rsd && (s['AP'] === undefined ? rsd : yes(s['AP']));
   const bias = s['Bias tracers'] === undefined ? true : yes(s['Bias tracers']);
+  const png = yes(s['PNG']);
   const n = fftlogSizeFromMode(s['FFTLog mode']);
   const nS = scalar(c, 'n_s');
   validateLinearPower(
@@ -115,6 +116,7 @@ export function caseInputs(c: CaseFile): CaseInputs {
     f: rsd ? scalar(c, 'f', 'non-negative') : undefined,
     hratio: ap ? scalar(c, 'hratio', 'positive') : undefined,
     Dratio: ap ? scalar(c, 'Dratio', 'positive') : undefined,
+    As: png ? scalar(c, 'A_s', 'positive') : undefined,
   };
   // output k: positive, finite, inside the FFTLog range 5e-5 h .. 100 h
   if (kOut.length === 0) throw new ClaxPtInputError('output.k_Mpc', 'empty');
@@ -148,6 +150,7 @@ export function caseInputs(c: CaseFile): CaseInputs {
       redshiftSpace: rsd,
       alcockPaczynski: ap,
       biasedTracers: bias,
+      primordialNonGaussianity: png,
     },
     kOutMpc: kOut,
     bias: biasIn,

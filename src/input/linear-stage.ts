@@ -27,6 +27,8 @@ export interface CosmologyInput {
   /** AP ratios H_true/H_fid and D_A,true/D_A,fid at z (CLASS-PT `hratio`, `Dratio`) */
   hratio?: number | tf.Tensor;
   Dratio?: number | tf.Tensor;
+  /** primordial amplitude A_s (CLASS pivot 0.05 1/Mpc); needed for the fNL rows only */
+  As?: number | tf.Tensor;
 }
 
 /** A number, or the value of a one-element tensor (scalars may be passed as tensors for gradients). */
@@ -55,6 +57,8 @@ export interface LinearStage {
   pDisc: Float64Array[];
   pNoWiggle: Float64Array[];
   pWiggle: Float64Array[];
+  /** P_w before `noWiggle` zeroes it (the fNL transfer split uses it) */
+  pWiggleRaw: Float64Array[];
   pBin: Float64Array[];
   pTree: Float64Array[];
   sigmaV2: number[];
@@ -83,7 +87,7 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
   const ir = options.irResummation ?? true;
   const alphaRs = checkScalar('alphaRs', options.alphaRs ?? 1, true);
   const stage: LinearStage = {
-    h: [], inputs: [], rsDragMpc: [], gridKMpc: [], pDisc: [], pNoWiggle: [], pWiggle: [], pBin: [], pTree: [],
+    h: [], inputs: [], rsDragMpc: [], gridKMpc: [], pDisc: [], pNoWiggle: [], pWiggle: [], pWiggleRaw: [], pBin: [], pTree: [],
     sigmaV2: [], sigma2Bao: [], deltaSigma2Bao: [],
   };
   cosmologies.forEach((cosmo, b) => {
@@ -115,6 +119,7 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
     stage.pDisc.push(res.pDisc);
     stage.pNoWiggle.push(res.pNoWiggle);
     stage.pWiggle.push(res.pWiggle);
+    stage.pWiggleRaw.push(res.pWiggleRaw);
     stage.pBin.push(res.pBin);
     stage.pTree.push(res.pTree);
     stage.sigma2Bao.push(res.sigma2Bao);

@@ -34,6 +34,8 @@ export interface IrSpectra {
   pDisc: Float64Array;
   pNoWiggle: Float64Array;
   pWiggle: Float64Array;
+  /** P_w before `noWiggle` zeroes it: the fNL transfer split keeps it (nonlinear_pt.c 2981-2986, trap T12) */
+  pWiggleRaw: Float64Array;
   pBin: Float64Array;
   pTree: Float64Array;
   sigma2Bao: number;
@@ -61,19 +63,21 @@ export function irResummation(opts: IrResummationOptions): IrSpectra {
 
   const pNoWiggle = Float64Array.from(pDisc);
   const pWiggle = new Float64Array(n);
+  const pWiggleRaw = new Float64Array(n);
   const pBin = Float64Array.from(pDisc);
   const pTree = new Float64Array(n);
   idx.forEach((i, m) => {
     const pl = alpha === 1 ? pLAlpha[i] : pLAlpha[m];
     pNoWiggle[i] = pNwIn[m];
-    pWiggle[i] = noWiggle ? 0 : pl - pNwAlpha[m];
+    pWiggleRaw[i] = pl - pNwAlpha[m];
+    pWiggle[i] = noWiggle ? 0 : pWiggleRaw[i];
     pBin[i] = pNoWiggle[i] + pWiggle[i] * Math.exp(-sigma2Bao * k[i] * k[i]);
   });
   for (let i = 0; i < n; i++) {
     const s2k2 = sigma2Bao * k[i] * k[i];
     pTree[i] = pNoWiggle[i] + pWiggle[i] * Math.exp(-s2k2) * (1 + s2k2);
   }
-  return { pDisc, pNoWiggle, pWiggle, pBin, pTree, sigma2Bao, deltaSigma2Bao };
+  return { pDisc, pNoWiggle, pWiggle, pWiggleRaw, pBin, pTree, sigma2Bao, deltaSigma2Bao };
 }
 
 /**
@@ -86,6 +90,7 @@ export function irResummationOff(input: LinearPowerInput, kGridMpc: Float64Array
     pDisc,
     pNoWiggle: Float64Array.from(pDisc),
     pWiggle: new Float64Array(kGridMpc.length),
+    pWiggleRaw: new Float64Array(kGridMpc.length),
     pBin: Float64Array.from(pDisc),
     pTree: Float64Array.from(pDisc),
     sigma2Bao: 0,

@@ -19,8 +19,18 @@ export type HostBiasKernels = Record<string, (ComplexArray | null)[]>;
 
 export const PURE_AP_ROWS = ['Id2d2_2', 'Id2d2_4', 'Id2G2_2', 'Id2G2_4', 'IG2G2_2', 'IG2G2_4', '4_b1b2', '4_b1bG2'];
 
-/** f_j = Re X_j^T M X_j on the grid, in float64 (the anti-diagonal form of ../loops/loop-integrals). */
-export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: ComplexArray, synthesis: Float64Array): Float64Array {
+/**
+ * f_j = Re X_j^T M Y_j on the grid, in float64 (the anti-diagonal form of
+ * ../loops/loop-integrals; Y = X by default: the quadratic form). `coef` = [Re | Im] FFTLog
+ * coefficients (`hostCoefficients`), `synthesis` the basis' quadratic synthesis matrix.
+ */
+export function hostQuadraticForm(
+  shape: BasisShape,
+  coef: Float64Array,
+  m: ComplexArray,
+  synthesis: Float64Array,
+  coefY: Float64Array = coef,
+): Float64Array {
   const { n, nc, ns } = shape;
   const ar = new Float64Array(ns);
   const ai = new Float64Array(ns);
@@ -28,8 +38,8 @@ export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: Comp
     const xr = coef[c];
     const xi = coef[nc + c];
     for (let d = 0; d < nc; d++) {
-      const pr = xr * coef[d] - xi * coef[nc + d];
-      const pi = xr * coef[nc + d] + xi * coef[d];
+      const pr = xr * coefY[d] - xi * coefY[nc + d];
+      const pi = xr * coefY[nc + d] + xi * coefY[d];
       const mr = m.re[c * nc + d];
       const mi = m.im[c * nc + d];
       ar[c + d] += pr * mr - pi * mi;
@@ -48,11 +58,23 @@ export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: Comp
 const mapCache = new Map<string, { analysis: Float64Array; synthesis: Float64Array }>();
 
 /** The float64 FFTLog maps of a basis, built once. */
-function hostMaps(shape: BasisShape) {
+export function hostMaps(shape: BasisShape) {
   const key = `${shape.n}:${shape.bias}`;
   let maps = mapCache.get(key);
   if (!maps) mapCache.set(key, (maps = { analysis: analysisMatrix(shape), synthesis: quadraticSynthesisMatrix(shape) }));
   return maps;
+}
+
+/** FFTLog coefficients [Re Fhat | Im Fhat] of one spectrum on the grid, in float64. */
+export function hostCoefficients(shape: BasisShape, p: ArrayLike<number>): Float64Array {
+  const a = hostMaps(shape).analysis;
+  const coef = new Float64Array(2 * shape.nc);
+  for (let j = 0; j < shape.n; j++) {
+    const v = p[j];
+    const row = j * 2 * shape.nc;
+    for (let c = 0; c < 2 * shape.nc; c++) coef[c] += v * a[row + c];
+  }
+  return coef;
 }
 
 function projectHost(
@@ -109,13 +131,8 @@ export function pureApRowsFloat64(
   kOut: Float64Array,
 ): Record<string, Float64Array> {
   const n = k.length;
-  const { analysis: a, synthesis } = hostMaps(shape);
-  const coef = new Float64Array(2 * shape.nc);
-  for (let j = 0; j < n; j++) {
-    const p = pBin[j];
-    const row = j * 2 * shape.nc;
-    for (let c = 0; c < 2 * shape.nc; c++) coef[c] += p * a[row + c];
-  }
+  const { synthesis } = hostMaps(shape);
+  const coef = hostCoefficients(shape, pBin);
   const onGrid = (name: string) => {
     const out = new Float64Array(n);
     kernels[name].forEach((m, p) => {

@@ -1,0 +1,178 @@
+/**
+ * The redshift-space fNL rows in float64 on the host, for one cosmology: the same algorithm as
+ * ../loops/fnl-loops and ./fnl-multipoles (CLASS-PT's μ-power P12 loops, its RSD and bias AP
+ * loops with Gauss-Legendre nodes, and the output spline), evaluated pointwise in double
+ * precision as CLASS-PT does.
+ *
+ * Why: several of these rows are small anisotropic remainders of large isotropic integrands.
+ * `fNL_12_4_b1b2` is ~1e-4 of `fNL_12_0_b1b2` even without AP (the BAO damping Sigma_tot(mu)
+ * in t_lo), `fNL_4_dd` ~1e-3 of `fNL_0_dd`, and with AP on the l = 2, 4 bias rows are the AP
+ * distortion of an isotropic term. Float32 node values (relative noise ~1e-7 to 1e-6) put
+ * 1e-4 to 1e-3 errors on such rows, so their values come from here and the float32 tensor path
+ * supplies their gradients (../compute.ts adds the constant difference).
+ */
+import type { BasisShape } from '../fftlog/decomposition';
+import type { ComplexArray } from '../kernels/f-power-kernels';
+import { gaussLegendre } from '../numerics/gauss-legendre';
+import { splineEvaluate, splineInterval, splineSecondDerivatives } from '../numerics/spline';
+import { primordialOnGrid } from '../input/transfer';
+import { FNL_MU_POWERS, FNL_TEMPLATES } from '../loops/fnl-loops';
+import { AP_GAUSS_NODES } from './ap-projection';
+import { hostCoefficients, hostMaps, hostQuadraticForm } from './pure-ap-float64';
+
+/** Host float64 fNL kernels, named `${prefix}:${key}` as in ../loops/fnl-loops. */
+export interface FnlHostKernels {
+  transfer: BasisShape;
+  transferB2: BasisShape;
+  matrices: Record<string, ComplexArray>;
+}
+
+export interface FnlHostInputs {
+  k: Float64Array;
+  pNoWiggle: Float64Array;
+  /** P_w before `noWiggle` (the transfer split keeps it) */
+  pWiggleRaw: Float64Array;
+  sigma2: number;
+  deltaSigma2: number;
+  nS: number;
+  f: number;
+  /** 1 and 1 when AP is off */
+  hratio: number;
+  dratio: number;
+  nSide: number;
+  irResummation: boolean;
+  biasedTracers: boolean;
+  /** exp(-(k/3h)^6) on the grid */
+  uvDamping: Float64Array;
+  kOut: Float64Array;
+  /** sqrt(A_s) 1944/625 pi^4 */
+  rowFactor: number;
+}
+
+const MU_POWER_EXPONENT: Record<string, number> = { mu0_dd: 0, mu2_vd: 2, mu2_dd: 2, mu4_vv: 4, mu4_vd: 4, mu6_vv: 6 };
+
+function legendre(l: 0 | 2 | 4, m: number): number {
+  return l === 0 ? 1 : l === 2 ? (3 * m * m - 1) / 2 : (35 * m ** 4 - 30 * m * m + 3) / 8;
+}
+
+/** The redshift-space fNL rows (IR on: matter and bias; IR off: bias only) at `kOut`. */
+export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs): Record<string, Float64Array> {
+  const { k, f } = x;
+  const n = k.length;
+  // transfer split (../input/transfer)
+  const prim = primordialOnGrid(k, x.nS);
+  const tNw = new Float64Array(n);
+  const tW = new Float64Array(n);
+  const tBin = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    tNw[j] = (5 / 3) * Math.sqrt(x.pNoWiggle[j] / prim[j]);
+    const r = x.pWiggleRaw[j] / x.pNoWiggle[j];
+    tW[j] = tNw[j] * (r / 2 - (r * r) / 8 + (r * r * r) / 16);
+    tBin[j] = tNw[j] + tW[j] * Math.exp(-x.sigma2 * k[j] * k[j]);
+  }
+  const k3 = k.map((v) => v * v * v);
+  const grid: Record<string, Float64Array> = { Tnw: tNw, Tw: tW, Tbin: tBin };
+  const form = (shape: BasisShape, cx: Float64Array, name: string, cy?: Float64Array) =>
+    hostQuadraticForm(shape, cx, kernels.matrices[name], hostMaps(shape).synthesis, cy);
+
+  if (x.biasedTracers) {
+    const c08 = hostCoefficients(kernels.transfer, tBin);
+    const c125 = hostCoefficients(kernels.transferB2, tBin);
+    for (const { prefix } of FNL_TEMPLATES) {
+      const lbG2 = form(kernels.transfer, c08, `${prefix}:bias_multipoles_bG2_vv0_f1`);
+      const lb2 = form(kernels.transferB2, c125, `${prefix}:bias_multipoles_b2_vv0_f1`);
+      grid[`${prefix}:LbG2`] = lbG2.map((v, j) => v * tBin[j] * k3[j]);
+      grid[`${prefix}:Lb2`] = lb2.map((v, j) => v * tBin[j] * k3[j]);
+    }
+  }
+  if (x.irResummation) {
+    const cNw = hostCoefficients(kernels.transfer, tNw);
+    const cW = hostCoefficients(kernels.transfer, tW);
+    for (const { prefix } of FNL_TEMPLATES) {
+      const nw: Record<string, Float64Array> = {};
+      const w: Record<string, Float64Array> = {};
+      for (const [mu, terms] of Object.entries(FNL_MU_POWERS)) {
+        const a = new Float64Array(n);
+        const b = new Float64Array(n);
+        for (const [key, c, p] of terms) {
+          const coefficient = c * Math.pow(f, p);
+          const qa = form(kernels.transfer, cNw, `${prefix}:${key}`);
+          const qb = form(kernels.transfer, cNw, `${prefix}:${key}`, cW);
+          for (let j = 0; j < n; j++) {
+            a[j] += coefficient * qa[j];
+            b[j] += coefficient * qb[j];
+          }
+        }
+        const scale = (j: number) => tNw[j] * k3[j] * x.uvDamping[j];
+        nw[mu] = a.map((v, j) => v * scale(j));
+        w[mu] = b.map((v, j) => 2 * v * scale(j)); // X_nw^T M (2 X_w)
+        grid[`${prefix}:P12_${mu}`] = nw[mu];
+        grid[`${prefix}:P12w_${mu}`] = w[mu];
+      }
+    }
+  }
+
+  // AP loop: every array at k_t by its natural spline in k over the grid
+  const names = Object.keys(grid);
+  const y2 = Object.fromEntries(names.map((name) => [name, splineSecondDerivatives(k, grid[name])]));
+  const rule = gaussLegendre(AP_GAUSS_NODES);
+  const invD2 = 1 / (x.dratio * x.dratio);
+  const volume = x.hratio * invD2;
+  const rows: Record<string, Float64Array> = {};
+  const row = (name: string) => (rows[name] ??= new Float64Array(n));
+  const at: Record<string, number> = {};
+  for (let j = x.nSide; j < n - x.nSide; j++) {
+    for (let g = 0; g < rule.x.length; g++) {
+      const mu = rule.x[g];
+      const q = Math.sqrt(invD2 + (x.hratio * x.hratio - invD2) * mu * mu);
+      const kt = k[j] * q;
+      const mu2 = (mu * x.hratio / q) ** 2;
+      const i = splineInterval(k, kt);
+      const h = k[i + 1] - k[i];
+      const wb = (kt - k[i]) / h;
+      const wa = 1 - wb;
+      const wa3 = ((wa * wa * wa - wa) * h * h) / 6;
+      const wb3 = ((wb * wb * wb - wb) * h * h) / 6;
+      for (const name of names) {
+        const y = grid[name];
+        const d = y2[name];
+        at[name] = wa * y[i] + wb * y[i + 1] + wa3 * d[i] + wb3 * d[i + 1];
+      }
+      const sigmaTot = x.sigma2 * (1 + f * mu2 * (2 + f)) + f * f * mu2 * (mu2 - 1) * x.deltaSigma2;
+      const e = Math.exp(-sigmaTot * kt * kt);
+      const weight = (l: 0 | 2 | 4) => rule.w[g] * volume * legendre(l, mu) * ((2 * l + 1) / 2);
+      const add = (name: string, value: number) => {
+        for (const l of [0, 2, 4] as const) row(name.replace('{l}', String(l)))[j] += weight(l) * value;
+      };
+      for (const { prefix } of FNL_TEMPLATES) {
+        if (x.irResummation) {
+          const ratio = 1 + (at.Tw / at.Tnw) * e;
+          const block = (mu: string) =>
+            (at[`${prefix}:P12_${mu}`] * ratio + at[`${prefix}:P12w_${mu}`] * e) * mu2 ** (MU_POWER_EXPONENT[mu] / 2);
+          add(`${prefix}_{l}_vv`, block('mu4_vv') + block('mu6_vv'));
+          add(`${prefix}_{l}_vd`, block('mu2_vd') + block('mu4_vd'));
+          add(`${prefix}_{l}_dd`, block('mu0_dd') + block('mu2_dd'));
+        }
+        if (x.biasedTracers) {
+          const tLo = (at.Tnw + at.Tw * e) / at.Tbin;
+          const lb2 = tLo * at[`${prefix}:Lb2`];
+          const lbG2 = tLo * at[`${prefix}:LbG2`];
+          add(`${prefix}_12_{l}_b1b2`, 3 * lb2);
+          add(`${prefix}_12_{l}_b2`, 3 * f * mu2 * lb2);
+          add(`${prefix}_12_{l}_b1bG2`, 3 * lbG2);
+          add(`${prefix}_12_{l}_bG2`, 3 * f * mu2 * lbG2);
+        }
+      }
+    }
+  }
+
+  // output: natural spline in k over the grid (zero end nodes kept as knots, trap T16)
+  const out: Record<string, Float64Array> = {};
+  for (const [name, y] of Object.entries(rows)) {
+    const matter = !name.includes('_12_');
+    out[name] = splineEvaluate(k, y, splineSecondDerivatives(k, y), x.kOut).map(
+      (v, i) => v * x.rowFactor * (matter ? Math.exp(-Math.pow(x.kOut[i] / 3, 4)) : 1),
+    );
+  }
+  return out;
+}
