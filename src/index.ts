@@ -9,11 +9,12 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 
 export { useBackend, requestedBackend, BACKEND_NAMES, type BackendName } from './backend';
 export { getPlan, clearPlanCache, type Plan, type PlanOptions } from './plan';
-export { computeComponents, apSideNodes, type ComputeOptions, type ComponentsResult } from './compute';
+export { computeComponents, apSideNodes, FNL_ROW_FACTOR, type ComputeOptions, type ComponentsResult } from './compute';
 export { validateComputeInputs } from './validate';
 export { ClaxPtInputError, isInputError } from './errors';
 export type { CosmologyInput, LinearStage, LinearStageOptions } from './input/linear-stage';
 export { fftlogGrid, FFTLOG_SIZES, type FftlogGrid } from './fftlog/grid';
 export * from './assembly/spectra';
+export * from './assembly/fnl-spectra';
 export { predictCase, type Prediction } from './cli/main';
 export { caseInputs, readCaseFile, fftlogSizeFromMode, InputError, type CaseFile, type CaseInputs } from './cli/case-file';

@@ -28,6 +28,26 @@ const PURE_AP_ROWS: Record<string, string> = {
   IG2G2_2: 'IG2G2', IG2G2_4: 'IG2G2', '4_b1b2': '0_b1b2', '4_b1bG2': '0_b1bG2',
 };
 
+/**
+ * With IR resummation off the same holds for the fNL bias rows whose l = 2, 4 parts come only
+ * from the AP map (t_lo = 1: no anisotropic BAO damping): l = 2, 4 of b1b2 and b1bG2 (isotropic
+ * integrands) and l = 4 of b2 and bG2 (mu^2 integrands). With IR on they also carry the
+ * Sigma_tot(mu) anisotropy and are compared like every other row.
+ */
+const PURE_AP_FNL_ROWS_IR_OFF: Record<string, string> = Object.fromEntries(
+  ['fNL', 'fNLortho'].flatMap((p) => [
+    [`${p}_12_2_b1b2`, `${p}_12_0_b1b2`], [`${p}_12_4_b1b2`, `${p}_12_0_b1b2`],
+    [`${p}_12_2_b1bG2`, `${p}_12_0_b1bG2`], [`${p}_12_4_b1bG2`, `${p}_12_0_b1bG2`],
+    [`${p}_12_4_b2`, `${p}_12_0_b2`], [`${p}_12_4_bG2`, `${p}_12_0_bG2`],
+  ]),
+);
+
+/** The monopole a pure-AP row projects, if the row is one in this case. */
+function pureApMonopole(name: string, c: OracleCase): string | undefined {
+  if (name in PURE_AP_ROWS) return PURE_AP_ROWS[name];
+  return c.settings['IR resummation'] === 'No' ? PURE_AP_FNL_ROWS_IR_OFF[name] : undefined;
+}
+
 const REAL_SPACE = ['loop', 'tree', 'ctr', 'Id2d2', 'Id2', 'IG2', 'Id2G2', 'IG2G2', 'IFG2'];
 
 interface Result {
@@ -39,7 +59,15 @@ const results: Result[] = [];
 const worst = new WorstCase();
 const worstSpectra = new WorstCase();
 
-function family(name: string): 'real' | 'pureAp' | 'redshift' {
+/**
+ * The fNL rows 48-95. With IR resummation off CLASS-PT never writes `fNL_4_dd` and
+ * `fNLortho_4_dd` (no 4_dd matrix; the rows hold stale memory, oracle README): they are not
+ * compared, and ours are 0 there (the l = 4 part of mu^0 + mu^2 terms without AP).
+ */
+const FNL_UNWRITTEN_IR_OFF = ['fNL_4_dd', 'fNLortho_4_dd'];
+
+function family(name: string): 'real' | 'pureAp' | 'redshift' | 'fnl' {
+  if (name.startsWith('fNL')) return 'fnl';
   if (name in PURE_AP_ROWS) return 'pureAp';
   return REAL_SPACE.includes(name) ? 'real' : 'redshift';
 }
@@ -54,12 +82,15 @@ describe('components against CLASS-PT on every oracle case', () => {
         const ref = c.output.components_Mpc3[name];
         if (!ref) continue;
         const apOff = c.derived.hratio === 1 && c.derived.Dratio === 1;
-        if (family(name) === 'pureAp' && apOff) {
-          const scale = maxAbsInWindow(c.output.components_Mpc3[PURE_AP_ROWS[name]], c.output.k_hMpc);
+        const monopole = pureApMonopole(name, c);
+        if (FNL_UNWRITTEN_IR_OFF.includes(name) && c.settings['IR resummation'] === 'No') {
+          worst.add(`${name} (IR off, max|ours|)`, id, maxAbsInWindow(ours, c.output.k_hMpc));
+        } else if (monopole && apOff) {
+          const scale = maxAbsInWindow(c.output.components_Mpc3[monopole], c.output.k_hMpc);
           worst.add(`${name} (AP off, /monopole)`, id, maxAbsInWindow(ours, c.output.k_hMpc) / scale);
-        } else if (family(name) === 'pureAp') {
+        } else if (monopole) {
           const refMax = maxAbsInWindow(ref, c.output.k_hMpc);
-          const floor = PURE_AP_FLOOR * maxAbsInWindow(c.output.components_Mpc3[PURE_AP_ROWS[name]], c.output.k_hMpc);
+          const floor = PURE_AP_FLOOR * maxAbsInWindow(c.output.components_Mpc3[monopole], c.output.k_hMpc);
           worst.add(name, id, (maxRelativeError(ours, ref, c.output.k_hMpc) * refMax) / Math.max(refMax, floor));
         } else {
           worst.add(name, id, maxRelativeError(ours, ref, c.output.k_hMpc));
@@ -77,10 +108,26 @@ describe('components against CLASS-PT on every oracle case', () => {
     console.log(worstSpectra.table('spectra (predict, end to end)'));
   });
 
-  it('computes every row 0-47 for every case', () => {
-    const expected = [...REAL_SPACE, ...Object.keys(PURE_AP_ROWS)];
-    for (const { p } of results) for (const name of expected) expect(p.components_Mpc3[name]).toBeDefined();
+  it('computes every row 0-95 for every case', () => {
+    for (const { c, p } of results) {
+      for (const name of Object.keys(c.output.components_Mpc3)) expect(p.components_Mpc3[name], `${name} (${c.id})`).toBeDefined();
+      expect(Object.keys(c.output.components_Mpc3).length).toBe(96);
+    }
     expect(results.length).toBeGreaterThanOrEqual(65);
+  });
+
+  it('fNL rows (equilateral and orthogonal) agree to 1e-4', () => {
+    let n = 0;
+    for (const [name, w] of worst.entries()) {
+      if (family(name) !== 'fnl' || name.includes('(')) continue;
+      expect(w.err, `${name} (${w.id})`).toBeLessThan(TOLERANCE);
+      n++;
+    }
+    expect(n).toBe(48);
+  });
+
+  it('fNL_4_dd rows CLASS-PT leaves unwritten with IR off are 0 here', () => {
+    for (const [name, w] of worst.entries()) if (name.includes('(IR off')) expect(w.err, `${name} (${w.id})`).toBe(0);
   });
 
   it('real-space matter and bias operators agree to 1e-4', () => {

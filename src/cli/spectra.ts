@@ -3,11 +3,13 @@
  * parameters (classy's formulas, ../assembly/spectra.ts): the oracle's `spectra_hMpc3` keys, in
  * (Mpc/h)^3, with classy's Pd2d2_0 (Simpson over the output k array) computed from `tree`.
  * Spectra whose components, nuisance parameters or growth rate are missing (e.g. RSD off, no
- * bias tracers) are left out.
+ * bias tracers) are left out. With the fNL rows present, classy's fNL spectra are added
+ * (`mm_fNL_real`, ..., `gm_fNL_l4`, and `_ortho`), per unit fNL.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { assembleAll, type Bias, type BiasName, type Param, type SpectrumName } from '../assembly/spectra';
 import type { CaseInputs } from './case-file';
+import { assembleFnl, type FnlBiasParams } from '../assembly/fnl-spectra';
 
 export function assembleSpectra(
   components: Record<string, number[]>,
@@ -25,6 +27,11 @@ export function assembleSpectra(
       { skipMissing: true },
     );
     const result: Record<string, number[]> = {};
+    const b = inputs.bias as Record<string, number>;
+    if ('fNL_d2' in tensors && ['b1', 'b2', 'bG2'].every((k) => typeof b[k] === 'number')) {
+      const p: FnlBiasParams = { b1: b.b1, b2: b.b2, bG2: b.bG2 };
+      Object.assign(spectra, assembleFnl(tensors, p, inputs.h, 'equilateral'), assembleFnl(tensors, p, inputs.h, 'orthogonal'));
+    }
     for (const [name, t] of Object.entries(spectra)) {
       if (!t) continue;
       result[name] = Array.from(t.dataSync());

@@ -1,0 +1,137 @@
+/**
+ * The fNL terms beyond the oracle: limits that follow from their definition, and gradients
+ * against finite differences.
+ * - f = 0, IR and AP off: the redshift-space monopoles reduce to the real-space rows
+ *   (fNL_0_dd = fNL_loop, fNL_12_0_b1b2 = fNL_d2, fNL_12_0_b1bG2 = fNL_G2: different matrices of
+ *   CLASS-PT's generators that must agree there), and every f-dependent row vanishes.
+ * - Amplitude scaling, IR off: P_lin -> lambda P_lin with A_s -> lambda A_s scales T by
+ *   sqrt(lambda), so every P12 ~ sqrt(A_s) T^3 by lambda^2.
+ * - Reverse-mode gradients of a sum of fNL spectra against central differences.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../src/backend';
+import { caseInputs, type CaseFile } from '../src/cli/case-file';
+import { computeComponents, type ComputeOptions } from '../src/compute';
+import { getPlan } from '../src/plan';
+import type { CosmologyInput } from '../src/input/linear-stage';
+import { assembleFnl } from '../src/assembly/fnl-spectra';
+import { maxAbsInWindow, maxRelativeError, WorstCase } from './metrics';
+import { loadCase } from './oracle';
+
+const PREFIXES = ['fNL', 'fNLortho'];
+
+function run(cosmos: CosmologyInput[], options: ComputeOptions, n = 256): Record<string, Float32Array> {
+  const res = computeComponents(getPlan({ n }), cosmos, options);
+  const out: Record<string, Float32Array> = {};
+  for (const [name, t] of Object.entries(res.components)) if (name.startsWith('fNL')) out[name] = t.dataSync() as Float32Array;
+  res.dispose();
+  return out;
+}
+
+describe('fNL limits', () => {
+  let inputs: ReturnType<typeof caseInputs>;
+  let kh: number[];
+  beforeAll(async () => {
+    await useBackend('wasm');
+    inputs = caseInputs(loadCase('fiducial') as unknown as CaseFile);
+    kh = inputs.kOutMpc.map((k) => k / inputs.h);
+  });
+
+  it('f = 0 without IR and AP: monopoles equal the real-space rows, f-dependent rows vanish', () => {
+    const out = run([{ ...inputs.cosmology, f: 0 }], {
+      ...inputs.options, irResummation: false, alcockPaczynski: false, kOutMpc: inputs.kOutMpc,
+    });
+    for (const p of PREFIXES) {
+      expect(maxRelativeError(out[`${p}_0_dd`], out[`${p}_loop`], kh), `${p}_0_dd`).toBeLessThan(1e-5);
+      expect(maxRelativeError(out[`${p}_12_0_b1b2`], out[`${p}_d2`], kh), `${p}_12_0_b1b2`).toBeLessThan(1e-5);
+      expect(maxRelativeError(out[`${p}_12_0_b1bG2`], out[`${p}_G2`], kh), `${p}_12_0_b1bG2`).toBeLessThan(1e-5);
+      for (const row of ['0_vv', '0_vd', '2_vv', '2_vd', '2_dd', '4_vv', '4_vd', '4_dd', '12_0_b2', '12_2_b2', '12_0_bG2', '12_2_bG2']) {
+        expect(maxAbsInWindow(out[`${p}_${row}`], kh), `${p}_${row}`).toBe(0);
+      }
+      for (const [row, mono] of [['12_2_b1b2', 'd2'], ['12_4_b1b2', 'd2'], ['12_2_b1bG2', 'G2'], ['12_4_b1bG2', 'G2']]) {
+        const scale = maxAbsInWindow(out[`${p}_${mono}`], kh);
+        expect(maxAbsInWindow(out[`${p}_${row}`], kh) / scale, `${p}_${row}`).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('P_lin and A_s scaled by lambda scale every row by lambda^2 (IR off)', () => {
+    const lambda = 1.7;
+    const options = { ...inputs.options, irResummation: false, kOutMpc: inputs.kOutMpc };
+    const pk = inputs.cosmology.pkMpc3 as ArrayLike<number>;
+    const base = run([inputs.cosmology], options);
+    const scaled = run([{ ...inputs.cosmology, pkMpc3: Array.from(pk, (v) => v * lambda), As: (inputs.cosmology.As as number) * lambda }], options);
+    let n = 0;
+    for (const name of Object.keys(base)) {
+      if (/_4_dd$/.test(name)) continue; // 0 with IR off
+      const expected = base[name].map((v) => v * lambda * lambda);
+      const scale = maxAbsInWindow(expected, kh);
+      const pureAp = /_12_[24]_b1b|_12_4_b/.test(name); // AP-only rows: compare against their monopole
+      const mono = name.replace(/_12_[24]_/, '_12_0_');
+      const err = (maxRelativeError(scaled[name], expected, kh) * scale) / (pureAp ? maxAbsInWindow(base[mono], kh) * lambda ** 2 : scale);
+      expect(err, name).toBeLessThan(2e-6);
+      n++;
+    }
+    expect(n).toBe(46);
+  });
+});
+
+describe('fNL gradients against finite differences', () => {
+  const worst = new WorstCase();
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  /** S = sum over k in [0.005, 0.3] h/Mpc of gg_fNL_real + gg_fNL_l0 + gg_fNL_l2, both templates. */
+  function sOf(c: ReturnType<typeof caseInputs>, x: Record<string, number | tf.Tensor>, direction: Float64Array) {
+    return tf.tidy(() => {
+      const pk0 = c.cosmology.pkMpc3 as ArrayLike<number>;
+      const t = x.t as tf.Tensor;
+      const pk = tf.mul(tf.tensor1d(Float32Array.from(pk0)), tf.add(1, tf.mul(t, tf.tensor1d(Float32Array.from(direction)))));
+      const cosmo: CosmologyInput = { ...c.cosmology, pkMpc3: pk, f: x.f, hratio: x.hratio, Dratio: x.Dratio, As: x.As };
+      const res = computeComponents(getPlan({ n: c.n }), [cosmo], { ...c.options, kOutMpc: c.kOutMpc });
+      const bias = { b1: x.b1, b2: x.b2, bG2: x.bG2 };
+      const spectra = { ...assembleFnl(res.components, bias, c.h, 'equilateral'), ...assembleFnl(res.components, bias, c.h, 'orthogonal') };
+      const mask = tf.tensor2d([c.kOutMpc.map((k) => (k / c.h >= 0.005 && k / c.h <= 0.3 ? 1 : 0))]);
+      const terms = ['gg_fNL_real', 'gg_fNL_l0', 'gg_fNL_l2', 'gg_fNL_real_ortho', 'gg_fNL_l0_ortho', 'gg_fNL_l2_ortho'].map((n) => tf.sum(tf.mul(spectra[n], mask)));
+      return tf.addN(terms) as tf.Scalar;
+    });
+  }
+
+  for (const id of ['fiducial', 'devir000']) {
+    it(`agree on ${id}`, () => {
+      const c = caseInputs(loadCase(id) as unknown as CaseFile);
+      const kIn = c.cosmology.kMpc as ArrayLike<number>;
+      // a smooth direction in ln P_lin: a bump around the BAO scales
+      const direction = Float64Array.from(kIn, (k) => Math.exp(-((Math.log(k / 0.1)) ** 2)));
+      const b = c.bias as Record<string, number>;
+      const x0: Record<string, number> = {
+        t: 0, f: c.cosmology.f as number, hratio: (c.cosmology.hratio as number) ?? 1, Dratio: (c.cosmology.Dratio as number) ?? 1,
+        As: c.cosmology.As as number, b1: b.b1, b2: b.b2, bG2: b.bG2,
+      };
+      const names = Object.keys(x0).filter((k) => c.options.alcockPaczynski || (k !== 'hratio' && k !== 'Dratio'));
+      const grads = tf.tidy(() => {
+        const vars = names.map((k) => tf.scalar(x0[k]));
+        const g = tf.grads((...v: tf.Tensor[]) => sOf(c, { ...x0, ...Object.fromEntries(names.map((k, i) => [k, v[i]])) }, direction))(vars);
+        return g.map((t) => t.dataSync()[0]);
+      });
+      const value = (x: Record<string, number>) => tf.tidy(() => sOf(c, { ...x, t: tf.scalar(x.t) }, direction).dataSync()[0]);
+      const S = value(x0);
+      names.forEach((k, i) => {
+        // S is a polynomial of degree <= 2 in b1, b2, bG2: any step is exact, so take one that
+        // moves S by 1% (far above float32 rounding); elsewhere a small relative step
+        const nuisance = ['b1', 'b2', 'bG2'].includes(k);
+        const step = nuisance ? (1e-2 * Math.abs(S)) / Math.abs(grads[i]) : k === 't' ? 1e-2 : 1e-3 * Math.abs(x0[k]);
+        const fd = (value({ ...x0, [k]: x0[k] + step }) - value({ ...x0, [k]: x0[k] - step })) / (2 * step);
+        const err = Math.abs(grads[i] - fd) / Math.max(Math.abs(fd), (1e-6 * Math.abs(S)) / step);
+        worst.add(k, id, err);
+        expect(err, `${k}: AD ${grads[i]} vs FD ${fd}`).toBeLessThan(5e-3);
+      });
+    });
+  }
+
+  it('prints the worst cases', () => {
+    console.log(worst.table('fNL gradient AD vs FD'));
+  });
+});
