@@ -19,12 +19,23 @@ function scalarOf(name: string, x: unknown): unknown {
   return x;
 }
 
+/** The option names computeComponents understands (anything else is refused: a typo would otherwise be ignored). */
+export const COMPUTE_OPTION_NAMES = new Set([
+  'kOutMpc', 'irResummation', 'noWiggle', 'alphaRs', 'redshiftSpace', 'alcockPaczynski', 'biasedTracers',
+  'primordialNonGaussianity',
+]);
+
 /** Throws a ClaxPtInputError for the first unusable argument of computeComponents(plan of size n, ...). */
 export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], options: ComputeOptions): void {
   if (!Array.isArray(cosmologies) || cosmologies.length === 0) {
     throw new ClaxPtInputError('cosmologies', 'expected a non-empty array of cosmologies');
   }
   if (options === null || typeof options !== 'object') throw new ClaxPtInputError('options', 'expected an object with kOutMpc');
+  for (const key of Object.keys(options)) {
+    if (!COMPUTE_OPTION_NAMES.has(key)) {
+      throw new ClaxPtInputError(`options.${key}`, `unknown option (known: ${[...COMPUTE_OPTION_NAMES].join(', ')})`);
+    }
+  }
   const B = cosmologies.length;
   const ir = options.irResummation ?? true;
   const rsd = options.redshiftSpace ?? true;
@@ -72,6 +83,7 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
         checkScalar(`${where}Dratio`, scalarOf(`${where}Dratio`, c.Dratio), true);
       }
     }
+    if (options.primordialNonGaussianity) checkScalar(`${where}As`, scalarOf(`${where}As`, c.As), true);
     const grid = fftlogGrid(n, h).kMpc;
     const lo = grid[0];
     const hi = grid[grid.length - 1];

@@ -22,7 +22,7 @@ import { loadCase } from './oracle';
 const PREFIXES = ['fNL', 'fNLortho'];
 
 function run(cosmos: CosmologyInput[], options: ComputeOptions, n = 256): Record<string, Float32Array> {
-  const res = computeComponents(getPlan({ n }), cosmos, options);
+  const res = computeComponents(getPlan({ n }), cosmos, { ...options, primordialNonGaussianity: true });
   const out: Record<string, Float32Array> = {};
   for (const [name, t] of Object.entries(res.components)) if (name.startsWith('fNL')) out[name] = t.dataSync() as Float32Array;
   res.dispose();
@@ -54,6 +54,34 @@ describe('fNL limits', () => {
         expect(maxAbsInWindow(out[`${p}_${row}`], kh) / scale, `${p}_${row}`).toBeLessThan(1e-12);
       }
     }
+  });
+
+  it('asks for A_s, and refuses unknown options', () => {
+    const options = { ...inputs.options, kOutMpc: inputs.kOutMpc };
+    expect(() => computeComponents(getPlan({ n: 128 }), [{ ...inputs.cosmology, As: undefined }], { ...options, primordialNonGaussianity: true }))
+      .toThrow(/As/);
+    expect(() => computeComponents(getPlan({ n: 128 }), [inputs.cosmology], { ...options, primordialNonGausianity: true } as ComputeOptions))
+      .toThrow(/options\.primordialNonGausianity/);
+  });
+
+  it('assembles classy\'s fNL spectra from the rows', () => {
+    const out = run([inputs.cosmology], { ...inputs.options, kOutMpc: inputs.kOutMpc });
+    const c = Object.fromEntries(Object.entries(out).map(([k, v]) => [k, tf.tensor2d(v, [1, v.length])]));
+    const p = { b1: 1.9, b2: -0.7, bG2: 0.3 };
+    const h = inputs.h;
+    const spectra = { ...assembleFnl(c, p, h), ...assembleFnl(c, p, h, 'orthogonal') };
+    expect(Object.keys(spectra).length).toBe(24);
+    const i = 40;
+    const r = (name: string) => out[name][i];
+    const h3 = h ** 3;
+    const close = (name: string, v: number) => expect(Math.abs(spectra[name].dataSync()[i] / v - 1), name).toBeLessThan(1e-6);
+    close('gg_fNL_real_ortho', (p.b1 ** 2 * r('fNLortho_loop') + p.b1 * ((p.b2 / 2) * r('fNLortho_d2') + p.bG2 * r('fNLortho_G2'))) * h3);
+    close('gm_fNL_l2', (r('fNL_2_vv') + p.b1 * (r('fNL_2_vd') + r('fNL_2_dd')) + (p.b2 / 2) * (r('fNL_12_2_b1b2') + r('fNL_12_2_b2'))
+      + p.bG2 * (r('fNL_12_2_b1bG2') + r('fNL_12_2_bG2'))) * h3);
+    close('gg_fNL_l0', (r('fNL_0_vv') + p.b1 * r('fNL_0_vd') + p.b1 ** 2 * r('fNL_0_dd') + p.b1 * (p.b2 / 2) * r('fNL_12_0_b1b2')
+      + (p.b2 / 2) * r('fNL_12_0_b2') + p.b1 * p.bG2 * r('fNL_12_0_b1bG2') + p.bG2 * r('fNL_12_0_bG2')) * h3);
+    close('mm_fNL_l4', r('fNL_4_vv') * h3); // classy's choice: the vv row alone
+    tf.dispose([...Object.values(c), ...Object.values(spectra)]);
   });
 
   it('P_lin and A_s scaled by lambda scale every row by lambda^2 (IR off)', () => {
@@ -90,7 +118,7 @@ describe('fNL gradients against finite differences', () => {
       const t = x.t as tf.Tensor;
       const pk = tf.mul(tf.tensor1d(Float32Array.from(pk0)), tf.add(1, tf.mul(t, tf.tensor1d(Float32Array.from(direction)))));
       const cosmo: CosmologyInput = { ...c.cosmology, pkMpc3: pk, f: x.f, hratio: x.hratio, Dratio: x.Dratio, As: x.As };
-      const res = computeComponents(getPlan({ n: c.n }), [cosmo], { ...c.options, kOutMpc: c.kOutMpc });
+      const res = computeComponents(getPlan({ n: c.n }), [cosmo], { ...c.options, primordialNonGaussianity: true, kOutMpc: c.kOutMpc });
       const bias = { b1: x.b1, b2: x.b2, bG2: x.bG2 };
       const spectra = { ...assembleFnl(res.components, bias, c.h, 'equilateral'), ...assembleFnl(res.components, bias, c.h, 'orthogonal') };
       const mask = tf.tensor2d([c.kOutMpc.map((k) => (k / c.h >= 0.005 && k / c.h <= 0.3 ? 1 : 0))]);

@@ -77,7 +77,9 @@ function scalar(c: CaseFile, key: string, sign: Sign = 'finite'): number {
 export interface CaseInputs {
   n: number;
   cosmology: CosmologyInput;
-  options: LinearStageOptions & { redshiftSpace: boolean; alcockPaczynski: boolean; biasedTracers: boolean; primordialNonGaussianity: boolean };
+  options: LinearStageOptions & { redshiftSpace: boolean; alcockPaczynski: boolean; biasedTracers: boolean };
+  /** the case's PNG setting: `predict` adds the fNL rows (other users of the options stay Gaussian) */
+  primordialNonGaussianity: boolean;
   kOutMpc: number[];
   h: number;
   bias: Record<string, number>;
@@ -150,8 +152,8 @@ export function caseInputs(c: CaseFile): CaseInputs {
       redshiftSpace: rsd,
       alcockPaczynski: ap,
       biasedTracers: bias,
-      primordialNonGaussianity: png,
     },
+    primordialNonGaussianity: png,
     kOutMpc: kOut,
     bias: biasIn,
   };

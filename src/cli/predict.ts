@@ -18,7 +18,11 @@ export async function predictCase(c: CaseFile, backend?: string): Promise<Predic
   const inputs = caseInputs(c); // reads and checks every field before any computation
   await useBackend(backend);
   const plan = getPlan({ n: inputs.n });
-  const result = computeComponents(plan, [inputs.cosmology], { ...inputs.options, kOutMpc: inputs.kOutMpc });
+  const result = computeComponents(plan, [inputs.cosmology], {
+    ...inputs.options,
+    primordialNonGaussianity: inputs.primordialNonGaussianity,
+    kOutMpc: inputs.kOutMpc,
+  });
   try {
     const components: Record<string, number[]> = {};
     for (const [name, t] of Object.entries(result.components)) components[name] = Array.from(t.dataSync());

@@ -89,25 +89,32 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
     const cNw = hostCoefficients(kernels.transfer, tNw);
     const cW = hostCoefficients(kernels.transfer, tW);
     for (const { prefix } of FNL_TEMPLATES) {
-      const nw: Record<string, Float64Array> = {};
-      const w: Record<string, Float64Array> = {};
+      const quadratic = new Map<string, Float64Array>();
+      const bilinear = new Map<string, Float64Array>();
       for (const [mu, terms] of Object.entries(FNL_MU_POWERS)) {
         const a = new Float64Array(n);
         const b = new Float64Array(n);
         for (const [key, c, p] of terms) {
           const coefficient = c * Math.pow(f, p);
-          const qa = form(kernels.transfer, cNw, `${prefix}:${key}`);
-          const qb = form(kernels.transfer, cNw, `${prefix}:${key}`, cW);
+          const name = `${prefix}:${key}`;
+          if (!quadratic.has(name)) {
+            quadratic.set(name, form(kernels.transfer, cNw, name));
+            bilinear.set(name, form(kernels.transfer, cNw, name, cW));
+          }
+          const qa = quadratic.get(name) as Float64Array;
+          const qb = bilinear.get(name) as Float64Array;
           for (let j = 0; j < n; j++) {
             a[j] += coefficient * qa[j];
             b[j] += coefficient * qb[j];
           }
         }
-        const scale = (j: number) => tNw[j] * k3[j] * x.uvDamping[j];
-        nw[mu] = a.map((v, j) => v * scale(j));
-        w[mu] = b.map((v, j) => 2 * v * scale(j)); // X_nw^T M (2 X_w)
-        grid[`${prefix}:P12_${mu}`] = nw[mu];
-        grid[`${prefix}:P12w_${mu}`] = w[mu];
+        for (let j = 0; j < n; j++) {
+          const scale = tNw[j] * k3[j] * x.uvDamping[j];
+          a[j] *= scale;
+          b[j] *= 2 * scale; // X_nw^T M (2 X_w)
+        }
+        grid[`${prefix}:P12_${mu}`] = a;
+        grid[`${prefix}:P12w_${mu}`] = b;
       }
     }
   }
