@@ -4,6 +4,7 @@
  * (b) a float64 re-implementation written from classy's text (pm[i] = get_pk_mult row i),
  *     random parameters, batching, and the power with which each nuisance parameter enters.
  */
+import { FNL_SPECTRUM_NAMES } from '../src/assembly/fnl-spectra';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -440,11 +441,12 @@ describe('CLI assembleSpectra', () => {
       cosmology: { f: components.includes('tree_0_vv') ? c.derived.f : undefined },
     }) as unknown as CaseInputs;
 
-  it('returns the twelve spectra as number arrays from number-array components', () => {
+  it('returns the twelve spectra (and the 24 fNL ones) as number arrays from number-array components', () => {
     const c = cases.find((x) => x.id === 'fiducial')!;
     const comps = out(c).components_Mpc3;
     const got = assembleSpectra(comps, inputsOf(c, Object.keys(comps)));
-    expect(Object.keys(got).sort()).toEqual([...SPECTRUM_NAMES].sort());
+    const fnl = FNL_SPECTRUM_NAMES.flatMap((n) => [n, `${n}_ortho`]);
+    expect(Object.keys(got).sort()).toEqual([...SPECTRUM_NAMES, ...fnl].sort());
     for (const name of SPECTRUM_NAMES) {
       expect(Array.isArray(got[name])).toBe(true);
       expect(maxRelativeError(got[name], out(c).spectra_hMpc3![name], out(c).k_hMpc), name).toBeLessThan(2e-6);
