@@ -84,6 +84,28 @@ describe('fNL limits', () => {
     tf.dispose([...Object.values(c), ...Object.values(spectra)]);
   });
 
+  it('a batch equals the single calls, and repeated calls leak no tensor', () => {
+    const other = caseInputs(loadCase('dev005') as unknown as CaseFile);
+    const opts = { ...inputs.options, kOutMpc: [inputs.kOutMpc, other.kOutMpc] }; // both 85 output k
+    const cosmos = [inputs.cosmology, { ...other.cosmology, hratio: 1.02, Dratio: 0.99 }];
+    const batch = run(cosmos, opts);
+    const singles = cosmos.map((c, b) => run([c], { ...opts, kOutMpc: opts.kOutMpc[b] }));
+    const nk = inputs.kOutMpc.length;
+    for (const name of Object.keys(batch)) {
+      for (let b = 0; b < 2; b++) {
+        const rowB = batch[name].slice(b * nk, (b + 1) * nk);
+        const scale = maxAbsInWindow(singles[b][name], kh);
+        if (scale === 0) continue;
+        let d = 0;
+        for (let i = 0; i < nk; i++) d = Math.max(d, Math.abs(rowB[i] - singles[b][name][i]));
+        expect(d / scale, `${name} [${b}]`).toBeLessThan(1e-5);
+      }
+    }
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) run([inputs.cosmology], { ...inputs.options, kOutMpc: inputs.kOutMpc });
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('P_lin and A_s scaled by lambda scale every row by lambda^2 (IR off)', () => {
     const lambda = 1.7;
     const options = { ...inputs.options, irResummation: false, kOutMpc: inputs.kOutMpc };
