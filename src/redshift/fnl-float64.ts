@@ -49,6 +49,7 @@ export interface FnlHostInputs {
   rowFactor: number;
 }
 
+const MU_POWERS = ['mu0_dd', 'mu2_vd', 'mu2_dd', 'mu4_vv', 'mu4_vd', 'mu6_vv'];
 const MU_POWER_EXPONENT: Record<string, number> = { mu0_dd: 0, mu2_vd: 2, mu2_dd: 2, mu4_vv: 4, mu4_vd: 4, mu6_vv: 6 };
 
 function legendre(l: 0 | 2 | 4, m: number): number {
@@ -121,53 +122,79 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
 
   // AP loop: every array at k_t by its natural spline in k over the grid
   const names = Object.keys(grid);
-  const y2 = Object.fromEntries(names.map((name) => [name, splineSecondDerivatives(k, grid[name])]));
+  const values = names.map((name) => grid[name]);
+  const second = names.map((name) => splineSecondDerivatives(k, grid[name]));
+  const index = Object.fromEntries(names.map((name, c) => [name, c]));
   const rule = gaussLegendre(AP_GAUSS_NODES);
   const invD2 = 1 / (x.dratio * x.dratio);
   const volume = x.hratio * invD2;
+  // per node: w_g V L_l(mu_g) (2l + 1)/2 for l = 0, 2, 4
+  const weights = Array.from(rule.x, (mu, g) => ([0, 2, 4] as const).map((l) => rule.w[g] * volume * legendre(l, mu) * ((2 * l + 1) / 2)));
   const rows: Record<string, Float64Array> = {};
-  const row = (name: string) => (rows[name] ??= new Float64Array(n));
-  const at: Record<string, number> = {};
+  /** the three rows (l = 0, 2, 4) of a channel */
+  const rowsOf = (channel: string) => ([0, 2, 4] as const).map((l) => (rows[channel.replace('{l}', String(l))] = new Float64Array(n)));
+  const channels = FNL_TEMPLATES.map(({ prefix }) => ({
+    prefix,
+    vv: x.irResummation ? rowsOf(`${prefix}_{l}_vv`) : null,
+    vd: x.irResummation ? rowsOf(`${prefix}_{l}_vd`) : null,
+    dd: x.irResummation ? rowsOf(`${prefix}_{l}_dd`) : null,
+    b1b2: x.biasedTracers ? rowsOf(`${prefix}_12_{l}_b1b2`) : null,
+    b2: x.biasedTracers ? rowsOf(`${prefix}_12_{l}_b2`) : null,
+    b1bG2: x.biasedTracers ? rowsOf(`${prefix}_12_{l}_b1bG2`) : null,
+    bG2: x.biasedTracers ? rowsOf(`${prefix}_12_{l}_bG2`) : null,
+    mu: MU_POWERS.map((mu) => [index[`${prefix}:P12_${mu}`], index[`${prefix}:P12w_${mu}`], MU_POWER_EXPONENT[mu] / 2] as const),
+    lb2: index[`${prefix}:Lb2`],
+    lbG2: index[`${prefix}:LbG2`],
+  }));
+  const at = new Float64Array(names.length);
+  const iTnw = index.Tnw;
+  const iTw = index.Tw;
+  const iTbin = index.Tbin;
   for (let j = x.nSide; j < n - x.nSide; j++) {
     for (let g = 0; g < rule.x.length; g++) {
       const mu = rule.x[g];
       const q = Math.sqrt(invD2 + (x.hratio * x.hratio - invD2) * mu * mu);
       const kt = k[j] * q;
-      const mu2 = (mu * x.hratio / q) ** 2;
+      const mu2 = ((mu * x.hratio) / q) ** 2;
       const i = splineInterval(k, kt);
       const h = k[i + 1] - k[i];
       const wb = (kt - k[i]) / h;
       const wa = 1 - wb;
       const wa3 = ((wa * wa * wa - wa) * h * h) / 6;
       const wb3 = ((wb * wb * wb - wb) * h * h) / 6;
-      for (const name of names) {
-        const y = grid[name];
-        const d = y2[name];
-        at[name] = wa * y[i] + wb * y[i + 1] + wa3 * d[i] + wb3 * d[i + 1];
+      for (let c = 0; c < names.length; c++) {
+        const y = values[c];
+        const d = second[c];
+        at[c] = wa * y[i] + wb * y[i + 1] + wa3 * d[i] + wb3 * d[i + 1];
       }
       const sigmaTot = x.sigma2 * (1 + f * mu2 * (2 + f)) + f * f * mu2 * (mu2 - 1) * x.deltaSigma2;
       const e = Math.exp(-sigmaTot * kt * kt);
-      const weight = (l: 0 | 2 | 4) => rule.w[g] * volume * legendre(l, mu) * ((2 * l + 1) / 2);
-      const add = (name: string, value: number) => {
-        for (const l of [0, 2, 4] as const) row(name.replace('{l}', String(l)))[j] += weight(l) * value;
+      const [w0, w2, w4] = weights[g];
+      const add = (target: Float64Array[], value: number) => {
+        target[0][j] += w0 * value;
+        target[1][j] += w2 * value;
+        target[2][j] += w4 * value;
       };
-      for (const { prefix } of FNL_TEMPLATES) {
-        if (x.irResummation) {
-          const ratio = 1 + (at.Tw / at.Tnw) * e;
-          const block = (mu: string) =>
-            (at[`${prefix}:P12_${mu}`] * ratio + at[`${prefix}:P12w_${mu}`] * e) * mu2 ** (MU_POWER_EXPONENT[mu] / 2);
-          add(`${prefix}_{l}_vv`, block('mu4_vv') + block('mu6_vv'));
-          add(`${prefix}_{l}_vd`, block('mu2_vd') + block('mu4_vd'));
-          add(`${prefix}_{l}_dd`, block('mu0_dd') + block('mu2_dd'));
+      for (const ch of channels) {
+        if (ch.vv && ch.vd && ch.dd) {
+          const ratio = 1 + (at[iTw] / at[iTnw]) * e; // P12ratio
+          const block = (m: number) => {
+            const [nw, w, half] = ch.mu[m];
+            return (at[nw] * ratio + at[w] * e) * mu2 ** half;
+          };
+          // MU_POWERS order: mu0_dd, mu2_vd, mu2_dd, mu4_vv, mu4_vd, mu6_vv
+          add(ch.vv, block(3) + block(5));
+          add(ch.vd, block(1) + block(4));
+          add(ch.dd, block(0) + block(2));
         }
-        if (x.biasedTracers) {
-          const tLo = (at.Tnw + at.Tw * e) / at.Tbin;
-          const lb2 = tLo * at[`${prefix}:Lb2`];
-          const lbG2 = tLo * at[`${prefix}:LbG2`];
-          add(`${prefix}_12_{l}_b1b2`, 3 * lb2);
-          add(`${prefix}_12_{l}_b2`, 3 * f * mu2 * lb2);
-          add(`${prefix}_12_{l}_b1bG2`, 3 * lbG2);
-          add(`${prefix}_12_{l}_bG2`, 3 * f * mu2 * lbG2);
+        if (ch.b1b2 && ch.b2 && ch.b1bG2 && ch.bG2) {
+          const tLo = (at[iTnw] + at[iTw] * e) / at[iTbin];
+          const lb2 = tLo * at[ch.lb2];
+          const lbG2 = tLo * at[ch.lbG2];
+          add(ch.b1b2, 3 * lb2);
+          add(ch.b2, 3 * f * mu2 * lb2);
+          add(ch.b1bG2, 3 * lbG2);
+          add(ch.bG2, 3 * f * mu2 * lbG2);
         }
       }
     }
