@@ -16,35 +16,11 @@
  * Prints, per block, max|ours - theirs| / max|theirs| over complex entries (full matrix), where the
  * worst entry is, and the build time. Exit code 1 if any block exceeds 1e-10.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readDoubles, unpackM22 } from './classpt-files';
 import { FNL_BUNDLE, fnlMatrices, type FnlMatrixKey, type FnlTemplate } from '../src/kernels/fnl';
 import type { ComplexArray } from '../src/kernels/matrices';
-
-function readDoubles(path: string, offset = 0, count?: number): Float64Array {
-  const buf = readFileSync(path);
-  const n = count ?? (buf.length - 8 * offset) / 8;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = buf.readDoubleLE(8 * (offset + i));
-  return out;
-}
-
-/** CLASS-PT M22 packing -> full row-major matrix (lower triangle mirrored, as the C code does) */
-function unpackM22(raw: Float64Array, n: number): ComplexArray {
-  const nc = n + 1;
-  const half = (nc * (nc + 1)) / 2;
-  if (raw.length !== 2 * half) throw new Error(`expected ${2 * half} doubles, got ${raw.length}`);
-  const re = new Float64Array(nc * nc);
-  const im = new Float64Array(nc * nc);
-  let k = 0;
-  for (let j = 0; j < nc; j++) {
-    for (let i = j; i < nc; i++, k++) {
-      re[i * nc + j] = re[j * nc + i] = raw[k];
-      im[i * nc + j] = im[j * nc + i] = raw[half + k];
-    }
-  }
-  return { re, im };
-}
 
 interface Diff {
   maxRel: number;

@@ -9,39 +9,10 @@
  * parts, lower triangle column by column (`for j: for i >= j: M[i][j]`); M13-type files hold N+1
  * real parts then N+1 imaginary parts.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { readDoubles, unpackM13, unpackM22 } from './classpt-files';
 import { biasIFG2, biasJ, matterM13, matterM22, type ComplexArray } from '../src/kernels/matrices';
-
-function readDoubles(path: string): Float64Array {
-  const buf = readFileSync(path);
-  const out = new Float64Array(buf.length / 8);
-  for (let i = 0; i < out.length; i++) out[i] = buf.readDoubleLE(8 * i);
-  return out;
-}
-
-/** unpack a CLASS-PT M22-type file into a full row-major (N+1)x(N+1) matrix */
-function unpackM22(raw: Float64Array, n: number): ComplexArray {
-  const nc = n + 1;
-  const half = (nc * (nc + 1)) / 2;
-  if (raw.length !== 2 * half) throw new Error(`expected ${2 * half} doubles, got ${raw.length}`);
-  const re = new Float64Array(nc * nc);
-  const im = new Float64Array(nc * nc);
-  let k = 0;
-  for (let j = 0; j < nc; j++) {
-    for (let i = j; i < nc; i++, k++) {
-      re[i * nc + j] = re[j * nc + i] = raw[k];
-      im[i * nc + j] = im[j * nc + i] = raw[half + k];
-    }
-  }
-  return { re, im };
-}
-
-function unpackM13(raw: Float64Array, n: number): ComplexArray {
-  const nc = n + 1;
-  if (raw.length !== 2 * nc) throw new Error(`expected ${2 * nc} doubles, got ${raw.length}`);
-  return { re: raw.slice(0, nc), im: raw.slice(nc) };
-}
 
 interface Diff {
   maxRel: number;
