@@ -22,6 +22,7 @@ import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles'
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
 import { basisShape } from './fftlog/decomposition';
 import { BIAS_FFTLOG_BIAS } from './kernels/bias';
+import { installWasmKernels } from './wasm-kernels';
 
 export interface ComputeOptions extends LinearStageOptions {
   /**
@@ -92,6 +93,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     throw new ClaxPtInputError('cosmologies', 'expected a non-empty array');
   }
   validateComputeInputs(plan.n, cosmologies, options); // every check before any computation
+  installWasmKernels(); // the faster wasm Slice, if the user activated wasm directly
   const B = cosmologies.length;
   const kOutMpc = outputGrids(options.kOutMpc, B);
   const linear = runLinearStage(plan.n, cosmologies, options);
