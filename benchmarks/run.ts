@@ -307,9 +307,7 @@ function report(summaries: BackendSummary[], ref: Reference, withProfile: boolea
     `gradient: w.r.t. ${w.grad_wrt.join(', ')}, f ${
       w.grad_mode === 'computeComponents'
         ? 'through every tensor stage via computeComponents (tensor inputs)'
-        : w.grad_mode === 'pipeline-copy'
-          ? 'through every tensor stage via the staged copy benchmarks/pipeline.ts'
-          : 'ONLY in the assembly (components held fixed)'
+        : 'ONLY in the assembly (components held fixed)'
     }; ` +
       `S = ${exp(g.S_tensor_path, 6)} vs ${exp(g.S_compute, 6)} from computeComponents (rel. diff ${exp(g.rel_diff, 1)}), dS/df = ${exp(g.dS_df, 4)}`,
   );
@@ -357,12 +355,12 @@ function profileReport(backend: string, p: ProfileResult, wk: WorkerResult): str
   const out: string[] = [];
   out.push(`=== profile: ${backend} ===`);
   out.push(
-    `forward by stage, B = 1 (median of ${p.forward.reps}; staged copy vs computeComponents: max rel diff ${exp(p.forward.check_max_rel_diff, 1)}; ` +
+    `forward by stage, B = 1 (median of ${p.forward.reps}; stages from computeComponents' profile hook; ` +
       `"in ops" = wall time inside tfjs kernel dispatches, "JS host" = the rest minus the read-back barrier):`,
   );
   out.push(stageTable(p.forward));
   if (p.forward_batch) {
-    out.push('', `forward by stage, B = ${p.forward_batch.batch} (1 run; check ${exp(p.forward_batch.check_max_rel_diff, 1)}):`);
+    out.push('', `forward by stage, B = ${p.forward_batch.batch} (1 run):`);
     out.push(stageTable(p.forward_batch));
   }
   out.push('', 'host linear stage, B = 1:');

@@ -8,10 +8,8 @@ import { clearPlanCache, getPlan, type Plan } from '../src/plan';
 import { computeComponents } from '../src/compute';
 import { caseInputs, readCaseFile, type CaseInputs } from '../src/cli/case-file';
 import type { CosmologyInput } from '../src/input/linear-stage';
-import { runLinearStage } from '../src/input/linear-stage';
 import { assembleAll, pkGgL0, pkGgL2, pkGgL4, type Bias } from '../src/assembly/spectra';
 import { FIDUCIAL_CASE, stats, variantFactors, type Stats } from './common';
-import { passThrough, scalarsOf, tensorComponents, type ForwardSettings } from './pipeline';
 import { runProfile, type ProfileResult } from './profile';
 
 export interface WorkerOptions {
@@ -39,7 +37,7 @@ export interface WorkerResult {
   forward_components_only: Stats;
   batch?: Stats & { batch: number; per_cosmology_ms: number };
   grad: Stats;
-  /** how f was differentiated: computeComponents with tensor inputs, or the staged copy */
+  /** how f was differentiated: computeComponents with tensor inputs (or the assembly only) */
   grad_mode: GradMode;
   grad_note: string;
   /** gradient w.r.t. everything available (nuisance, f, hratio, Dratio, r_s, P_lin) */
@@ -53,7 +51,10 @@ export interface WorkerResult {
   profile?: ProfileResult;
 }
 
-type GradMode = 'computeComponents' | 'pipeline-copy' | 'assembly-only';
+type GradMode = 'computeComponents' | 'assembly-only';
+
+/** The forward settings of a case (IR, RSD, AP, bias switches). */
+export type ForwardSettings = CaseInputs['options'];
 
 const NUISANCE_GG = ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'cs2', 'cs4', 'Pshot', 'a0', 'a2', 'b4'] as const;
 
@@ -170,21 +171,6 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const r = computeComponents(plan, [cosmo as unknown as CosmologyInput], { ...inputs.options, kOutMpc: inputs.kOutMpc });
     return sOf(r.components, p, f, inputs, mask);
   };
-  /** S through the staged copy (./pipeline.ts) with f, hratio, Dratio as tensors. */
-  const viaCopy = (extra: Extra[]) => {
-    const linear = runLinearStage(plan.n, one, settings); // host float64 stage: no gradient
-    const kOut = [Float64Array.from(inputs.kOutMpc)];
-    const s0 = scalarsOf(one, settings);
-    tf.dispose([s0.f, s0.hratio, s0.dratio]);
-    return (...xs: tf.Tensor[]) => {
-      const p: Record<string, tf.Tensor> = {};
-      names.forEach((k, i) => (p[k] = xs[i]));
-      const f = tf.reshape(xs[names.length], [1]) as tf.Tensor1D;
-      const at = (k: Extra, v: number) => (extra.includes(k) ? (tf.reshape(xs[names.length + 1 + extra.indexOf(k)], [1]) as tf.Tensor1D) : tf.tensor1d([v]));
-      const c = tensorComponents(passThrough, plan, linear, kOut, { ...s0, f, hratio: at('hratio', s0.hr[0]), dratio: at('Dratio', s0.dr[0]) }, settings);
-      return sOf(c, p, xs[names.length], inputs, mask);
-    };
-  };
   const scalarOf: Record<Extra, () => tf.Tensor> = {
     hratio: () => tf.scalar(c0.hratio as number),
     Dratio: () => tf.scalar(c0.Dratio as number),
@@ -194,7 +180,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const gradOnce = async (mode: GradMode, extra: Extra[]): Promise<{ S: number; g: number[] }> => {
     const args = [...names.map((k) => tf.scalar(bias[k])), tf.scalar(c0.f as number), ...extra.map((k) => scalarOf[k]())];
     try {
-      const fn = mode === 'computeComponents' ? viaCompute(extra) : viaCopy(extra);
+      void mode;
+      const fn = viaCompute(extra);
       const res = tf.tidy(() => {
         const { value, grads } = tf.valueAndGrads(fn)(args);
         return [value, ...grads];
@@ -206,11 +193,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       tf.dispose(args);
     }
   };
-  // which path differentiates f: computeComponents with tensor inputs (newer src), else the copy
+  // f is differentiated through computeComponents with tensor inputs
   let gradMode: GradMode = 'assembly-only';
   const notes: string[] = [];
   const short = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 140);
-  for (const mode of ['computeComponents', 'pipeline-copy'] as const) {
+  for (const mode of ['computeComponents'] as const) {
     try {
       const probe = await gradOnce(mode, []);
       const df = probe.g[names.length];
@@ -218,16 +205,14 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       gradMode = mode;
       break;
     } catch (e) {
-      notes.push(`${mode === 'computeComponents' ? 'computeComponents with f as a tensor' : 'the staged copy (benchmarks/pipeline.ts)'}: ${short(e)}`);
+      notes.push(`computeComponents with f as a tensor: ${short(e)}`);
     }
   }
-  let fullExtra: Extra[] = gradMode === 'computeComponents' ? ['hratio', 'Dratio', 'rsDragMpc', 'pkMpc3'] : ['hratio', 'Dratio'];
+  let fullExtra: Extra[] = ['hratio', 'Dratio', 'rsDragMpc', 'pkMpc3'];
   const notAvailable: string[] = [];
   if (gradMode === 'assembly-only') {
     fullExtra = [];
     notAvailable.push('f, hratio, Dratio, rs_drag_Mpc, P_lin through the loops (no working reverse pass in this src on this backend); grad_ms is the assembly-only gradient');
-  } else if (gradMode === 'pipeline-copy') {
-    notAvailable.push('rs_drag_Mpc, P_lin (the host float64 linear stage has no tensor path in this src)');
   } else {
     try {
       await gradOnce(gradMode, fullExtra);

@@ -22,6 +22,7 @@ import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles'
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
 import { basisShape } from './fftlog/decomposition';
 import { BIAS_FFTLOG_BIAS } from './kernels/bias';
+import { hostApMomentSets, type HostMomentSets } from './redshift/ap-moments';
 import { installWasmKernels } from './wasm-kernels';
 
 export interface ComputeOptions extends LinearStageOptions {
@@ -36,7 +37,22 @@ export interface ComputeOptions extends LinearStageOptions {
   alcockPaczynski?: boolean;
   /** bias-operator spectra (CLASS-PT "Bias tracers"; default on) */
   biasedTracers?: boolean;
+  /**
+   * Which rows: 'all' (default) every Gaussian row 0-47; 'spectra' the rows classy's spectra
+   * use, i.e. without the eight pure-AP rows (PURE_AP_ROWS: l = 2, 4 projections of isotropic
+   * bias terms, computed in float64 on the host), which saves that host work.
+   */
+  components?: 'all' | 'spectra';
+  /**
+   * Optional stage hook (profiling): called once per stage with its name and a function that
+   * runs it; it must call the function and return its result. On the synchronous backends
+   * (wasm, cpu) the wall time of the call is the stage's time.
+   */
+  profile?: StageRecorder;
 }
+
+/** See ComputeOptions.profile. */
+export type StageRecorder = <T>(name: string, run: () => T) => T;
 
 /** CLASS-PT's `Nside`: FFTLog nodes left out at each end of the AP projection. */
 export function apSideNodes(ap: boolean): number {
@@ -94,9 +110,10 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   }
   validateComputeInputs(plan.n, cosmologies, options); // every check before any computation
   installWasmKernels(); // the faster wasm Slice, if the user activated wasm directly
+  const stage: StageRecorder = options.profile ?? ((_name, run) => run());
   const B = cosmologies.length;
   const kOutMpc = outputGrids(options.kOutMpc, B);
-  const linear = runLinearStage(plan.n, cosmologies, options);
+  const linear = stage('host: linear stage (input spline, sigma_v^2, IR split)', () => runLinearStage(plan.n, cosmologies, options));
   kOutMpc.forEach((k, b) => {
     const grid = linear.gridKMpc[b];
     const lo = grid[0];
@@ -120,28 +137,36 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   // kernel sets are built (and kept) outside the tidy below
   if (rsd) (ir ? plan.rsdIrOn() : plan.rsdIrOff());
   if (withBias) plan.bias();
+  // every (l, phi) moment sum of the bias AP projection in one host pass, shared with the
+  // float64 pure-AP rows; the float32 tensor twin is built only where a gradient can reach
+  // hratio or Dratio (given as tensors)
+  const apTensors = cosmologies.some((c) => c.hratio instanceof tf.Tensor || c.Dratio instanceof tf.Tensor);
+  const momentHost = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
+  const moments: HostMomentSets | undefined =
+    rsd && withBias ? stage('host: AP moment sums (9 sets, one pass)', () => hostApMomentSets(momentHost, apSideNodes(ap))) : undefined;
+  const pureAp = rsd && withBias && (options.components ?? 'all') === 'all';
 
   const components = tf.tidy(() => {
-    const spline = outputSplineOperators(linear.gridKMpc, kOutMpc); // [B, N, nOut]
+    const spline = stage('host+upload: output spline operator', () => outputSplineOperators(linear.gridKMpc, kOutMpc)); // [B, N, nOut]
     const scalarTensor = (key: 'f' | 'hratio' | 'Dratio' | 'rsDragMpc', host: number[]) =>
       tf.stack(cosmologies.map((c, b) => (c[key] instanceof tf.Tensor ? tf.reshape(c[key] as tf.Tensor, []) : tf.scalar(host[b])))) as tf.Tensor1D;
     const pk = cosmologies.map((c, b) => (c.pkMpc3 instanceof tf.Tensor ? (tf.reshape(c.pkMpc3, [-1]) as tf.Tensor1D) : tf.tensor1d(Float32Array.from(linear.inputs[b].pkMpc3))));
     const rs = ir ? scalarTensor('rsDragMpc', linear.rsDragMpc) : tf.zeros([B]) as tf.Tensor1D;
-    linear.tensors = linearStageTensors(linear, options, pk, rs);
+    linear.tensors = stage('upload: linear-stage tensors', () => linearStageTensors(linear, options, pk, rs));
     const lt = linear.tensors;
-    const onGrid: Record<string, tf.Tensor2D> = matterRealSpace(plan, linear); // name -> [B, N]
+    const onGrid: Record<string, tf.Tensor2D> = stage('tensor: real-space matter loops', () => matterRealSpace(plan, linear)); // name -> [B, N]
     const f = rsd ? scalarTensor('f', fs) : (tf.zeros([B]) as tf.Tensor1D);
-    const biasGrid = withBias ? biasOperatorsOnGrid(plan, linear, rsd ? f : null) : {};
+    const biasGrid = withBias ? stage('tensor: bias operators on the grid (real + RSD kernels)', () => biasOperatorsOnGrid(plan, linear, rsd ? f : null)) : {};
     if (withBias) {
       for (const name of ['Id2', 'IG2', 'IFG2', 'Id2d2', 'Id2G2', 'IG2G2']) onGrid[name] = biasGrid[name];
     }
     if (rsd) {
-      const geo = apGeometry({
+      const geo = stage('AP geometry (host brackets + tensor weights)', () => apGeometry({
         gridKMpc: linear.gridKMpc,
         hratio: ap ? scalarTensor('hratio', hr) : tf.ones([B]),
         dratio: ap ? scalarTensor('Dratio', dr) : tf.ones([B]),
         nSide: apSideNodes(ap),
-      });
+      }));
       // y'' on each cosmology's nodes h * (k/h): the plan's operator on k/h, divided by h^2
       const invH2 = tf.tensor3d(Float32Array.from(linear.h, (h) => 1 / (h * h)), [B, 1, 1]);
       const d2 = (y: tf.Tensor3D) => {
@@ -151,9 +176,13 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       };
       const sigma2 = lt.sigma2Bao;
       const deltaSigma2 = lt.deltaSigma2Bao;
-      const matter = ir
-        ? projectMatterMultipoles(geo, muPowerLoops(plan, linear, f), d2, f, sigma2, deltaSigma2)
-        : analyticMatterMultipoles(plan, linear, f);
+      let matter: Record<string, tf.Tensor2D>;
+      if (ir) {
+        const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f));
+        matter = stage('tensor: AP projection of matter (40 nodes)', () => projectMatterMultipoles(geo, loops, d2, f, sigma2, deltaSigma2));
+      } else {
+        matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f));
+      }
       Object.assign(onGrid, matter);
       if (withBias) {
         const arrays: Record<string, tf.Tensor2D> = {
@@ -162,9 +191,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
           Pbin: lt.pBin,
         };
         for (const [name, v] of Object.entries(biasGrid)) if (!['Id2', 'IG2'].includes(name)) arrays[name] = v;
-        Object.assign(onGrid, projectBiasMultipoles(geo, { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr }, arrays, d2, f, sigma2, deltaSigma2));
+        Object.assign(onGrid, stage('tensor: AP projection of bias terms (moment form + IFG2 pointwise)', () => projectBiasMultipoles(geo, momentHost, arrays, d2, f, sigma2, deltaSigma2, { host: moments!, differentiable: apTensors })));
       }
     }
+    if (!pureAp) for (const name of PURE_AP_ROWS) delete onGrid[name];
+    return stage('tensor: signs + output spline matMul + rows', () => {
     for (const name of Object.keys(onGrid)) {
       if (NEGATED_ROWS.has(name)) onGrid[name] = tf.neg(onGrid[name]);
     }
@@ -181,17 +212,18 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       out.loop_4_dd = tf.mul(out.loop_4_dd, cut) as tf.Tensor2D;
     }
     return out;
+    });
   });
 
   delete linear.tensors; // disposed with the tidy above
 
-  if (rsd && withBias) {
+  if (pureAp) stage('host: pure-AP rows in float64 (+ corrections)', () => {
     // values of the pure-AP rows from the float64 host path; gradients from the tensor path
     const shape = basisShape(plan.n, BIAS_FFTLOG_BIAS);
     const kernels = plan.biasHost();
     const host = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
     const exact = linear.gridKMpc.map((k, b) =>
-      pureApRowsFloat64(shape, kernels, k, linear.pBin[b], fs[b], { ...host, b }, apSideNodes(ap), kOutMpc[b]),
+      pureApRowsFloat64(shape, kernels, k, linear.pBin[b], fs[b], { ...host, b }, apSideNodes(ap), kOutMpc[b], moments),
     );
     for (const name of PURE_AP_ROWS) {
       const t = components[name];
@@ -204,7 +236,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       components[name] = tf.tidy(() => tf.add(t, tf.tensor2d(corr, t.shape)) as tf.Tensor2D);
       t.dispose();
     }
-  }
+  });
 
   return {
     kOutMpc,

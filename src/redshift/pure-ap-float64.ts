@@ -12,7 +12,7 @@ import type { ComplexArray } from '../kernels/f-power-kernels';
 import { splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
 import { gaussLegendre } from '../numerics/gauss-legendre';
 import { AP_GAUSS_NODES } from './ap-projection';
-import { hostApMoments, type AngularFactor, type MomentInputs } from './ap-moments';
+import { hostApMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** Float64 kernels used by the pure-AP rows, each a list over powers of f (null = absent). */
 export type HostBiasKernels = Record<string, (ComplexArray | null)[]>;
@@ -21,26 +21,62 @@ export const PURE_AP_ROWS = ['Id2d2_2', 'Id2d2_4', 'Id2G2_2', 'Id2G2_4', 'IG2G2_
 
 /** f_j = Re X_j^T M X_j on the grid, in float64 (the anti-diagonal form of ../loops/loop-integrals). */
 export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: ComplexArray, synthesis: Float64Array): Float64Array {
+  return hostQuadraticForms(shape, coef, [m], [1], synthesis);
+}
+
+/**
+ * f_j = Re X_j^T (sum_i w_i M_i) X_j on the grid, in float64: the products X_c X_d are formed
+ * once for all kernels, and the anti-diagonal sums are combined before the one synthesis.
+ */
+export function hostQuadraticForms(
+  shape: BasisShape,
+  coef: Float64Array,
+  kernels: ComplexArray[],
+  weights: number[],
+  synthesis: Float64Array,
+): Float64Array {
   const { n, nc, ns } = shape;
-  const ar = new Float64Array(ns);
-  const ai = new Float64Array(ns);
+  const K = kernels.length;
+  const ars = kernels.map(() => new Float64Array(ns));
+  const ais = kernels.map(() => new Float64Array(ns));
+  const pr = new Float64Array(nc);
+  const pi = new Float64Array(nc);
   for (let c = 0; c < nc; c++) {
     const xr = coef[c];
     const xi = coef[nc + c];
     for (let d = 0; d < nc; d++) {
-      const pr = xr * coef[d] - xi * coef[nc + d];
-      const pi = xr * coef[nc + d] + xi * coef[d];
-      const mr = m.re[c * nc + d];
-      const mi = m.im[c * nc + d];
-      ar[c + d] += pr * mr - pi * mi;
-      ai[c + d] += pr * mi + pi * mr;
+      pr[d] = xr * coef[d] - xi * coef[nc + d];
+      pi[d] = xr * coef[nc + d] + xi * coef[d];
+    }
+    for (let k = 0; k < K; k++) {
+      const mre = kernels[k].re;
+      const mim = kernels[k].im;
+      const ar = ars[k];
+      const ai = ais[k];
+      const row = c * nc;
+      for (let d = 0; d < nc; d++) {
+        const mr = mre[row + d];
+        const mi = mim[row + d];
+        ar[c + d] += pr[d] * mr - pi[d] * mi;
+        ai[c + d] += pr[d] * mi + pi[d] * mr;
+      }
+    }
+  }
+  const ar = new Float64Array(ns);
+  const ai = new Float64Array(ns);
+  for (let k = 0; k < K; k++) {
+    for (let a = 0; a < ns; a++) {
+      ar[a] += weights[k] * ars[k][a];
+      ai[a] += weights[k] * ais[k][a];
     }
   }
   const out = new Float64Array(n);
   for (let a = 0; a < ns; a++) {
     const rowR = a * n;
     const rowI = (ns + a) * n;
-    for (let j = 0; j < n; j++) out[j] += synthesis[rowR + j] * ar[a] + synthesis[rowI + j] * ai[a];
+    const r = ar[a];
+    const i = ai[a];
+    for (let j = 0; j < n; j++) out[j] += synthesis[rowR + j] * r + synthesis[rowI + j] * i;
   }
   return out;
 }
@@ -62,9 +98,15 @@ function projectHost(
   nSide: number,
   l: 0 | 2 | 4,
   phi: AngularFactor,
+  sets: HostMomentSets,
 ): Float64Array {
   const one: MomentInputs = { gridKMpc: [k], hratio: [host.hratio[host.b]], dratio: [host.dratio[host.b]] };
-  const { m64, far, anyFar } = hostApMoments(one, nSide, l, phi);
+  // this cosmology's part of the batch's moment sums
+  const all = sets.get(l, phi);
+  const nj0 = sets.nj;
+  const m64 = all.m64.subarray(host.b * nj0 * 5, (host.b + 1) * nj0 * 5);
+  const far = all.far.subarray(host.b * nj0 * sets.ng, (host.b + 1) * nj0 * sets.ng);
+  const anyFar = all.anyFar;
   const n = k.length;
   const nj = n - 2 * nSide;
   const y2 = splineSecondDerivatives(k, y);
@@ -107,8 +149,13 @@ export function pureApRowsFloat64(
   host: MomentInputs & { b: number },
   nSide: number,
   kOut: Float64Array,
+  sets?: HostMomentSets,
 ): Record<string, Float64Array> {
   const n = k.length;
+  // the (l, phi) = (2, 0), (4, 0), (4, 2) moment sums (shared with the tensor path when given)
+  const moments =
+    sets ??
+    hostApMomentSets({ gridKMpc: host.gridKMpc, hratio: host.hratio, dratio: host.dratio }, nSide, [[2, 0], [4, 0], [4, 2]]);
   const { analysis: a, synthesis } = hostMaps(shape);
   const coef = new Float64Array(2 * shape.nc);
   for (let j = 0; j < n; j++) {
@@ -117,14 +164,16 @@ export function pureApRowsFloat64(
     for (let c = 0; c < 2 * shape.nc; c++) coef[c] += p * a[row + c];
   }
   const onGrid = (name: string) => {
-    const out = new Float64Array(n);
+    const ms: ComplexArray[] = [];
+    const ws: number[] = [];
     kernels[name].forEach((m, p) => {
       if (!m) return;
-      const q = hostQuadraticForm(shape, coef, m, synthesis);
-      const fp = Math.pow(f, p);
-      for (let j = 0; j < n; j++) out[j] += fp * q[j] * k[j] ** 3;
+      ms.push(m);
+      ws.push(Math.pow(f, p));
     });
-    return out;
+    const q = hostQuadraticForms(shape, coef, ms, ws, synthesis);
+    for (let j = 0; j < n; j++) q[j] *= k[j] ** 3;
+    return q;
   };
   const d2d2 = onGrid('Id2d2');
   const d2d2At0 = d2d2[0];
@@ -135,12 +184,12 @@ export function pureApRowsFloat64(
   };
   const grid: Record<string, Float64Array> = {};
   for (const [name, y] of Object.entries(iso)) {
-    grid[`${name}_2`] = projectHost(k, y, host, nSide, 2, 0);
-    grid[`${name}_4`] = projectHost(k, y, host, nSide, 4, 0);
+    grid[`${name}_2`] = projectHost(k, y, host, nSide, 2, 0, moments);
+    grid[`${name}_4`] = projectHost(k, y, host, nSide, 4, 0, moments);
   }
   for (const op of ['b1b2', 'b1bG2']) {
-    const p0 = projectHost(k, onGrid(`0_${op}`), host, nSide, 4, 0);
-    const p2 = projectHost(k, onGrid(`2_${op}`), host, nSide, 4, 2);
+    const p0 = projectHost(k, onGrid(`0_${op}`), host, nSide, 4, 0, moments);
+    const p2 = projectHost(k, onGrid(`2_${op}`), host, nSide, 4, 2, moments);
     grid[`4_${op}`] = p0.map((v, j) => v + p2[j]);
   }
   const out: Record<string, Float64Array> = {};
