@@ -228,8 +228,7 @@ function buildPlan(n: number): Plan {
       if (disposed) return;
       disposed = true;
       disposeTensorBasis(basis);
-      tf.dispose([matter.p22.block, matter.p13.re, matter.p13.im]);
-      disposeAll([rsdOn, rsdOff, bias, splineSecondDerivativeT]);
+      disposeAll([matter, rsdOn, rsdOff, bias, splineSecondDerivativeT]);
       if (cache.get(n) === plan) cache.delete(n);
     },
   };
