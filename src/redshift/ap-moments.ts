@@ -92,9 +92,10 @@ export function hostApMomentSets(
   const S = wanted.length;
   const m64s = wanted.map(() => new Float64Array(B * nj * 5));
   const fars = wanted.map(() => new Float64Array(B * nj * ng));
-  const lMu = wanted.map(([l]) => Float64Array.from(rule.x, (mu) => legendre(l, mu)));
-  const half = wanted.map(([l]) => (2 * l + 1) / 2);
-  const phis = wanted.map(([, phi]) => phi);
+  // per set and node: w_g (2l+1)/2 L_l(mu_g) (times the volume per cosmology below)
+  const lw = wanted.map(([l]) => Float64Array.from(rule.x, (mu) => ((2 * l + 1) / 2) * legendre(l, mu)));
+  const phis = Int32Array.from(wanted, ([, phi]) => phi / 2);
+  const lPhi = new Float64Array(3);
   let anyFar = false;
   for (let b = 0; b < B; b++) {
     const k = host.gridKMpc[b];
@@ -103,37 +104,43 @@ export function hostApMomentSets(
     const volume = hr * invD2;
     for (let jj = 0; jj < nj; jj++) {
       const j = jj + nSide;
+      const kj = k[j];
+      const kUp = k[j + 1];
+      const kLo = k[j - 1];
+      const base = (b * nj + jj) * 5;
       for (let g = 0; g < ng; g++) {
         const mu = rule.x[g];
         const q2m1 = invD2 - 1 + (hr * hr - invD2) * mu * mu;
         const q = Math.sqrt(1 + q2m1);
-        const delta = (k[j] * q2m1) / (q + 1); // k_j (q - 1)
-        const kt = k[j] * q;
-        const mut = Math.sqrt((mu * mu * hr * hr) / (q * q));
-        const lPhi = [1, legendre(2, mut), legendre(4, mut)];
+        const delta = (kj * q2m1) / (q + 1); // k_j (q - 1)
+        const kt = kj * q;
+        const mu2t = (mu * mu * hr * hr) / (q * q); // L_2, L_4 of mu_t need mu_t^2 only
+        lPhi[0] = 1;
+        lPhi[1] = (3 * mu2t - 1) / 2;
+        lPhi[2] = (35 * mu2t * mu2t - 30 * mu2t + 3) / 8;
         const idx = (b * nj + jj) * ng + g;
         // the bracket of AP_BSEARCH_SETUP, restricted to the neighbourhood of node j
-        const upper = kt >= k[j] && kt < k[j + 1];
-        const lower = kt < k[j] && kt >= k[j - 1];
+        const upper = kt >= kj && kt < kUp;
+        const lower = kt < kj && kt >= kLo;
         const wv = rule.w[g] * volume;
         if (upper || lower) {
           adjMask[idx] = 1;
           if (lower) loMask[idx] = 1;
           else upMask[idx] = 1;
-          const base = (b * nj + jj) * 5;
           const d2 = delta * delta;
-          const d3 = delta ** 3;
+          const d3 = d2 * delta;
+          const at3 = base + (lower ? 3 : 4);
           for (let s = 0; s < S; s++) {
-            const c = wv * half[s] * lMu[s][g] * lPhi[phis[s] / 2];
+            const c = wv * lw[s][g] * lPhi[phis[s]];
             const m = m64s[s];
             m[base] += c;
             m[base + 1] += c * delta;
             m[base + 2] += c * d2;
-            m[base + (lower ? 3 : 4)] += c * d3;
+            m[at3] += c * d3;
           }
         } else {
           anyFar = true;
-          for (let s = 0; s < S; s++) fars[s][idx] = wv * half[s] * lMu[s][g] * lPhi[phis[s] / 2];
+          for (let s = 0; s < S; s++) fars[s][idx] = wv * lw[s][g] * lPhi[phis[s]];
         }
       }
     }
