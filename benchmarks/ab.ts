@@ -1,7 +1,7 @@
 /**
  * A/B timing of the working tree against a git ref in ONE process (same load, same backend):
  *
- *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm]
+ *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice]
  *
  * The ref's src/ is extracted with `git archive` into a temporary folder that links this
  * checkout's node_modules (one tfjs instance, shared backend), and both versions run the
@@ -22,11 +22,13 @@ const opt = (name: string, fallback: string) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : fallback;
 };
-const VALUED = new Set(['--batch', '--reps', '--backend']);
+const VALUED = new Set(['--batch', '--reps', '--backend', '--components']);
 const ref = args.find((a, i) => !a.startsWith('--') && (i === 0 || !VALUED.has(args[i - 1]))) ?? 'HEAD';
 const batch = Number(opt('batch', '1'));
 const reps = Number(opt('reps', '7'));
 const backendName = opt('backend', 'wasm');
+/** --components spectra: passed to both versions (one that predates the option computes all rows) */
+const components = opt('components', 'all');
 /** --stock-slice: run A with the stock wasm Slice kernel (B installs src/wasm-kernels' one) */
 const stockSliceForA = args.includes('--stock-slice');
 
@@ -64,7 +66,7 @@ async function main(): Promise<void> {
   const run = async (v: Version): Promise<Record<string, Float32Array>> => {
     if (stockSliceForA) (v === A ? kernels.uninstallWasmKernels : kernels.installWasmKernels)();
     const plan = v.plan.getPlan({ n: inputs.n });
-    const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc });
+    const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components } as never);
     const f = batch === 1 ? (cosmologies[0].f as number) : tf.tensor1d(cosmologies.map((c) => c.f as number));
     const spectra = v.spectra.assembleAll(r.components, inputs.bias as never, { h: inputs.h, f, kOutMpc: inputs.kOutMpc });
     const out: Record<string, Float32Array> = {};
@@ -108,7 +110,7 @@ async function main(): Promise<void> {
   const sa = stats(ta);
   const sb = stats(tb);
   const per = (x: number) => (x / batch).toFixed(1);
-  console.log(`backend ${backend}, batch ${batch}, reps ${reps}, load ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
+  console.log(`backend ${backend}, batch ${batch}, components ${components}, reps ${reps}, load ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
   console.log(`${A.label}: median ${per(sa.median)} ms/cosmology (min ${per(sa.min)})`);
   console.log(`${B.label}: median ${per(sb.median)} ms/cosmology (min ${per(sb.min)})`);
   console.log(`ratio B/A: median ${(sb.median / sa.median).toFixed(3)}, min ${(sb.min / sa.min).toFixed(3)}`);

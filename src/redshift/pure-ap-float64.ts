@@ -19,14 +19,17 @@ export type HostBiasKernels = Record<string, (ComplexArray | null)[]>;
 
 export const PURE_AP_ROWS = ['Id2d2_2', 'Id2d2_4', 'Id2G2_2', 'Id2G2_4', 'IG2G2_2', 'IG2G2_4', '4_b1b2', '4_b1bG2'];
 
-/** f_j = Re X_j^T M X_j on the grid, in float64 (the anti-diagonal form of ../loops/loop-integrals). */
+/** f_j = Re X_j^T M X_j on the grid, in float64 (the anti-diagonal form of ../loops/loop-integrals); M symmetric. */
 export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: ComplexArray, synthesis: Float64Array): Float64Array {
   return hostQuadraticForms(shape, coef, [m], [1], synthesis);
 }
 
 /**
  * f_j = Re X_j^T (sum_i w_i M_i) X_j on the grid, in float64: the products X_c X_d are formed
- * once for all kernels, and the anti-diagonal sums are combined before the one synthesis.
+ * once for all kernels, and the anti-diagonal sums are combined before the one synthesis. The
+ * kernels are symmetric (CLASS-PT fills the lower triangle and mirrors it, as does the plan),
+ * and so are the products, so each anti-diagonal sums the lower triangle with the off-diagonal
+ * terms doubled (half the work; float64 rounding differs from the full sum).
  */
 export function hostQuadraticForms(
   shape: BasisShape,
@@ -44,9 +47,10 @@ export function hostQuadraticForms(
   for (let c = 0; c < nc; c++) {
     const xr = coef[c];
     const xi = coef[nc + c];
-    for (let d = 0; d < nc; d++) {
-      pr[d] = xr * coef[d] - xi * coef[nc + d];
-      pi[d] = xr * coef[nc + d] + xi * coef[d];
+    for (let d = 0; d <= c; d++) {
+      const f = d === c ? 1 : 2;
+      pr[d] = f * (xr * coef[d] - xi * coef[nc + d]);
+      pi[d] = f * (xr * coef[nc + d] + xi * coef[d]);
     }
     for (let k = 0; k < K; k++) {
       const mre = kernels[k].re;
@@ -54,7 +58,7 @@ export function hostQuadraticForms(
       const ar = ars[k];
       const ai = ais[k];
       const row = c * nc;
-      for (let d = 0; d < nc; d++) {
+      for (let d = 0; d <= c; d++) {
         const mr = mre[row + d];
         const mi = mim[row + d];
         ar[c + d] += pr[d] * mr - pi[d] * mi;
