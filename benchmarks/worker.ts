@@ -277,7 +277,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     }
   }
   mask.dispose();
-  const leaked = leakedForward + tf.memory().numTensors - afterProbe;
+  // the per-anti-diagonal kernel slabs a batched call makes once and keeps with the plan are
+  // plan state, not a leak (src/loops/loop-integrals.ts contractAntiDiagonals)
+  const planSlabs = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels]
+    .reduce((sum, k) => sum + (k.slabs?.length ?? 0) + (k.slabsT?.length ?? 0), 0);
+  const leaked = leakedForward + tf.memory().numTensors - afterProbe - planSlabs;
 
   let profile: ProfileResult | undefined;
   if (opts.profile) {
