@@ -1,6 +1,6 @@
 /**
- * The per-stage profile (`npm run bench -- --profile`): stage timings of the forward (the staged
- * copy in ./pipeline.ts, checked against computeComponents), the host linear stage in parts,
+ * The per-stage profile (`npm run bench -- --profile`): stage timings of the forward (through
+ * computeComponents' `profile` stage hook), the host linear stage in parts,
  * the plan build per kernel set and in parts, kernel (op) statistics from tf.profile, the
  * synchronisation points of computeComponents, and micro-measurements that verify the hotspots.
  */
@@ -30,8 +30,7 @@ import { hostQuadraticForm } from '../src/redshift/pure-ap-float64';
 import { runLinearStage } from '../src/input/linear-stage';
 import { assembleAll, type Bias } from '../src/assembly/spectra';
 import { stats } from './common';
-import { StageTimer, collectTensors, stagedForward, type ForwardSettings } from './pipeline';
-import { batchOf, forwardOnce } from './worker';
+import { batchOf, forwardOnce, type ForwardSettings } from './worker';
 import { runProposals, type ProposalRow } from './proposals';
 
 export interface StageRow {
@@ -50,8 +49,6 @@ export interface StageProfile {
   reps: number;
   total_ms: number;
   stages: StageRow[];
-  /** max |staged - computeComponents| / max |computeComponents| over all rows */
-  check_max_rel_diff: number;
 }
 
 export interface TimedRow {
@@ -155,104 +152,93 @@ function timeMedian(reps: number, fn: () => unknown): number {
 }
 
 async function stageProfile(plan: Plan, inputs: CaseInputs, settings: ForwardSettings, batch: number, reps: number): Promise<StageProfile> {
+  void settings;
   const cos = batch === 1 ? [inputs.cosmology] : batchOf(inputs, batch);
-  const perStage = new Map<string, { ms: number[]; barrier: number[]; calls: number; kernels: number[]; kernelMs: number[]; top: string }>();
+  const perStage = new Map<string, { ms: number[]; calls: number; kernels: number[]; kernelMs: number[]; top: string }>();
   const order: string[] = [];
   const totals: number[] = [];
   const counter = new KernelCounter();
-  let check = NaN;
   for (let r = 0; r < reps; r++) {
-    const timer = new StageTimer();
-    const kernelsAt = new Map<string, { count: number; ms: number; top: string }>();
-    // wrap the recorder to attribute kernels to stages
-    const rec = <T>(name: string, kind: 'host' | 'tensor', fn: () => T): T => {
+    const records = new Map<string, { ms: number; calls: number; count: number; kms: number; top: string }>();
+    // computeComponents' stage hook: wall time and kernels of each stage (stages may nest: the
+    // inner ones are subtracted from the outer)
+    const stack: { name: string; inner: number; innerCount: number; innerMs: number }[] = [];
+    const record = (name: string, ms: number, count: number, kms: number, top: string) => {
+      const e = records.get(name) ?? { ms: 0, calls: 0, count: 0, kms: 0, top: '' };
+      e.ms += ms;
+      e.calls++;
+      e.count += count;
+      e.kms += kms;
+      e.top = top;
+      if (!records.has(name)) {
+        records.set(name, e);
+        if (!perStage.has(name) && !order.includes(name)) order.push(name);
+      }
+    };
+    const hook = <T>(name: string, run: () => T): T => {
       const k0 = counter.snapshot();
-      const out = timer.rec(name, kind, fn);
+      const t0 = performance.now();
+      stack.push({ name, inner: 0, innerCount: 0, innerMs: 0 });
+      const out = run();
+      const frame = stack.pop()!;
+      const ms = performance.now() - t0;
       const k1 = counter.snapshot();
-      const e = kernelsAt.get(name) ?? { count: 0, ms: 0, top: '' };
-      e.count += k1.count - k0.count;
-      e.ms += k1.ms - k0.ms;
-      e.top = topKernels(k0.byName, k1.byName);
-      kernelsAt.set(name, e);
+      const count = k1.count - k0.count;
+      const kms = k1.ms - k0.ms;
+      record(name, ms - frame.inner, count - frame.innerCount, kms - frame.innerMs, topKernels(k0.byName, k1.byName));
+      const parent = stack[stack.length - 1];
+      if (parent) {
+        parent.inner += ms;
+        parent.innerCount += count;
+        parent.innerMs += kms;
+      }
       return out;
     };
     counter.install();
     const t0 = performance.now();
-    let result;
     try {
-      result = stagedForward(rec, plan, cos, inputs.kOutMpc, settings);
+      const result = computeComponents(plan, cos, { ...inputs.options, kOutMpc: inputs.kOutMpc, profile: hook });
       const f = batch === 1 ? (cos[0].f as number) : tf.tensor1d(cos.map((c) => c.f as number));
-      const spectra = rec('tensor: assembly of the 12 spectra (assembleAll, incl. Pd2d2)', 'tensor', () =>
-        assembleAll(result!.components, inputs.bias as Bias, { h: inputs.h, f, kOutMpc: inputs.kOutMpc }),
+      const spectra = hook('tensor: assembly of the 12 spectra (assembleAll, incl. Pd2d2)', () =>
+        assembleAll(result.components, inputs.bias as Bias, { h: inputs.h, f, kOutMpc: inputs.kOutMpc }),
       );
+      hook('read-back of every output', () => {
+        for (const t of [...Object.values(result.components), ...(Object.values(spectra) as tf.Tensor[])]) if (t) t.dataSync();
+      });
       tf.dispose([...(Object.values(spectra) as tf.Tensor[]), ...(f instanceof tf.Tensor ? [f] : [])]);
+      result.dispose();
     } finally {
       counter.uninstall();
     }
     totals.push(performance.now() - t0);
-    for (const name of timer.order) {
-      const rec0 = timer.records.get(name)!;
-      let s = perStage.get(name);
-      if (!s) {
-        s = { ms: [], barrier: [], calls: rec0.calls, kernels: [], kernelMs: [], top: '' };
-        perStage.set(name, s);
-        order.push(name);
+    for (const [name, e] of records) {
+      let st = perStage.get(name);
+      if (!st) {
+        st = { ms: [], calls: e.calls, kernels: [], kernelMs: [], top: '' };
+        perStage.set(name, st);
       }
-      const k = kernelsAt.get(name) ?? { count: 0, ms: 0, top: '' };
-      s.ms.push(rec0.ms);
-      s.barrier.push(rec0.barrierMs);
-      s.kernels.push(k.count);
-      s.kernelMs.push(k.ms);
-      s.top = k.top;
+      st.ms.push(e.ms);
+      st.kernels.push(e.count);
+      st.kernelMs.push(e.kms);
+      st.top = e.top;
     }
-    if (r === 0) {
-      // the staged copy must reproduce computeComponents
-      const ref = computeComponents(plan, cos, { ...inputs.options, kOutMpc: inputs.kOutMpc });
-      let maxDiff = 0;
-      let maxRef = 0;
-      for (const [name, t] of Object.entries(ref.components)) {
-        const a = t.dataSync();
-        const bT = result.components[name];
-        if (!bT) {
-          maxDiff = Infinity;
-          continue;
-        }
-        const b = bT.dataSync();
-        let rowRef = 0;
-        let rowDiff = 0;
-        for (let i = 0; i < a.length; i++) {
-          rowRef = Math.max(rowRef, Math.abs(a[i]));
-          rowDiff = Math.max(rowDiff, Math.abs(a[i] - b[i]));
-        }
-        if (rowRef > 0) maxRef = Math.max(maxRef, rowDiff / rowRef);
-        maxDiff = Math.max(maxDiff, rowRef > 0 ? rowDiff / rowRef : rowDiff);
-      }
-      void maxRef;
-      check = maxDiff;
-      ref.dispose();
-    }
-    const keep = new Set<tf.Tensor>();
-    tf.dispose(Object.values(result.components));
-    tf.dispose(collectTensors(result.scalars));
-    timer.disposeOwned(keep);
   }
   return {
     batch,
     reps,
     total_ms: median(totals),
     stages: order.map((name) => {
-      const s = perStage.get(name)!;
+      const st = perStage.get(name)!;
       return {
         name,
-        ms: median(s.ms),
-        barrier_ms: median(s.barrier),
-        calls: s.calls,
-        kernels: Math.round(median(s.kernels)),
-        kernel_ms: median(s.kernelMs),
-        top_kernels: s.top,
+        ms: median(st.ms),
+        barrier_ms: 0,
+        calls: st.calls,
+        kernels: Math.round(median(st.kernels)),
+        kernel_ms: median(st.kernelMs),
+        top_kernels: st.top,
       };
     }),
-    check_max_rel_diff: check,
   };
 }
 

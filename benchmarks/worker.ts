@@ -8,10 +8,8 @@ import { clearPlanCache, getPlan, type Plan } from '../src/plan';
 import { computeComponents } from '../src/compute';
 import { caseInputs, readCaseFile, type CaseInputs } from '../src/cli/case-file';
 import type { CosmologyInput } from '../src/input/linear-stage';
-import { runLinearStage } from '../src/input/linear-stage';
 import { assembleAll, pkGgL0, pkGgL2, pkGgL4, type Bias } from '../src/assembly/spectra';
 import { FIDUCIAL_CASE, stats, variantFactors, type Stats } from './common';
-import { passThrough, scalarsOf, tensorComponents, type ForwardSettings } from './pipeline';
 import { runProfile, type ProfileResult } from './profile';
 
 export interface WorkerOptions {
@@ -36,10 +34,13 @@ export interface WorkerResult {
   plan_parts_ms: Record<string, number>;
   first_forward_ms: number;
   forward: Stats;
-  forward_components_only: Stats;
+  /** the forward with all 48 rows (components: 'all', incl. the float64 pure-AP rows) + 12 spectra */
+  forward_all: Stats;
+  /** the batch with all 48 rows (one run) */
+  batch_all?: Stats & { per_cosmology_ms: number };
   batch?: Stats & { batch: number; per_cosmology_ms: number };
   grad: Stats;
-  /** how f was differentiated: computeComponents with tensor inputs, or the staged copy */
+  /** how f was differentiated: computeComponents with tensor inputs (or the assembly only) */
   grad_mode: GradMode;
   grad_note: string;
   /** gradient w.r.t. everything available (nuisance, f, hratio, Dratio, r_s, P_lin) */
@@ -53,7 +54,10 @@ export interface WorkerResult {
   profile?: ProfileResult;
 }
 
-type GradMode = 'computeComponents' | 'pipeline-copy' | 'assembly-only';
+type GradMode = 'computeComponents' | 'assembly-only';
+
+/** The forward settings of a case (IR, RSD, AP, bias switches). */
+export type ForwardSettings = CaseInputs['options'];
 
 const NUISANCE_GG = ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'cs2', 'cs4', 'Pshot', 'a0', 'a2', 'b4'] as const;
 
@@ -76,8 +80,14 @@ export function batchOf(inputs: CaseInputs, batch: number): CosmologyInput[] {
 }
 
 /** One forward as a user runs it: components, all 12 spectra, read back. */
-export async function forwardOnce(plan: Plan, inputs: CaseInputs, cosmologies: CosmologyInput[], spectra = true): Promise<void> {
-  const result = computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc });
+export async function forwardOnce(
+  plan: Plan,
+  inputs: CaseInputs,
+  cosmologies: CosmologyInput[],
+  spectra = true,
+  components: 'all' | 'spectra' = 'all',
+): Promise<void> {
+  const result = computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components });
   const reads: Promise<unknown>[] = Object.values(result.components).map((t) => t.data());
   let out: tf.Tensor[] = [];
   if (spectra) {
@@ -149,8 +159,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   await forwardOnce(plan, inputs, one);
   const firstForwardMs = performance.now() - t;
 
-  const forward = await timeRuns(opts.reps.warm, opts.reps.forward, () => forwardOnce(plan, inputs, one));
-  const forwardComponents = await timeRuns(0, backend === 'cpu' ? 1 : Math.max(3, Math.ceil(opts.reps.forward / 2)), () => forwardOnce(plan, inputs, one, false));
+  // headline: the 12 spectra and the rows they use (components: 'spectra'); then all 48 rows
+  const forward = await timeRuns(opts.reps.warm, opts.reps.forward, () => forwardOnce(plan, inputs, one, true, 'spectra'));
+  const forwardAll = await timeRuns(1, backend === 'cpu' ? 1 : Math.max(3, Math.ceil(opts.reps.forward / 2)), () => forwardOnce(plan, inputs, one, true, 'all'));
   const leakedForward = tf.memory().numTensors - baseTensors;
 
   // gradient of S w.r.t. the nuisance parameters and f (+ optionally hratio, Dratio, r_s, P_lin)
@@ -167,23 +178,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     const f = xs[names.length];
     const cosmo: Record<string, unknown> = { ...c0, f };
     extra.forEach((k, i) => (cosmo[k] = xs[names.length + 1 + i]));
-    const r = computeComponents(plan, [cosmo as unknown as CosmologyInput], { ...inputs.options, kOutMpc: inputs.kOutMpc });
+    const r = computeComponents(plan, [cosmo as unknown as CosmologyInput], { ...inputs.options, kOutMpc: inputs.kOutMpc, components: 'spectra' });
     return sOf(r.components, p, f, inputs, mask);
-  };
-  /** S through the staged copy (./pipeline.ts) with f, hratio, Dratio as tensors. */
-  const viaCopy = (extra: Extra[]) => {
-    const linear = runLinearStage(plan.n, one, settings); // host float64 stage: no gradient
-    const kOut = [Float64Array.from(inputs.kOutMpc)];
-    const s0 = scalarsOf(one, settings);
-    tf.dispose([s0.f, s0.hratio, s0.dratio]);
-    return (...xs: tf.Tensor[]) => {
-      const p: Record<string, tf.Tensor> = {};
-      names.forEach((k, i) => (p[k] = xs[i]));
-      const f = tf.reshape(xs[names.length], [1]) as tf.Tensor1D;
-      const at = (k: Extra, v: number) => (extra.includes(k) ? (tf.reshape(xs[names.length + 1 + extra.indexOf(k)], [1]) as tf.Tensor1D) : tf.tensor1d([v]));
-      const c = tensorComponents(passThrough, plan, linear, kOut, { ...s0, f, hratio: at('hratio', s0.hr[0]), dratio: at('Dratio', s0.dr[0]) }, settings);
-      return sOf(c, p, xs[names.length], inputs, mask);
-    };
   };
   const scalarOf: Record<Extra, () => tf.Tensor> = {
     hratio: () => tf.scalar(c0.hratio as number),
@@ -194,7 +190,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const gradOnce = async (mode: GradMode, extra: Extra[]): Promise<{ S: number; g: number[] }> => {
     const args = [...names.map((k) => tf.scalar(bias[k])), tf.scalar(c0.f as number), ...extra.map((k) => scalarOf[k]())];
     try {
-      const fn = mode === 'computeComponents' ? viaCompute(extra) : viaCopy(extra);
+      void mode;
+      const fn = viaCompute(extra);
       const res = tf.tidy(() => {
         const { value, grads } = tf.valueAndGrads(fn)(args);
         return [value, ...grads];
@@ -206,11 +203,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       tf.dispose(args);
     }
   };
-  // which path differentiates f: computeComponents with tensor inputs (newer src), else the copy
+  // f is differentiated through computeComponents with tensor inputs
   let gradMode: GradMode = 'assembly-only';
   const notes: string[] = [];
   const short = (e: unknown) => String((e as Error)?.message ?? e).split('\n')[0].slice(0, 140);
-  for (const mode of ['computeComponents', 'pipeline-copy'] as const) {
+  for (const mode of ['computeComponents'] as const) {
     try {
       const probe = await gradOnce(mode, []);
       const df = probe.g[names.length];
@@ -218,16 +215,14 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       gradMode = mode;
       break;
     } catch (e) {
-      notes.push(`${mode === 'computeComponents' ? 'computeComponents with f as a tensor' : 'the staged copy (benchmarks/pipeline.ts)'}: ${short(e)}`);
+      notes.push(`computeComponents with f as a tensor: ${short(e)}`);
     }
   }
-  let fullExtra: Extra[] = gradMode === 'computeComponents' ? ['hratio', 'Dratio', 'rsDragMpc', 'pkMpc3'] : ['hratio', 'Dratio'];
+  let fullExtra: Extra[] = ['hratio', 'Dratio', 'rsDragMpc', 'pkMpc3'];
   const notAvailable: string[] = [];
   if (gradMode === 'assembly-only') {
     fullExtra = [];
     notAvailable.push('f, hratio, Dratio, rs_drag_Mpc, P_lin through the loops (no working reverse pass in this src on this backend); grad_ms is the assembly-only gradient');
-  } else if (gradMode === 'pipeline-copy') {
-    notAvailable.push('rs_drag_Mpc, P_lin (the host float64 linear stage has no tensor path in this src)');
   } else {
     try {
       await gradOnce(gradMode, fullExtra);
@@ -269,15 +264,24 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const gradHeadline = runMode ? grad : gradAssembly;
 
   let batch: WorkerResult['batch'];
+  let batchAll: WorkerResult['batch_all'];
   if (!opts.skipBatch) {
     const cos = batchOf(inputs, opts.batch);
     // the cpu backend needs minutes per batch call: one run, no warm-up (it follows the forward runs)
     const slow = backend === 'cpu';
-    const s = await timeRuns(opts.reps.warm > 0 && !slow ? 1 : 0, slow ? 1 : opts.reps.batch, () => forwardOnce(plan, inputs, cos));
+    const s = await timeRuns(opts.reps.warm > 0 && !slow ? 1 : 0, slow ? 1 : opts.reps.batch, () => forwardOnce(plan, inputs, cos, true, 'spectra'));
     batch = { ...s, batch: opts.batch, per_cosmology_ms: s.median / opts.batch };
+    if (!slow) {
+      const a = await timeRuns(0, 1, () => forwardOnce(plan, inputs, cos, true, 'all'));
+      batchAll = { ...a, per_cosmology_ms: a.median / opts.batch };
+    }
   }
   mask.dispose();
-  const leaked = leakedForward + tf.memory().numTensors - afterProbe;
+  // the per-anti-diagonal kernel slabs a batched call makes once and keeps with the plan are
+  // plan state, not a leak (src/loops/loop-integrals.ts contractAntiDiagonals)
+  const planSlabs = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels]
+    .reduce((sum, k) => sum + (k.slabs?.length ?? 0) + (k.slabsT?.length ?? 0), 0);
+  const leaked = leakedForward + tf.memory().numTensors - afterProbe - planSlabs;
 
   let profile: ProfileResult | undefined;
   if (opts.profile) {
@@ -299,8 +303,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     plan_parts_ms: parts,
     first_forward_ms: firstForwardMs,
     forward,
-    forward_components_only: forwardComponents,
+    forward_all: forwardAll,
     batch,
+    batch_all: batchAll,
     grad: gradHeadline,
     grad_mode: gradMode,
     grad_note: gradNote,

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
+import { installWasmKernels } from './wasm-kernels';
 
 export type BackendName = 'wasm' | 'cpu' | 'node';
 export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'node'];
@@ -76,5 +77,6 @@ export async function useBackend(option?: string): Promise<string> {
     await tf.setBackend('cpu');
   }
   await tf.ready();
+  installWasmKernels(); // the faster Slice on wasm (./wasm-kernels)
   return tf.getBackend();
 }

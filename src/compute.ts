@@ -26,6 +26,8 @@ import { transferSpectra, type TransferSpectra } from './input/transfer';
 import { fnlLoopsOnGrid, FNL_TEMPLATES } from './loops/fnl-loops';
 import { anisotropicBaoDamping, projectFnlBiasMultipoles, projectFnlMatterMultipoles } from './redshift/fnl-multipoles';
 import { fnlRedshiftRowsFloat64 } from './redshift/fnl-float64';
+import { hostApMomentSets, type HostMomentSets } from './redshift/ap-moments';
+import { installWasmKernels } from './wasm-kernels';
 
 export interface ComputeOptions extends LinearStageOptions {
   /**
@@ -44,6 +46,35 @@ export interface ComputeOptions extends LinearStageOptions {
    * rows (equilateral and orthogonal templates), which need A_s per cosmology
    */
   primordialNonGaussianity?: boolean;
+  /**
+   * Which rows: 'all' (default) every Gaussian row 0-47; 'spectra' the rows classy's spectra
+   * use, i.e. without the eight pure-AP rows (PURE_AP_ROWS: l = 2, 4 projections of isotropic
+   * bias terms, computed in float64 on the host), which saves that host work.
+   */
+  components?: 'all' | 'spectra';
+  /**
+   * Optional stage hook (profiling): called once per stage with its name and a function that
+   * runs it; it must call the function and return its result. On the synchronous backends
+   * (wasm, cpu) the wall time of the call is the stage's time.
+   */
+  profile?: StageRecorder;
+}
+
+/** See ComputeOptions.profile. */
+export type StageRecorder = <T>(name: string, run: () => T) => T;
+
+/**
+ * x [B, m, k] . y [B, k, n] as B two-dimensional matMuls (tfjs-backend-wasm runs 2D products
+ * with XNNPACK but batched ones with a generic loop, ~5x slower here).
+ */
+function batchedMatMulBy2D(x: tf.Tensor3D, y: tf.Tensor3D): tf.Tensor3D {
+  const [B, m, k] = x.shape;
+  const n = y.shape[2];
+  return tf.stack(
+    Array.from({ length: B }, (_, b) =>
+      tf.matMul(tf.reshape(tf.slice(x, [b, 0, 0], [1, m, k]), [m, k]), tf.reshape(tf.slice(y, [b, 0, 0], [1, k, n]), [k, n])),
+    ),
+  ) as tf.Tensor3D;
 }
 
 /** classy's factor of every fNL row (`get_pk_mult`): sqrt(A_s) 1944/625 pi^4. */
@@ -104,9 +135,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     throw new ClaxPtInputError('cosmologies', 'expected a non-empty array');
   }
   validateComputeInputs(plan.n, cosmologies, options); // every check before any computation
+  installWasmKernels(); // the faster wasm Slice, if the user activated wasm directly
+  const stage: StageRecorder = options.profile ?? ((_name, run) => run());
   const B = cosmologies.length;
   const kOutMpc = outputGrids(options.kOutMpc, B);
-  const linear = runLinearStage(plan.n, cosmologies, options);
+  const linear = stage('host: linear stage (input spline, sigma_v^2, IR split)', () => runLinearStage(plan.n, cosmologies, options));
   kOutMpc.forEach((k, b) => {
     const grid = linear.gridKMpc[b];
     const lo = grid[0];
@@ -133,18 +166,26 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   if (rsd) (ir ? plan.rsdIrOn() : plan.rsdIrOff());
   if (withBias) plan.bias();
   if (png) plan.fnl();
+  // every (l, phi) moment sum of the bias AP projection in one host pass, shared with the
+  // float64 pure-AP rows; the float32 tensor twin is built only where a gradient can reach
+  // hratio or Dratio (given as tensors)
+  const apTensors = cosmologies.some((c) => c.hratio instanceof tf.Tensor || c.Dratio instanceof tf.Tensor);
+  const momentHost = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
+  const moments: HostMomentSets | undefined =
+    rsd && withBias ? stage('host: AP moment sums (9 sets, one pass)', () => hostApMomentSets(momentHost, apSideNodes(ap))) : undefined;
+  const pureAp = rsd && withBias && (options.components ?? 'all') === 'all';
 
   const components = tf.tidy(() => {
-    const spline = outputSplineOperators(linear.gridKMpc, kOutMpc); // [B, N, nOut]
+    const spline = stage('host+upload: output spline operator', () => outputSplineOperators(linear.gridKMpc, kOutMpc)); // [B, N, nOut]
     const scalarTensor = (key: 'f' | 'hratio' | 'Dratio' | 'rsDragMpc', host: number[]) =>
       tf.stack(cosmologies.map((c, b) => (c[key] instanceof tf.Tensor ? tf.reshape(c[key] as tf.Tensor, []) : tf.scalar(host[b])))) as tf.Tensor1D;
     const pk = cosmologies.map((c, b) => (c.pkMpc3 instanceof tf.Tensor ? (tf.reshape(c.pkMpc3, [-1]) as tf.Tensor1D) : tf.tensor1d(Float32Array.from(linear.inputs[b].pkMpc3))));
     const rs = ir ? scalarTensor('rsDragMpc', linear.rsDragMpc) : tf.zeros([B]) as tf.Tensor1D;
-    linear.tensors = linearStageTensors(linear, options, pk, rs);
+    linear.tensors = stage('upload: linear-stage tensors', () => linearStageTensors(linear, options, pk, rs));
     const lt = linear.tensors;
-    const onGrid: Record<string, tf.Tensor2D> = matterRealSpace(plan, linear); // name -> [B, N]
+    const onGrid: Record<string, tf.Tensor2D> = stage('tensor: real-space matter loops', () => matterRealSpace(plan, linear)); // name -> [B, N]
     const f = rsd ? scalarTensor('f', fs) : (tf.zeros([B]) as tf.Tensor1D);
-    const biasGrid = withBias ? biasOperatorsOnGrid(plan, linear, rsd ? f : null) : {};
+    const biasGrid = withBias ? stage('tensor: bias operators on the grid (real + RSD kernels)', () => biasOperatorsOnGrid(plan, linear, rsd ? f : null)) : {};
     if (withBias) {
       for (const name of ['Id2', 'IG2', 'IFG2', 'Id2d2', 'Id2G2', 'IG2G2']) onGrid[name] = biasGrid[name];
     }
@@ -164,12 +205,12 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       }
     }
     if (rsd) {
-      const geo = apGeometry({
+      const geo = stage('AP geometry (host brackets + tensor weights)', () => apGeometry({
         gridKMpc: linear.gridKMpc,
         hratio: ap ? scalarTensor('hratio', hr) : tf.ones([B]),
         dratio: ap ? scalarTensor('Dratio', dr) : tf.ones([B]),
         nSide: apSideNodes(ap),
-      });
+      }));
       // y'' on each cosmology's nodes h * (k/h): the plan's operator on k/h, divided by h^2
       const invH2 = tf.tensor3d(Float32Array.from(linear.h, (h) => 1 / (h * h)), [B, 1, 1]);
       const d2 = (y: tf.Tensor3D) => {
@@ -179,9 +220,13 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       };
       const sigma2 = lt.sigma2Bao;
       const deltaSigma2 = lt.deltaSigma2Bao;
-      const matter = ir
-        ? projectMatterMultipoles(geo, muPowerLoops(plan, linear, f), d2, f, sigma2, deltaSigma2)
-        : analyticMatterMultipoles(plan, linear, f);
+      let matter: Record<string, tf.Tensor2D>;
+      if (ir) {
+        const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f));
+        matter = stage('tensor: AP projection of matter (40 nodes)', () => projectMatterMultipoles(geo, loops, d2, f, sigma2, deltaSigma2));
+      } else {
+        matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f));
+      }
       Object.assign(onGrid, matter);
       if (withBias) {
         const arrays: Record<string, tf.Tensor2D> = {
@@ -190,7 +235,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
           Pbin: lt.pBin,
         };
         for (const [name, v] of Object.entries(biasGrid)) if (!['Id2', 'IG2'].includes(name)) arrays[name] = v;
-        Object.assign(onGrid, projectBiasMultipoles(geo, { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr }, arrays, d2, f, sigma2, deltaSigma2));
+        Object.assign(onGrid, stage('tensor: AP projection of bias terms (moment form + IFG2 pointwise)', () => projectBiasMultipoles(geo, momentHost, arrays, d2, f, sigma2, deltaSigma2, { host: moments!, differentiable: apTensors })));
       }
       if (transfer) {
         const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
@@ -208,12 +253,15 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         if (withBias) Object.assign(onGrid, projectFnlBiasMultipoles(geo, fnlGrid, transfer, d2, f, damp));
       }
     }
+    if (!pureAp) for (const name of PURE_AP_ROWS) delete onGrid[name];
+    return stage('tensor: signs + output spline matMul + rows', () => {
     for (const name of Object.keys(onGrid)) {
       if (NEGATED_ROWS.has(name)) onGrid[name] = tf.neg(onGrid[name]);
     }
     const names = Object.keys(onGrid);
     const stacked = tf.stack(names.map((n) => onGrid[n]), 1) as tf.Tensor3D; // [B, C, N]
-    const atOut = tf.matMul(stacked, spline); // [B, C, nOut]
+    // [B, C, nOut]; many cosmologies: one 2D matMul each (XNNPACK; the batched one is a slow loop)
+    const atOut = B >= 8 ? batchedMatMulBy2D(stacked, spline) : tf.matMul(stacked, spline);
     const out: Record<string, tf.Tensor2D> = {};
     names.forEach((name, c) => {
       out[name] = tf.squeeze(tf.slice(atOut, [0, c, 0], [B, 1, -1]), [1]) as tf.Tensor2D;
@@ -235,6 +283,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       }
     }
     return out;
+    });
   });
 
   delete linear.tensors; // disposed with the tidy above
@@ -254,16 +303,16 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       t.dispose();
     }
   };
-  if (rsd && withBias) {
+  if (pureAp) stage('host: pure-AP rows in float64 (+ corrections)', () => {
     const shape = basisShape(plan.n, BIAS_FFTLOG_BIAS);
     const kernels = plan.biasHost();
     const host = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
     const exact = linear.gridKMpc.map((k, b) =>
-      pureApRowsFloat64(shape, kernels, k, linear.pBin[b], fs[b], { ...host, b }, apSideNodes(ap), kOutMpc[b]),
+      pureApRowsFloat64(shape, kernels, k, linear.pBin[b], fs[b], { ...host, b }, apSideNodes(ap), kOutMpc[b], moments),
     );
     useExactValues(exact, PURE_AP_ROWS);
-  }
-  if (png && rsd && (ir || withBias)) {
+  });
+  if (png && rsd && (ir || withBias)) stage('host: fNL redshift-space rows in float64 (+ corrections)', () => {
     const kernels = plan.fnlHost();
     const exact = linear.gridKMpc.map((k, b) =>
       fnlRedshiftRowsFloat64(kernels, {
@@ -285,7 +334,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       }),
     );
     useExactValues(exact, Object.keys(exact[0]));
-  }
+  });
 
   return {
     kOutMpc,

@@ -9,7 +9,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 
 export { useBackend, requestedBackend, BACKEND_NAMES, type BackendName } from './backend';
 export { getPlan, clearPlanCache, type Plan, type PlanOptions } from './plan';
-export { computeComponents, apSideNodes, FNL_ROW_FACTOR, type ComputeOptions, type ComponentsResult } from './compute';
+export { computeComponents, apSideNodes, FNL_ROW_FACTOR, type ComputeOptions, type ComponentsResult, type StageRecorder } from './compute';
+export { PURE_AP_ROWS } from './redshift/pure-ap-float64';
 export { validateComputeInputs } from './validate';
 export { ClaxPtInputError, isInputError } from './errors';
 export type { CosmologyInput, LinearStage, LinearStageOptions } from './input/linear-stage';

@@ -250,8 +250,7 @@ function buildPlan(n: number): Plan {
       if (disposed) return;
       disposed = true;
       disposeTensorBasis(basis);
-      tf.dispose([matter.p22.block, matter.p13.re, matter.p13.im]);
-      disposeAll([rsdOn, rsdOff, bias, fnl, splineSecondDerivativeT]);
+      disposeAll([matter, rsdOn, rsdOff, bias, fnl, splineSecondDerivativeT]);
       if (cache.get(n) === plan) cache.delete(n);
     },
   };

@@ -22,7 +22,7 @@ function scalarOf(name: string, x: unknown): unknown {
 /** The option names computeComponents understands (anything else is refused: a typo would otherwise be ignored). */
 export const COMPUTE_OPTION_NAMES = new Set([
   'kOutMpc', 'irResummation', 'noWiggle', 'alphaRs', 'redshiftSpace', 'alcockPaczynski', 'biasedTracers',
-  'primordialNonGaussianity',
+  'primordialNonGaussianity', 'components', 'profile',
 ]);
 
 /** Throws a ClaxPtInputError for the first unusable argument of computeComponents(plan of size n, ...). */

@@ -9,6 +9,7 @@ import { useBackend } from '../src/backend';
 import { caseInputs, type CaseFile } from '../src/cli/case-file';
 import { computeComponents, type ComputeOptions } from '../src/compute';
 import { getPlan } from '../src/plan';
+import { PURE_AP_ROWS } from '../src/redshift/pure-ap-float64';
 import type { CosmologyInput } from '../src/input/linear-stage';
 import { maxAbsInWindow, maxRelativeError } from './metrics';
 import { loadCase } from './oracle';
@@ -47,6 +48,15 @@ describe('physical limits and batching', () => {
       const err = maxRelativeError(on[name][0], off[name][0], kh);
       expect(err, name).toBeLessThan(name.endsWith('_4') || name.endsWith('_2') ? 1e-4 : 1e-5);
     }
+  });
+
+  it("components: 'spectra' returns every row but the eight pure-AP rows, with the same values", () => {
+    const base = { ...inputs.options, kOutMpc: inputs.kOutMpc };
+    const all = run([inputs.cosmology], base);
+    const spectra = run([inputs.cosmology], { ...base, components: 'spectra' });
+    expect(Object.keys(all).length).toBe(48);
+    expect(Object.keys(all).filter((k) => !(k in spectra)).sort()).toEqual([...PURE_AP_ROWS].sort());
+    for (const name of Object.keys(spectra)) expect(Array.from(spectra[name][0]), name).toEqual(Array.from(all[name][0]));
   });
 
   it('f = 0 reduces the IR-off multipoles to the real-space spectra', () => {

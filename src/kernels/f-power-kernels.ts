@@ -57,33 +57,49 @@ export function fPowerMatrices(
     }
     return { re, im };
   };
-  const evalRow = (q: { re: Float64Array; im: Float64Array }, n2: [number, number][]): [number, number] => {
-    let r = 0;
-    let i = 0;
-    for (let b = 0; b <= deg; b++) {
-      const [xr, xi] = n2[b];
-      r += q.re[b] * xr - q.im[b] * xi;
-      i += q.re[b] * xi + q.im[b] * xr;
+  // nu2^b of every column, flat [nc, deg + 1] (no per-entry allocations in the loop below)
+  const D = deg + 1;
+  const p2r = new Float64Array(nc * D);
+  const p2i = new Float64Array(nc * D);
+  for (let d = 0; d < nc; d++) {
+    for (let e = 0; e < D; e++) {
+      p2r[d * D + e] = powers[d][e][0];
+      p2i[d * D + e] = powers[d][e][1];
     }
-    return [r, i];
-  };
+  }
+  const P = num.length;
   // CLASS-PT fills the lower triangle (nu1 from the row, nu2 from the column) and mirrors it
   for (let c = 0; c < nc; c++) {
     const denRow = rowCoefficients(den, 0, powers[c]);
     const numRows = num.map((terms, p) => (terms.length ? rowCoefficients(num, p, powers[c]) : null));
     for (let d = 0; d <= c; d++) {
-      const [dr, di] = evalRow(denRow, powers[d]);
+      const off = d * D;
+      let dr = 0;
+      let di = 0;
+      for (let e = 0; e < D; e++) {
+        const xr = p2r[off + e];
+        const xi = p2i[off + e];
+        dr += denRow.re[e] * xr - denRow.im[e] * xi;
+        di += denRow.re[e] * xi + denRow.im[e] * xr;
+      }
       const br = base.re[c * nc + d];
       const bi = base.im[c * nc + d];
       // base / den
       const dd = dr * dr + di * di;
       const qr = (br * dr + bi * di) / dd;
       const qi = (bi * dr - br * di) / dd;
-      for (let p = 0; p < num.length; p++) {
+      for (let p = 0; p < P; p++) {
         const m = out[p];
         const row = numRows[p];
         if (!m || !row) continue;
-        const [pr, pi] = evalRow(row, powers[d]);
+        let pr = 0;
+        let pi = 0;
+        for (let e = 0; e < D; e++) {
+          const xr = p2r[off + e];
+          const xi = p2i[off + e];
+          pr += row.re[e] * xr - row.im[e] * xi;
+          pi += row.re[e] * xi + row.im[e] * xr;
+        }
         m.re[c * nc + d] = m.re[d * nc + c] = qr * pr - qi * pi;
         m.im[c * nc + d] = m.im[d * nc + c] = qr * pi + qi * pr;
       }

@@ -71,20 +71,28 @@ export function disposeFPowerDot(set: FPowerDot): void {
 
 /**
  * Recombines per-power loop results [B, K, N] into named arrays [B, N]:
- * out[name] = sum over its terms of f^power * loops[:, term, :], with f [B].
+ * out[name] = sum over its terms of f^power * loops[:, term, :], with f [B]. One small matMul
+ * does it for every name: weights [B, names, K] (the powers of f, by products: pow's gradient is
+ * NaN at f = 0 for exponent 0, trap) times the loops, instead of a slice, a pow, a mul and an
+ * addN per term.
  */
 export function combineFPowers(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tensor1D): Record<string, tf.Tensor2D> {
-  const [B, , n] = loops.shape;
-  const grouped = new Map<string, tf.Tensor2D[]>();
+  const [B, K, n] = loops.shape;
+  const names = [...new Set(terms.map((t) => t.name))];
+  const maxPower = Math.max(0, ...terms.map((t) => t.power));
+  const powers: tf.Tensor1D[] = [tf.onesLike(f)];
+  for (let p = 1; p <= maxPower; p++) powers.push(p === 1 ? f : (tf.mul(powers[p - 1], f) as tf.Tensor1D));
+  const fPowers = tf.stack(powers, 1) as tf.Tensor2D; // [B, P]
+  const select = new Float32Array((maxPower + 1) * names.length * K); // [P, names * K]
   terms.forEach((term, k) => {
-    const slice = tf.reshape(tf.slice(loops, [0, k, 0], [B, 1, n]), [B, n]);
-    const weighted = term.power === 0 ? slice : tf.mul(slice, tf.reshape(tf.pow(f, term.power), [B, 1]));
-    const list = grouped.get(term.name) ?? [];
-    list.push(weighted as tf.Tensor2D);
-    grouped.set(term.name, list);
+    select[term.power * names.length * K + names.indexOf(term.name) * K + k] = 1;
   });
+  const weights = tf.reshape(tf.matMul(fPowers, tf.tensor2d(select, [maxPower + 1, names.length * K])), [B, names.length, K]);
+  const combined = tf.matMul(weights, loops); // [B, names, N]
   const out: Record<string, tf.Tensor2D> = {};
-  for (const [name, list] of grouped) out[name] = (list.length === 1 ? list[0] : tf.addN(list)) as tf.Tensor2D;
+  names.forEach((name, i) => {
+    out[name] = tf.reshape(tf.slice(combined, [0, i, 0], [B, 1, n]), [B, n]) as tf.Tensor2D;
+  });
   return out;
 }
 

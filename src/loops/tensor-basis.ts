@@ -34,6 +34,13 @@ export interface ComplexArray {
 export interface QuadraticKernels {
   names: string[];
   block: tf.Tensor3D;
+  /**
+   * block[s] as 2N+1 separate [2(N+1), 2K] tensors, made on first use by a batched call (see
+   * ../loops/loop-integrals contractAntiDiagonals) and kept with the plan.
+   */
+  slabs?: tf.Tensor2D[];
+  /** the slabs transposed (made on first use by a batched gradient) */
+  slabsT?: tf.Tensor2D[];
 }
 
 /** K dot-product (P13-type) kernels as [1, K, N+1] real and imaginary parts. */

@@ -53,18 +53,49 @@ export interface HostMoments {
   upMask: Float32Array;
 }
 
-/** Sums the moments in float64 for multipole l and angular factor phi. */
-export function hostApMoments(host: MomentInputs, nSide: number, l: 0 | 2 | 4, phi: AngularFactor): HostMoments {
+/** The nine (l, phi) pairs of the bias AP projection. */
+export const MOMENT_SETS: readonly [0 | 2 | 4, AngularFactor][] = [0, 2, 4].flatMap((phi) =>
+  [0, 2, 4].map((l) => [l, phi] as [0 | 2 | 4, AngularFactor]),
+);
+
+/** Every (l, phi) moment set of a batch from one host pass (the geometry is shared). */
+export interface HostMomentSets {
+  nj: number;
+  ng: number;
+  anyFar: boolean;
+  adjMask: Float32Array;
+  loMask: Float32Array;
+  upMask: Float32Array;
+  /** `${l},${phi}` -> sums and far weights */
+  sets: Map<string, { m64: Float64Array; far: Float64Array }>;
+  get(l: 0 | 2 | 4, phi: AngularFactor): HostMoments;
+}
+
+/**
+ * Sums the moments in float64 for every requested (l, phi) in one pass over (k_j, mu_g): the
+ * geometry (q, delta, brackets, mu_t) is computed once and shared; each sum is accumulated in
+ * the same order and with the same products as a pass per set.
+ */
+export function hostApMomentSets(
+  host: MomentInputs,
+  nSide: number,
+  wanted: readonly [0 | 2 | 4, AngularFactor][] = MOMENT_SETS,
+): HostMomentSets {
   const B = host.gridKMpc.length;
   const n = host.gridKMpc[0].length;
   const nj = n - 2 * nSide;
   const rule = gaussLegendre(AP_GAUSS_NODES);
   const ng = rule.x.length;
-  const m64 = new Float64Array(B * nj * 5);
-  const far = new Float64Array(B * nj * ng);
   const adjMask = new Float32Array(B * nj * ng);
   const loMask = new Float32Array(B * nj * ng);
   const upMask = new Float32Array(B * nj * ng);
+  const S = wanted.length;
+  const m64s = wanted.map(() => new Float64Array(B * nj * 5));
+  const fars = wanted.map(() => new Float64Array(B * nj * ng));
+  // per set and node: w_g (2l+1)/2 L_l(mu_g) (times the volume per cosmology below)
+  const lw = wanted.map(([l]) => Float64Array.from(rule.x, (mu) => ((2 * l + 1) / 2) * legendre(l, mu)));
+  const phis = Int32Array.from(wanted, ([, phi]) => phi / 2);
+  const lPhi = new Float64Array(3);
   let anyFar = false;
   for (let b = 0; b < B; b++) {
     const k = host.gridKMpc[b];
@@ -73,46 +104,88 @@ export function hostApMoments(host: MomentInputs, nSide: number, l: 0 | 2 | 4, p
     const volume = hr * invD2;
     for (let jj = 0; jj < nj; jj++) {
       const j = jj + nSide;
+      const kj = k[j];
+      const kUp = k[j + 1];
+      const kLo = k[j - 1];
+      const base = (b * nj + jj) * 5;
       for (let g = 0; g < ng; g++) {
         const mu = rule.x[g];
         const q2m1 = invD2 - 1 + (hr * hr - invD2) * mu * mu;
         const q = Math.sqrt(1 + q2m1);
-        const delta = (k[j] * q2m1) / (q + 1); // k_j (q - 1)
-        const kt = k[j] * q;
-        const mu2t = (mu * mu * hr * hr) / (q * q);
-        const c = rule.w[g] * volume * ((2 * l + 1) / 2) * legendre(l, mu) * legendre(phi, Math.sqrt(mu2t));
+        const delta = (kj * q2m1) / (q + 1); // k_j (q - 1)
+        const kt = kj * q;
+        const mu2t = (mu * mu * hr * hr) / (q * q); // L_2, L_4 of mu_t need mu_t^2 only
+        lPhi[0] = 1;
+        lPhi[1] = (3 * mu2t - 1) / 2;
+        lPhi[2] = (35 * mu2t * mu2t - 30 * mu2t + 3) / 8;
         const idx = (b * nj + jj) * ng + g;
         // the bracket of AP_BSEARCH_SETUP, restricted to the neighbourhood of node j
-        const upper = kt >= k[j] && kt < k[j + 1];
-        const lower = kt < k[j] && kt >= k[j - 1];
+        const upper = kt >= kj && kt < kUp;
+        const lower = kt < kj && kt >= kLo;
+        const wv = rule.w[g] * volume;
         if (upper || lower) {
           adjMask[idx] = 1;
-          const base = (b * nj + jj) * 5;
-          m64[base] += c;
-          m64[base + 1] += c * delta;
-          m64[base + 2] += c * delta * delta;
-          if (lower) {
-            loMask[idx] = 1;
-            m64[base + 3] += c * delta ** 3;
-          } else {
-            upMask[idx] = 1;
-            m64[base + 4] += c * delta ** 3;
+          if (lower) loMask[idx] = 1;
+          else upMask[idx] = 1;
+          const d2 = delta * delta;
+          const d3 = d2 * delta;
+          const at3 = base + (lower ? 3 : 4);
+          for (let s = 0; s < S; s++) {
+            const c = wv * lw[s][g] * lPhi[phis[s]];
+            const m = m64s[s];
+            m[base] += c;
+            m[base + 1] += c * delta;
+            m[base + 2] += c * d2;
+            m[at3] += c * d3;
           }
         } else {
-          far[idx] = c;
           anyFar = true;
+          for (let s = 0; s < S; s++) fars[s][idx] = wv * lw[s][g] * lPhi[phis[s]];
         }
       }
     }
   }
-  return { m64, far, anyFar, adjMask, loMask, upMask };
+  const sets = new Map<string, { m64: Float64Array; far: Float64Array }>();
+  wanted.forEach(([l, phi], s) => sets.set(`${l},${phi}`, { m64: m64s[s], far: fars[s] }));
+  return {
+    nj, ng, anyFar, adjMask, loMask, upMask, sets,
+    get(l, phi) {
+      const set = sets.get(`${l},${phi}`);
+      if (!set) throw new Error(`internal: moment set (${l}, ${phi}) was not computed`);
+      return { ...set, anyFar, adjMask, loMask, upMask };
+    },
+  };
 }
 
-/** Builds the moment sets for multipole l of channels with angular factor phi. */
-export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi: AngularFactor): MomentSet {
+/** Sums the moments in float64 for multipole l and angular factor phi. */
+export function hostApMoments(host: MomentInputs, nSide: number, l: 0 | 2 | 4, phi: AngularFactor): HostMoments {
+  return hostApMomentSets(host, nSide, [[l, phi]]).get(l, phi);
+}
+
+/**
+ * Builds the moment sets for multipole l of channels with angular factor phi, from the host
+ * sums. With `differentiable` (hratio or Dratio are tensors a gradient may flow to), the moments
+ * are the float32 tensor expressions of the same sums (differentiable in hratio and Dratio) plus
+ * a constant correction to the float64 values; otherwise they are the float64 sums uploaded
+ * (no tensor twin, no read-back).
+ */
+export function apMoments(
+  geo: ApGeometry,
+  host: MomentInputs,
+  hostSets: HostMomentSets,
+  l: 0 | 2 | 4,
+  phi: AngularFactor,
+  differentiable = true,
+): MomentSet {
   const { batch: B, nj, ng, nSide } = geo;
+  const { m64, far: far64, anyFar, adjMask, loMask, upMask } = hostSets.get(l, phi);
+  if (!differentiable) {
+    return {
+      moments: tf.tensor3d(Float32Array.from(m64), [B, nj, 5]),
+      far: anyFar ? tf.tensor3d(Float32Array.from(far64), [B, nj, ng]) : null,
+    };
+  }
   const rule = gaussLegendre(AP_GAUSS_NODES);
-  const { m64, anyFar, adjMask, loMask, upMask } = hostApMoments(host, nSide, l, phi);
   const built = tf.tidy(() => {
     // the same sums as float32 tensor expressions of hratio and Dratio (for gradients)
     const w = tf.tensor3d(Float32Array.from(rule.w), [1, 1, ng]);
@@ -141,18 +214,20 @@ export function apMoments(geo: ApGeometry, host: MomentInputs, l: 0 | 2 | 4, phi
 
 /**
  * Projects arrays y [B, C, N] (with natural-spline second derivatives y2 [B, C, N] in k over the
- * nodes gridKMpc) with one moment set: returns [B, C, N] with zero end nodes (trap T16).
+ * nodes gridKMpc) with L moment sets at once (the spline terms y_j, S'_j, y''_j/2, c3 below and
+ * above are built once and shared): returns [B, C, L, N] with zero end nodes (trap T16).
  */
-export function projectWithMoments(
+export function projectWithMomentSets(
   geo: ApGeometry,
   gridKMpc: Float64Array[],
   y: tf.Tensor3D,
   y2: tf.Tensor3D,
-  set: MomentSet,
-): tf.Tensor3D {
+  sets: MomentSet[],
+): tf.Tensor4D {
   return tf.tidy(() => {
     const { batch: B, nj, nSide } = geo;
     const C = y.shape[1];
+    const L = sets.length;
     const at = (t: tf.Tensor3D, offset: number) => tf.slice(t, [0, 0, nSide + offset], [B, C, nj]);
     const step = (offset: number) =>
       tf.tensor3d(
@@ -169,18 +244,26 @@ export function projectWithMoments(
     const slope = tf.sub(tf.div(tf.sub(at(y, 1), yj), hUp), tf.mul(tf.div(hUp, 6), tf.add(tf.mul(y2j, 2), y2up)));
     const c3up = tf.div(tf.sub(y2up, y2j), tf.mul(hUp, 6));
     const c3lo = tf.div(tf.sub(y2j, y2lo), tf.mul(hLo, 6));
-    const m = (i: number) => tf.reshape(tf.slice(set.moments, [0, 0, i], [B, nj, 1]), [B, 1, nj]);
-    let out = tf.addN([
-      tf.mul(yj, m(0)),
-      tf.mul(slope, m(1)),
-      tf.mul(tf.div(y2j, 2), m(2)),
-      tf.mul(c3lo, m(3)),
-      tf.mul(c3up, m(4)),
-    ]);
-    if (set.far) {
-      const pointwise = interpolateAtTrueK(geo, y, y2); // [B, C, J, G]
-      out = tf.add(out, tf.sum(tf.mul(pointwise, tf.reshape(set.far, [B, 1, nj, geo.ng])), 3));
+    // terms [B, C, 5, 1, J] x moments [B, 1, 5, L, J], summed over the 5 terms
+    const terms = tf.reshape(tf.stack([yj, slope, tf.div(y2j, 2), c3lo, c3up], 2), [B, C, 5, 1, nj]);
+    const moments = tf.reshape(tf.transpose(tf.stack(sets.map((s) => s.moments), 1), [0, 3, 1, 2]), [B, 1, 5, L, nj]);
+    let out = tf.sum(tf.mul(terms, moments), 2) as tf.Tensor4D; // [B, C, L, J]
+    if (sets.some((s) => s.far)) {
+      const pointwise = tf.reshape(interpolateAtTrueK(geo, y, y2), [B, C, 1, nj, geo.ng]); // [B, C, 1, J, G]
+      const far = tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, geo.ng])), 1); // [B, L, J, G]
+      out = tf.add(out, tf.sum(tf.mul(pointwise, tf.reshape(far, [B, 1, L, nj, geo.ng])), 4));
     }
-    return tf.pad(out, [[0, 0], [0, 0], [nSide, nSide]]) as tf.Tensor3D;
+    return tf.pad(out, [[0, 0], [0, 0], [0, 0], [nSide, nSide]]) as tf.Tensor4D;
   });
+}
+
+/** One moment set: [B, C, N] (see projectWithMomentSets). */
+export function projectWithMoments(
+  geo: ApGeometry,
+  gridKMpc: Float64Array[],
+  y: tf.Tensor3D,
+  y2: tf.Tensor3D,
+  set: MomentSet,
+): tf.Tensor3D {
+  return tf.tidy(() => tf.squeeze(projectWithMomentSets(geo, gridKMpc, y, y2, [set]), [2]) as tf.Tensor3D);
 }

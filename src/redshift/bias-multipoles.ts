@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { interpolateAtTrueK, projectMultipole, type ApGeometry } from './ap-projection';
-import { apMoments, projectWithMoments, type AngularFactor, type MomentInputs } from './ap-moments';
+import { apMoments, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** The linear channels, grouped by their angular factor phi(mu_t) = L_phi(mu_t). */
 const LINEAR_CHANNELS: Record<AngularFactor, string[]> = {
@@ -31,22 +31,24 @@ export function projectBiasMultipoles(
   f: tf.Tensor1D,
   sigma2: tf.Tensor1D,
   deltaSigma2: tf.Tensor1D,
+  moments: { host: HostMomentSets; differentiable: boolean },
 ): Record<string, tf.Tensor2D> {
   const B = geo.batch;
   const n = geo.n;
-  // linear channels: moment form of the projection (./ap-moments)
+  // linear channels: moment form of the projection (./ap-moments), l = 0, 2, 4 at once
   const linear: Record<string, tf.Tensor2D> = {}; // `${name}@${l}`
+  const ls = [0, 2, 4] as const;
   for (const phi of [0, 2, 4] as AngularFactor[]) {
     const names = LINEAR_CHANNELS[phi];
     const y = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D;
     const y2 = secondDerivatives(y);
-    for (const l of [0, 2, 4] as const) {
-      const set = apMoments(geo, host, l, phi);
-      const projected = projectWithMoments(geo, host.gridKMpc, y, y2, set);
-      names.forEach((name, c) => {
-        linear[`${name}@${l}`] = tf.reshape(tf.slice(projected, [0, c, 0], [B, 1, n]), [B, n]);
+    const sets = ls.map((l) => apMoments(geo, host, moments.host, l, phi, moments.differentiable));
+    const projected = projectWithMomentSets(geo, host.gridKMpc, y, y2, sets); // [B, C, 3, N]
+    names.forEach((name, c) => {
+      ls.forEach((l, li) => {
+        linear[`${name}@${l}`] = tf.reshape(tf.slice(projected, [0, c, li, 0], [B, 1, 1, n]), [B, n]);
       });
-    }
+    });
   }
   const L = (name: string, l: 0 | 2 | 4) => linear[`${name}@${l}`];
   const sum3 = (a: string, b: string, c: string | null, l: 0 | 2 | 4) =>

@@ -18,7 +18,7 @@ import { splineEvaluate, splineInterval, splineSecondDerivatives } from '../nume
 import { primordialOnGrid } from '../input/transfer';
 import { FNL_MU_POWERS, FNL_TEMPLATES } from '../loops/fnl-loops';
 import { AP_GAUSS_NODES } from './ap-projection';
-import { hostCoefficients, hostMaps, hostQuadraticForm } from './pure-ap-float64';
+import { hostCoefficients, hostMaps, hostQuadraticForm, hostQuadraticForms } from './pure-ap-float64';
 
 /** Host float64 fNL kernels, named `${prefix}:${key}` as in ../loops/fnl-loops. */
 export interface FnlHostKernels {
@@ -73,8 +73,8 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
   }
   const k3 = k.map((v) => v * v * v);
   const grid: Record<string, Float64Array> = { Tnw: tNw, Tw: tW, Tbin: tBin };
-  const form = (shape: BasisShape, cx: Float64Array, name: string, cy?: Float64Array) =>
-    hostQuadraticForm(shape, cx, kernels.matrices[name], hostMaps(shape).synthesis, cy);
+  const form = (shape: BasisShape, cx: Float64Array, name: string) =>
+    hostQuadraticForm(shape, cx, kernels.matrices[name], hostMaps(shape).synthesis);
 
   if (x.biasedTracers) {
     const c08 = hostCoefficients(kernels.transfer, tBin);
@@ -89,26 +89,13 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
   if (x.irResummation) {
     const cNw = hostCoefficients(kernels.transfer, tNw);
     const cW = hostCoefficients(kernels.transfer, tW);
+    const synthesis = hostMaps(kernels.transfer).synthesis;
     for (const { prefix } of FNL_TEMPLATES) {
-      const quadratic = new Map<string, Float64Array>();
-      const bilinear = new Map<string, Float64Array>();
       for (const [mu, terms] of Object.entries(FNL_MU_POWERS)) {
-        const a = new Float64Array(n);
-        const b = new Float64Array(n);
-        for (const [key, c, p] of terms) {
-          const coefficient = c * Math.pow(f, p);
-          const name = `${prefix}:${key}`;
-          if (!quadratic.has(name)) {
-            quadratic.set(name, form(kernels.transfer, cNw, name));
-            bilinear.set(name, form(kernels.transfer, cNw, name, cW));
-          }
-          const qa = quadratic.get(name) as Float64Array;
-          const qb = bilinear.get(name) as Float64Array;
-          for (let j = 0; j < n; j++) {
-            a[j] += coefficient * qa[j];
-            b[j] += coefficient * qb[j];
-          }
-        }
+        const matrices = terms.map(([key]) => kernels.matrices[`${prefix}:${key}`]);
+        const weights = terms.map(([, c, p]) => c * Math.pow(f, p));
+        const a = hostQuadraticForms(kernels.transfer, cNw, matrices, weights, synthesis);
+        const b = hostQuadraticForms(kernels.transfer, cNw, matrices, weights, synthesis, cW);
         for (let j = 0; j < n; j++) {
           const scale = tNw[j] * k3[j] * x.uvDamping[j];
           a[j] *= scale;

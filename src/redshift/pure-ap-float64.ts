@@ -12,45 +12,83 @@ import type { ComplexArray } from '../kernels/f-power-kernels';
 import { splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
 import { gaussLegendre } from '../numerics/gauss-legendre';
 import { AP_GAUSS_NODES } from './ap-projection';
-import { hostApMoments, type AngularFactor, type MomentInputs } from './ap-moments';
+import { hostApMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** Float64 kernels used by the pure-AP rows, each a list over powers of f (null = absent). */
 export type HostBiasKernels = Record<string, (ComplexArray | null)[]>;
 
 export const PURE_AP_ROWS = ['Id2d2_2', 'Id2d2_4', 'Id2G2_2', 'Id2G2_4', 'IG2G2_2', 'IG2G2_4', '4_b1b2', '4_b1bG2'];
 
+/** f_j = Re X_j^T M X_j on the grid, in float64 (the anti-diagonal form of ../loops/loop-integrals); M symmetric. */
+export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: ComplexArray, synthesis: Float64Array): Float64Array {
+  return hostQuadraticForms(shape, coef, [m], [1], synthesis);
+}
+
 /**
- * f_j = Re X_j^T M Y_j on the grid, in float64 (the anti-diagonal form of
- * ../loops/loop-integrals; Y = X by default: the quadratic form). `coef` = [Re | Im] FFTLog
- * coefficients (`hostCoefficients`), `synthesis` the basis' quadratic synthesis matrix.
+ * f_j = Re X_j^T (sum_i w_i M_i) Y_j on the grid, in float64 (Y = X by default): the products
+ * X_c Y_d are formed once for all kernels, and the anti-diagonal sums are combined before the one
+ * synthesis. The kernels are symmetric (CLASS-PT fills the lower triangle and mirrors it, as does
+ * the plan), so each anti-diagonal sums the lower triangle of the symmetrised products
+ * X_c Y_d + X_d Y_c (half the work; float64 rounding differs from the full sum). With Y != X this
+ * is CLASS-PT's `batch_bilinear_form` (no conjugation).
  */
-export function hostQuadraticForm(
+export function hostQuadraticForms(
   shape: BasisShape,
   coef: Float64Array,
-  m: ComplexArray,
+  kernels: ComplexArray[],
+  weights: number[],
   synthesis: Float64Array,
   coefY: Float64Array = coef,
 ): Float64Array {
   const { n, nc, ns } = shape;
-  const ar = new Float64Array(ns);
-  const ai = new Float64Array(ns);
+  const K = kernels.length;
+  const ars = kernels.map(() => new Float64Array(ns));
+  const ais = kernels.map(() => new Float64Array(ns));
+  const pr = new Float64Array(nc);
+  const pi = new Float64Array(nc);
   for (let c = 0; c < nc; c++) {
     const xr = coef[c];
     const xi = coef[nc + c];
-    for (let d = 0; d < nc; d++) {
-      const pr = xr * coefY[d] - xi * coefY[nc + d];
-      const pi = xr * coefY[nc + d] + xi * coefY[d];
-      const mr = m.re[c * nc + d];
-      const mi = m.im[c * nc + d];
-      ar[c + d] += pr * mr - pi * mi;
-      ai[c + d] += pr * mi + pi * mr;
+    const yr = coefY[c];
+    const yi = coefY[nc + c];
+    for (let d = 0; d <= c; d++) {
+      // X_c Y_d + X_d Y_c off the diagonal, X_c Y_c on it
+      pr[d] = xr * coefY[d] - xi * coefY[nc + d];
+      pi[d] = xr * coefY[nc + d] + xi * coefY[d];
+      if (d !== c) {
+        pr[d] += coef[d] * yr - coef[nc + d] * yi;
+        pi[d] += coef[d] * yi + coef[nc + d] * yr;
+      }
+    }
+    for (let k = 0; k < K; k++) {
+      const mre = kernels[k].re;
+      const mim = kernels[k].im;
+      const ar = ars[k];
+      const ai = ais[k];
+      const row = c * nc;
+      for (let d = 0; d <= c; d++) {
+        const mr = mre[row + d];
+        const mi = mim[row + d];
+        ar[c + d] += pr[d] * mr - pi[d] * mi;
+        ai[c + d] += pr[d] * mi + pi[d] * mr;
+      }
+    }
+  }
+  const ar = new Float64Array(ns);
+  const ai = new Float64Array(ns);
+  for (let k = 0; k < K; k++) {
+    for (let a = 0; a < ns; a++) {
+      ar[a] += weights[k] * ars[k][a];
+      ai[a] += weights[k] * ais[k][a];
     }
   }
   const out = new Float64Array(n);
   for (let a = 0; a < ns; a++) {
     const rowR = a * n;
     const rowI = (ns + a) * n;
-    for (let j = 0; j < n; j++) out[j] += synthesis[rowR + j] * ar[a] + synthesis[rowI + j] * ai[a];
+    const r = ar[a];
+    const i = ai[a];
+    for (let j = 0; j < n; j++) out[j] += synthesis[rowR + j] * r + synthesis[rowI + j] * i;
   }
   return out;
 }
@@ -84,9 +122,15 @@ function projectHost(
   nSide: number,
   l: 0 | 2 | 4,
   phi: AngularFactor,
+  sets: HostMomentSets,
 ): Float64Array {
   const one: MomentInputs = { gridKMpc: [k], hratio: [host.hratio[host.b]], dratio: [host.dratio[host.b]] };
-  const { m64, far, anyFar } = hostApMoments(one, nSide, l, phi);
+  // this cosmology's part of the batch's moment sums
+  const all = sets.get(l, phi);
+  const nj0 = sets.nj;
+  const m64 = all.m64.subarray(host.b * nj0 * 5, (host.b + 1) * nj0 * 5);
+  const far = all.far.subarray(host.b * nj0 * sets.ng, (host.b + 1) * nj0 * sets.ng);
+  const anyFar = all.anyFar;
   const n = k.length;
   const nj = n - 2 * nSide;
   const y2 = splineSecondDerivatives(k, y);
@@ -129,19 +173,26 @@ export function pureApRowsFloat64(
   host: MomentInputs & { b: number },
   nSide: number,
   kOut: Float64Array,
+  sets?: HostMomentSets,
 ): Record<string, Float64Array> {
   const n = k.length;
+  // the (l, phi) = (2, 0), (4, 0), (4, 2) moment sums (shared with the tensor path when given)
+  const moments =
+    sets ??
+    hostApMomentSets({ gridKMpc: host.gridKMpc, hratio: host.hratio, dratio: host.dratio }, nSide, [[2, 0], [4, 0], [4, 2]]);
   const { synthesis } = hostMaps(shape);
   const coef = hostCoefficients(shape, pBin);
   const onGrid = (name: string) => {
-    const out = new Float64Array(n);
+    const ms: ComplexArray[] = [];
+    const ws: number[] = [];
     kernels[name].forEach((m, p) => {
       if (!m) return;
-      const q = hostQuadraticForm(shape, coef, m, synthesis);
-      const fp = Math.pow(f, p);
-      for (let j = 0; j < n; j++) out[j] += fp * q[j] * k[j] ** 3;
+      ms.push(m);
+      ws.push(Math.pow(f, p));
     });
-    return out;
+    const q = hostQuadraticForms(shape, coef, ms, ws, synthesis);
+    for (let j = 0; j < n; j++) q[j] *= k[j] ** 3;
+    return q;
   };
   const d2d2 = onGrid('Id2d2');
   const d2d2At0 = d2d2[0];
@@ -152,12 +203,12 @@ export function pureApRowsFloat64(
   };
   const grid: Record<string, Float64Array> = {};
   for (const [name, y] of Object.entries(iso)) {
-    grid[`${name}_2`] = projectHost(k, y, host, nSide, 2, 0);
-    grid[`${name}_4`] = projectHost(k, y, host, nSide, 4, 0);
+    grid[`${name}_2`] = projectHost(k, y, host, nSide, 2, 0, moments);
+    grid[`${name}_4`] = projectHost(k, y, host, nSide, 4, 0, moments);
   }
   for (const op of ['b1b2', 'b1bG2']) {
-    const p0 = projectHost(k, onGrid(`0_${op}`), host, nSide, 4, 0);
-    const p2 = projectHost(k, onGrid(`2_${op}`), host, nSide, 4, 2);
+    const p0 = projectHost(k, onGrid(`0_${op}`), host, nSide, 4, 0, moments);
+    const p2 = projectHost(k, onGrid(`2_${op}`), host, nSide, 4, 2, moments);
     grid[`4_${op}`] = p0.map((v, j) => v + p2[j]);
   }
   const out: Record<string, Float64Array> = {};
