@@ -36,6 +36,9 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
       throw new ClaxPtInputError(`options.${key}`, `unknown option (known: ${[...COMPUTE_OPTION_NAMES].join(', ')})`);
     }
   }
+  if (options.components !== undefined && options.components !== 'all' && options.components !== 'spectra') {
+    throw new ClaxPtInputError('options.components', `must be 'all' or 'spectra', got ${JSON.stringify(options.components)}`);
+  }
   const B = cosmologies.length;
   const ir = options.irResummation ?? true;
   const rsd = options.redshiftSpace ?? true;
