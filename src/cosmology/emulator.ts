@@ -1,0 +1,288 @@
+/**
+ * The linear-P(k) and growth emulator: cosmological parameters and z in, differentiable tfjs
+ * tensors out (P_cb, P_m in Mpc^3 at any k in [1e-4, 20] 1/Mpc, f, D, r_s,drag, H, D_A, sigma8).
+ *
+ *   log P_cb(k, z) = log[A_s (k/0.05)^(n_s-1)] + log P_base(k; omega_b, omega_cdm, h, m_ncdm, z)
+ *                    + sum_c a_c(x) e_c(k)
+ *   log P_m = log P_cb + sum_c b_c(x) u_c(k)
+ *
+ * with x = (omega_b, omega_cdm, h, m_ncdm, z) normalised to [-1, 1], e_c, u_c the PCA
+ * components of the training residuals on the 160 training k, and a_c, b_c (and the log f,
+ * log D corrections) polynomials in x (Legendre basis) fitted by `npm run train:emulator`
+ * (weights in data/linear-emulator.json). The baseline is evaluated exactly at the output k;
+ * the smooth residual is carried to it by a natural cubic spline in ln k (a fixed linear map).
+ * H and D_A are not emulated: they are CLASS's background formulas (./background.ts).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tensorOps } from './ops';
+import { logBaselineNoPrimordial, logGrowthBaselines, logPrimordial } from './baseline';
+import { ehTransfer } from './eisenstein-hu';
+import { C_KM_S, hubbleE, ncdmEnergyFactorTensor, densities } from './background';
+import { basisTensor, multiIndices, selectionMatrices } from './polynomial';
+import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts, type CosmoParams } from './params';
+import { splineOperator } from '../numerics/spline';
+import { gaussLegendre } from '../numerics/gauss-legendre';
+import { ClaxPtInputError } from '../errors';
+
+interface WeightsFile {
+  format: string;
+  inputRanges: [number, number][];
+  kMpc: string;
+  degree: number;
+  nBasis: number;
+  nCb: number;
+  nRatio: number;
+  weights: string;
+  pcaCbMean: string;
+  pcaCbComponents: string;
+  pcaRatioMean: string;
+  pcaRatioComponents: string;
+  rsDegree: number;
+  rsWeights: string;
+}
+
+const f64 = (s: string) => {
+  const b = Buffer.from(s, 'base64');
+  const copy = new Uint8Array(b.byteLength);
+  copy.set(b);
+  return new Float64Array(copy.buffer);
+};
+
+/** The path of the shipped weights (data/linear-emulator.json next to the package). */
+export function emulatorWeightsPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const rel of ['../data', '../../data', '../../../data']) {
+    const p = join(here, rel, 'linear-emulator.json');
+    if (existsSync(p)) return p;
+  }
+  throw new Error('cannot find data/linear-emulator.json next to the package (run npm run train:emulator)');
+}
+
+/** The emulator's constant tensors (kept across calls; dispose() frees them). */
+export class LinearEmulator {
+  readonly kGridMpc: Float64Array;
+  readonly ranges: [number, number][];
+  readonly degree: number;
+  readonly nCb: number;
+  readonly nRatio: number;
+  private readonly W: tf.Tensor2D;
+  private readonly sel: tf.Tensor2D[];
+  private readonly cbMean: tf.Tensor2D;
+  private readonly cbComps: tf.Tensor2D;
+  private readonly rMean: tf.Tensor2D;
+  private readonly rComps: tf.Tensor2D;
+  private readonly rsDegree: number;
+  private readonly rsW: tf.Tensor2D;
+  private readonly rsSel: tf.Tensor2D[];
+  private splineCache: { key: string; op: tf.Tensor2D | null } | null = null;
+
+  constructor(file: WeightsFile) {
+    if (file.format !== 'clax-pt-ts linear emulator v1') throw new Error(`unknown emulator weights format '${file.format}'`);
+    this.kGridMpc = f64(file.kMpc);
+    this.ranges = file.inputRanges;
+    this.degree = file.degree;
+    this.nCb = file.nCb;
+    this.nRatio = file.nRatio;
+    const nk = this.kGridMpc.length;
+    const nt = this.nCb + this.nRatio + 2;
+    const idx = multiIndices(5, this.degree);
+    if (idx.length !== file.nBasis) throw new Error('emulator weights: basis size mismatch');
+    this.W = tf.keep(tf.tensor2d(Float32Array.from(f64(file.weights)), [idx.length, nt]));
+    this.sel = selectionMatrices(idx, 5, this.degree).map((t) => tf.keep(t));
+    this.cbMean = tf.keep(tf.tensor2d(Float32Array.from(f64(file.pcaCbMean)), [1, nk]));
+    this.cbComps = tf.keep(tf.tensor2d(Float32Array.from(f64(file.pcaCbComponents)), [this.nCb, nk]));
+    this.rMean = tf.keep(tf.tensor2d(Float32Array.from(f64(file.pcaRatioMean)), [1, nk]));
+    this.rComps = tf.keep(tf.tensor2d(Float32Array.from(f64(file.pcaRatioComponents)), [this.nRatio, nk]));
+    this.rsDegree = file.rsDegree;
+    const rsIdx = multiIndices(4, this.rsDegree);
+    this.rsW = tf.keep(tf.tensor2d(Float32Array.from(f64(file.rsWeights)), [rsIdx.length, 1]));
+    this.rsSel = selectionMatrices(rsIdx, 4, this.rsDegree).map((t) => tf.keep(t));
+  }
+
+  /** [nGrid, nOut] natural-spline map in ln k from the training grid to kOut (null: kOut is the grid). */
+  private splineTo(kOut: Float64Array): tf.Tensor2D | null {
+    const key = Array.from(kOut).join(',');
+    if (this.splineCache?.key === key) return this.splineCache.op;
+    this.splineCache?.op?.dispose();
+    const grid = this.kGridMpc;
+    const same = kOut.length === grid.length && kOut.every((v, i) => v === grid[i]);
+    let op: tf.Tensor2D | null = null;
+    if (!same) {
+      const lnGrid = Array.from(grid, Math.log);
+      const [lo, hi] = [lnGrid[0], lnGrid[lnGrid.length - 1]];
+      // kOut is validated to lie in the grid's span; clamp the last-ulp rounding of exp/log
+      const W = splineOperator(lnGrid, Array.from(kOut, (k) => Math.min(hi, Math.max(lo, Math.log(k))))); // [nOut, nGrid]
+      const nOut = kOut.length;
+      const nG = grid.length;
+      const T = new Float32Array(nG * nOut);
+      for (let o = 0; o < nOut; o++) for (let g = 0; g < nG; g++) T[g * nOut + o] = W[o * nG + g];
+      op = tf.keep(tf.tensor2d(T, [nG, nOut]));
+    }
+    this.splineCache = { key, op };
+    return op;
+  }
+
+  dispose(): void {
+    tf.dispose([this.W, ...this.sel, this.cbMean, this.cbComps, this.rMean, this.rComps, this.rsW, ...this.rsSel]);
+    this.splineCache?.op?.dispose();
+    this.splineCache = null;
+  }
+
+  /**
+   * The emulated quantities for B rows (cosmology b at redshift z[b]); call inside tf.tidy.
+   * `p` holds [B, 1] tensors. Returns [B, nK] spectra (Mpc^3) and [B, 1] scalars.
+   */
+  evaluate(p: RowParams, z: tf.Tensor2D, kOut: Float64Array, want: { spectra?: boolean; matter?: boolean } = {}) {
+    const B = z.shape[0];
+    const norm = (x: tf.Tensor, j: number) => tf.sub(tf.mul(tf.sub(x, this.ranges[j][0]), 2 / (this.ranges[j][1] - this.ranges[j][0])), 1);
+    const X = tf.concat([norm(p.omegaB, 0), norm(p.omegaCdm, 1), norm(p.h, 2), norm(p.mNu, 3), norm(z, 4)], 1) as tf.Tensor2D;
+    const out = tf.matMul(basisTensor(X, this.sel, this.degree), this.W); // [B, nt]
+    const col = (start: number, size: number) => tf.slice(out, [0, start], [B, size]);
+    const bp = { omegaB: p.omegaB, omegaCdm: p.omegaCdm, h: p.h, mNu: p.mNu };
+    const g = logGrowthBaselines(tensorOps, bp, z);
+    const f = tf.exp(tf.add(g.logF, col(this.nCb + this.nRatio, 1)));
+    const D = tf.exp(tf.add(g.logD, col(this.nCb + this.nRatio + 1, 1)));
+    // r_s,drag: EH98's s times exp(polynomial in omega_b, omega_cdm, h, m_ncdm)
+    const Xrs = tf.slice(X, [0, 0], [B, 4]) as tf.Tensor2D;
+    const sEh = ehTransfer(tensorOps, 1, p.omegaB, tf.add(p.omegaB, p.omegaCdm)).s;
+    const rsDrag = tf.mul(sEh, tf.exp(tf.matMul(basisTensor(Xrs, this.rsSel, this.rsDegree), this.rsW)));
+    const result: EmulatorRows = { f, D, rsDrag };
+    if (want.spectra !== false) {
+      const op = this.splineTo(kOut);
+      const toOut = (y: tf.Tensor2D) => (op ? tf.matMul(y, op) : y);
+      const rCb = toOut(tf.add(tf.matMul(col(0, this.nCb) as tf.Tensor2D, this.cbComps), this.cbMean) as tf.Tensor2D);
+      const k = tf.tensor2d(Float32Array.from(kOut), [1, kOut.length]);
+      const logBase = tf.add(logBaselineNoPrimordial(tensorOps, k, bp, z), logPrimordial(tensorOps, k, p.lnA, p.nS));
+      const logCb = tf.add(logBase, rCb);
+      result.pkCb = tf.exp(logCb) as tf.Tensor2D;
+      if (want.matter !== false) {
+        const rM = toOut(tf.add(tf.matMul(col(this.nCb, this.nRatio) as tf.Tensor2D, this.rComps), this.rMean) as tf.Tensor2D);
+        result.pkM = tf.exp(tf.add(logCb, rM)) as tf.Tensor2D;
+      }
+    }
+    return result;
+  }
+}
+
+/** Parameters per row as [B, 1] tensors. */
+export interface RowParams {
+  omegaB: tf.Tensor;
+  omegaCdm: tf.Tensor;
+  h: tf.Tensor;
+  lnA: tf.Tensor;
+  nS: tf.Tensor;
+  mNu: tf.Tensor;
+}
+
+export interface EmulatorRows {
+  pkCb?: tf.Tensor2D;
+  pkM?: tf.Tensor2D;
+  f: tf.Tensor;
+  D: tf.Tensor;
+  rsDrag: tf.Tensor;
+}
+
+let shared: LinearEmulator | null = null;
+
+/** The shipped emulator (loaded once). */
+export function getEmulator(): LinearEmulator {
+  if (!shared) shared = new LinearEmulator(JSON.parse(readFileSync(emulatorWeightsPath(), 'utf8')) as WeightsFile);
+  return shared;
+}
+
+/** The parameters of B cosmologies as [B, 1] tensors (tensor inputs keep their gradients). */
+export function rowParams(cosmologies: CosmoParams[]): RowParams {
+  const col = (name: (typeof COSMO_PARAM_NAMES)[number]) =>
+    tf.reshape(tf.stack(cosmologies.map((c) => (c[name] instanceof tf.Tensor ? tf.reshape(c[name] as tf.Tensor, []) : tf.scalar(c[name] as number)))), [cosmologies.length, 1]);
+  return { omegaB: col('omega_b'), omegaCdm: col('omega_cdm'), h: col('h'), lnA: col('ln10^{10}A_s'), nS: col('n_s'), mNu: col('m_ncdm') };
+}
+
+const DISTANCE_RULE = gaussLegendre(32);
+
+/** H(z) in km/s/Mpc and D_A(z) in Mpc ([B, 1] tensors), CLASS's background (./background.ts). */
+export function backgroundTensors(p: RowParams, zHost: number[]) {
+  const bp = { omegaB: p.omegaB, omegaCdm: p.omegaCdm, h: p.h, mNu: p.mNu };
+  const B = zHost.length;
+  const z = tf.tensor2d(Float32Array.from(zHost), [B, 1]);
+  const E = hubbleE(tensorOps, bp, z, ncdmEnergyFactorTensor);
+  const H = tf.mul(E, tf.mul(p.h, 100));
+  // chi = (c/H0) int_0^z dz'/E(z'): Gauss-Legendre in z' on [0, z] (1/E is smooth)
+  const n = DISTANCE_RULE.x.length;
+  const nodes = new Float32Array(B * n);
+  const weights = new Float32Array(B * n);
+  zHost.forEach((zb, b) => {
+    for (let i = 0; i < n; i++) {
+      nodes[b * n + i] = (zb * (DISTANCE_RULE.x[i] + 1)) / 2;
+      weights[b * n + i] = (zb / 2) * DISTANCE_RULE.w[i];
+    }
+  });
+  const En = hubbleE(tensorOps, bp, tf.tensor2d(nodes, [B, n]), ncdmEnergyFactorTensor);
+  const chiH0OverC = tf.sum(tf.div(tf.tensor2d(weights, [B, n]), En), 1, true);
+  const chi = tf.div(tf.mul(chiH0OverC, C_KM_S / 100), p.h);
+  const DA = tf.div(chi, tf.add(z, 1));
+  const omegaG = densities(tensorOps, bp, ncdmEnergyFactorTensor).omegaG;
+  return { E, H, chiH0OverC, DA, omegaG };
+}
+
+/** sigma8 from P_m on the emulator grid: int dlnk k^3 P/(2 pi^2) W(kR)^2, R = 8/h Mpc (Simpson in ln k on a fine spline of ln P). */
+export function sigma8Tensor(em: LinearEmulator, p: RowParams, z: tf.Tensor2D): tf.Tensor {
+  const n = 801;
+  const [lo, hi] = [Math.log(em.kGridMpc[0]), Math.log(em.kGridMpc[em.kGridMpc.length - 1])];
+  const lnk = Float64Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
+  const k = Float64Array.from(lnk, Math.exp);
+  const pm = em.evaluate(p, z, k).pkM as tf.Tensor2D; // [B, n]
+  const dl = (hi - lo) / (n - 1);
+  const simpson = Float32Array.from({ length: n }, (_, i) => ((i === 0 || i === n - 1 ? 1 : i % 2 === 1 ? 4 : 2) * dl) / 3);
+  const kT = tf.tensor2d(Float32Array.from(k), [1, n]);
+  const x = tf.mul(kT, tf.div(8, p.h)); // k R, [B, n]
+  // top hat W(x) = 3 (sin x - x cos x)/x^3
+  const W = tf.div(tf.mul(3, tf.sub(tf.sin(x), tf.mul(x, tf.cos(x)))), tf.mul(tf.mul(x, x), x));
+  const integrand = tf.mul(tf.mul(pm, tf.div(tf.mul(tf.mul(kT, kT), kT), 2 * Math.PI * Math.PI)), tf.mul(W, W));
+  return tf.sqrt(tf.sum(tf.mul(integrand, tf.tensor2d(simpson, [1, n])), 1, true));
+}
+
+export interface LinearRequest {
+  params: Record<string, unknown>;
+  z: number[];
+  kMpc: ArrayLike<number>;
+}
+
+/** The JSON answer of `clax-pt linear`: the training records' names and units. */
+export interface LinearAnswer {
+  k_Mpc: number[];
+  z: number[];
+  pk_m_Mpc3: number[][];
+  pk_cb_Mpc3: number[][];
+  f: number[];
+  H_kms_Mpc: number[];
+  D_A_Mpc: number[];
+  D: number[];
+  sigma8: number[];
+  rs_drag_Mpc: number;
+}
+
+/** One cosmology at several z: every quantity of the training records, as plain numbers. */
+export function linearQuantities(req: LinearRequest): LinearAnswer {
+  const params = validateCosmoParams(req.params, 'params');
+  const zs = validateRedshifts(req.z, 'z');
+  const k = validateKMpc(req.kMpc, 'k_Mpc');
+  const em = getEmulator();
+  const B = zs.length;
+  const values = tf.tidy(() => {
+    const p = rowParams(zs.map(() => params));
+    const z = tf.tensor2d(Float32Array.from(zs), [B, 1]);
+    const r = em.evaluate(p, z, k);
+    const bg = backgroundTensors(p, zs);
+    const s8 = sigma8Tensor(em, p, z);
+    return [r.pkM!, r.pkCb!, r.f, bg.H, bg.DA, r.D, s8, r.rsDrag];
+  });
+  const [pm, pcb, f, H, DA, D, s8, rs] = values.map((t) => Array.from(t.dataSync()));
+  tf.dispose(values);
+  const rows = (a: number[]) => zs.map((_, b) => a.slice(b * k.length, (b + 1) * k.length));
+  return { k_Mpc: Array.from(k), z: zs, pk_m_Mpc3: rows(pm), pk_cb_Mpc3: rows(pcb), f, H_kms_Mpc: H, D_A_Mpc: DA, D, sigma8: s8, rs_drag_Mpc: rs[0] };
+}
+
+export { ClaxPtInputError };
