@@ -53,3 +53,96 @@ describe('end to end: cosmology -> spectra vs CLASS-PT', () => {
     expect(worst.get('gg_l2')).toBeLessThanOrEqual(5e-3);
   });
 });
+
+describe('end to end: gradients, batching, memory', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  const fid = loadCase('fiducial');
+  const base = emulatorCase(fid);
+  if (typeof base === 'string') throw new Error(`fiducial not in range: ${base}`);
+  const kH = base.kHMpc;
+  const window = Float32Array.from(kH, (k) => (k >= 0.005 && k <= 0.3 ? 1 : 0));
+  const BIAS = ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'cs2', 'Pshot', 'a0', 'a2', 'b4'] as const;
+  const params0 = base.cases[0].params as Record<CosmoParamName, number>;
+  const bias0 = { ...(base.cases[0].bias as Record<string, number>), a0: 100, a2: -200 }; // every term of gg_l0, gg_l2 in play
+
+  /** S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2, (Mpc/h)^3 */
+  const S = (p: Record<string, number | tf.Scalar>, b: Record<string, number | tf.Scalar>): tf.Scalar => {
+    const r = predictFromCosmology([{ params: p as CosmologyCase['params'], z: 0.5, bias: b }], { ...base.options, only: ['gg_l0', 'gg_l2'] });
+    const out = tf.tidy(() => tf.sum(tf.mul(tf.add(r.spectra.gg_l0!, r.spectra.gg_l2!), tf.tensor2d(window, [1, window.length]))) as tf.Scalar);
+    r.dispose();
+    return out;
+  };
+
+  it('gradients with respect to the six cosmological and the nuisance parameters match central differences', () => {
+    const names = [...COSMO_PARAM_NAMES, ...BIAS];
+    const x0: number[] = [...COSMO_PARAM_NAMES.map((n) => params0[n]), ...BIAS.map((n) => bias0[n])];
+    const split = (xs: (number | tf.Scalar)[]) => {
+      const p: Record<string, number | tf.Scalar> = {};
+      const b: Record<string, number | tf.Scalar> = { ...bias0 };
+      names.forEach((n, i) => ((i < COSMO_PARAM_NAMES.length ? p : b)[n] = xs[i]));
+      return { p, b };
+    };
+    const xs = x0.map((v) => tf.scalar(v));
+    const { value, grads } = tf.valueAndGrads((...t: tf.Tensor[]) => {
+      const { p, b } = split(t as tf.Scalar[]);
+      return S(p, b);
+    })(xs);
+    const g = grads.map((t) => t.dataSync()[0]);
+    const s0 = value.dataSync()[0];
+    tf.dispose([value, ...grads, ...xs]);
+    // steps: 0.5% of each parameter's range (cosmology) or of its size (nuisance)
+    const steps: Record<string, number> = { omega_b: 3.5e-5, omega_cdm: 4.5e-4, h: 1.5e-3, 'ln10^{10}A_s': 6e-3, n_s: 1e-3, m_ncdm: 2.5e-3 };
+    const lines: string[] = [];
+    let worst = 0;
+    names.forEach((n, i) => {
+      const d = steps[n] ?? Math.max(1e-2, 5e-3 * Math.abs(x0[i]));
+      const at = (v: number) => {
+        const xsv = x0.slice();
+        xsv[i] = v;
+        const { p, b } = split(xsv);
+        const t = S(p, b);
+        const out = t.dataSync()[0];
+        t.dispose();
+        return out;
+      };
+      const fd = (at(x0[i] + d) - at(x0[i] - d)) / (2 * d);
+      // relative to the larger of |fd| and the size of S's change over the step scale
+      const scale = Math.max(Math.abs(fd), (1e-4 * Math.abs(s0)) / d);
+      const err = Math.abs(g[i] - fd) / scale;
+      worst = Math.max(worst, err);
+      lines.push(`  ${n.padEnd(14)} autodiff ${g[i].toExponential(4).padStart(12)}  central diff ${fd.toExponential(4).padStart(12)}  rel ${err.toExponential(1)}`);
+    });
+    console.log(`dS/dtheta, S = sum gg_l0 + gg_l2 over [0.005, 0.3] h/Mpc (fiducial, S = ${s0.toExponential(4)})\n${lines.join('\n')}`);
+    expect(worst).toBeLessThan(1e-2);
+  });
+
+  it('a batch equals stacked single calls; repeated calls leak no tensor', () => {
+    const other = { ...params0, omega_cdm: 0.13, h: 0.7, m_ncdm: 0.2 };
+    const cases: CosmologyCase[] = [
+      { params: params0, z: 0.5, bias: bias0 },
+      { params: other, z: 1.1, bias: { ...bias0, b1: 1.5 } },
+    ];
+    const opts = { ...base.options, only: ['gg_l0', 'gg_l2', 'mm_real'] as const };
+    const batch = predictFromCosmology(cases, opts);
+    let worst = 0;
+    cases.forEach((c, b) => {
+      const single = predictFromCosmology([c], opts);
+      for (const name of opts.only) {
+        const a = batch.spectra[name]!.arraySync() as number[][];
+        const s = (single.spectra[name]!.arraySync() as number[][])[0];
+        const m = Math.max(...s.map(Math.abs));
+        a[b].forEach((v, i) => (worst = Math.max(worst, Math.abs(v - s[i]) / m)));
+      }
+      single.dispose();
+    });
+    batch.dispose();
+    console.log(`batched vs single: worst ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(1e-5);
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) predictFromCosmology(cases, opts).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

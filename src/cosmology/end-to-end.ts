@@ -120,7 +120,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const nK = em.kGridMpc.length;
   const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(tf.slice(t, [b], [1]), []);
   const rowsIn: CosmologyInput[] = cases.map((_, b) => {
-    const s = { f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), pk: tf.reshape(tf.slice(lin.pk, [b, 0], [1, nK]), [nK]) };
+    const s = tf.tidy(() => ({ f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), pk: tf.reshape(tf.slice(lin.pk, [b, 0], [1, nK]), [nK]) }));
     kept.push(...Object.values(s));
     return {
       kMpc: em.kGridMpc,
@@ -145,7 +145,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const names = BIAS_NAMES.filter((n) => cases.every((c) => c.bias?.[n] !== undefined));
   const bias: Bias = {};
   for (const n of names) {
-    const t = tf.stack(cases.map((c) => { const v = c.bias![n]!; return v instanceof tf.Tensor ? tf.reshape(v, []) : tf.scalar(v); }));
+    const t = tf.tidy(() => tf.stack(cases.map((c) => { const v = c.bias![n]!; return v instanceof tf.Tensor ? tf.reshape(v, []) : tf.scalar(v); })));
     kept.push(t);
     bias[n] = t;
   }
