@@ -66,7 +66,7 @@ describe('end to end: gradients, batching, memory', () => {
   const window = Float32Array.from(kH, (k) => (k >= 0.005 && k <= 0.3 ? 1 : 0));
   const BIAS = ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'cs2', 'Pshot', 'a0', 'a2', 'b4'] as const;
   const params0 = base.cases[0].params as Record<CosmoParamName, number>;
-  const bias0 = { ...(base.cases[0].bias as Record<string, number>), a0: 100, a2: -200 }; // every term of gg_l0, gg_l2 in play
+  const bias0: Record<string, number> = { ...(base.cases[0].bias as Record<string, number>), a0: 100, a2: -200 }; // every term of gg_l0, gg_l2 in play
 
   /** S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2, (Mpc/h)^3 */
   const S = (p: Record<string, number | tf.Scalar>, b: Record<string, number | tf.Scalar>): tf.Scalar => {

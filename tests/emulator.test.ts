@@ -7,7 +7,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/backend';
-import { linearQuantities } from '../src/cosmology/emulator';
+import { backgroundTensors, getEmulator, linearQuantities, rowParams, sigma8Host, sigma8Tensor } from '../src/cosmology/emulator';
+import { apRatiosHost, apRatiosTensor, C_KM_S } from '../src/cosmology/background';
+import type { CosmoParamName } from '../src/cosmology/params';
 import { COSMO_PARAM_RANGE } from '../src/cosmology/params';
 import { hostBackground } from '../src/cosmology/background';
 import { isInputError } from '../src/errors';
@@ -85,6 +87,46 @@ describe('linear emulator vs the CLASS test set', () => {
     }
     console.log(`host background: worst relative error of H, D_A ${w.toExponential(2)}`);
     expect(w).toBeLessThan(1e-7);
+  });
+
+  it('the float32 tensor path (gradients) agrees with the float64 host path', () => {
+    const em = getEmulator();
+    const k = Float64Array.from(set.k_Mpc);
+    const zs = [0, 0.37, 1.1, 2.9];
+    const worst: Record<string, number> = {};
+    const note = (n: string, a: number, b: number) => (worst[n] = Math.max(worst[n] ?? 0, Math.abs(a / b - 1)));
+    for (const rec of set.records.filter((_, i) => i % 30 === 0)) {
+      const p = rec.params as Record<CosmoParamName, number>;
+      const t = tf.tidy(() => {
+        const rp = rowParams(zs.map(() => p));
+        const z = tf.tensor2d(zs, [zs.length, 1]);
+        const r = em.evaluate(rp, z, k);
+        const bg = backgroundTensors(rp, zs);
+        const ap = zs.map((zb, b) => apRatiosTensor(tf.slice(bg.E, [b, 0], [1, 1]), tf.slice(bg.chiH0OverC, [b, 0], [1, 1]), tf.slice(bg.omegaG, [b, 0], [1, 1]), zb, 0.31));
+        return [r.pkCb!, r.pkM!, r.f, r.D, r.rsDrag, bg.H, bg.DA, sigma8Tensor(em, rp, z), tf.concat(ap.map((a) => a.hratio), 0), tf.concat(ap.map((a) => a.Dratio), 0)];
+      });
+      const [cb, m, f, D, rs, H, DA, s8, hr, dr] = t.map((x) => x.dataSync());
+      tf.dispose(t);
+      const hb = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
+      zs.forEach((z, b) => {
+        const hrow = em.evaluateHost(p, z, k);
+        k.forEach((_, j) => {
+          note('P_cb', cb[b * k.length + j], hrow.pkCb[j]);
+          note('P_m', m[b * k.length + j], hrow.pkM[j]);
+        });
+        note('f', f[b], hrow.f);
+        note('D', D[b], hrow.D);
+        note('rs_drag', rs[b], hrow.rsDrag);
+        note('H', H[b], hb.H(z));
+        if (z > 0) note('D_A', DA[b], hb.DA(z));
+        note('sigma8', s8[b], sigma8Host(em, p, z));
+        const ap = apRatiosHost(hb.E(z), (hb.chi(z) * 100 * p.h) / C_KM_S, hb.omegaG, z, 0.31);
+        note('hratio', hr[b], ap.hratio);
+        note('Dratio', dr[b], ap.Dratio);
+      });
+    }
+    console.log(`tensor (float32) vs host (float64) path, worst relative difference: ${Object.entries(worst).map(([n, v]) => `${n} ${v.toExponential(1)}`).join(', ')}`);
+    for (const v of Object.values(worst)) expect(v).toBeLessThan(2e-5);
   });
 
   it('refuses parameters, z and k outside the valid range, naming the field', () => {

@@ -13,11 +13,10 @@
  * `clax-pt compute --cosmo` turns each z into one input of the batch (linear P, f, r_s,drag
  * from the emulator, hratio and Dratio from the background).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { ClaxPtInputError } from '../errors';
 import { readJsonObject, type RawInput } from './inputs';
-import { getEmulator, linearQuantities, rowParams, backgroundTensors } from '../cosmology/emulator';
-import { apRatiosTensor } from '../cosmology/background';
+import { getEmulator, linearQuantities } from '../cosmology/emulator';
+import { apRatiosHost, C_KM_S, hostBackground } from '../cosmology/background';
 import { validateCosmoParams, validateRedshifts, type CosmoParamName } from '../cosmology/params';
 
 export interface CosmoFile {
@@ -67,23 +66,16 @@ export function linearFromFile(path: string) {
 export function cosmoRawInputs(path: string): RawInput[] {
   const c = readCosmoFile(path);
   const em = getEmulator();
-  const B = c.z.length;
-  const out = tf.tidy(() => {
-    const p = rowParams(c.z.map(() => c.params));
-    const z = tf.tensor2d(Float32Array.from(c.z), [B, 1]);
-    const r = em.evaluate(p, z, em.kGridMpc, { matter: !c.cb });
-    const bg = backgroundTensors(p, c.z);
-    const ratios = c.z.map((zb, b) => apRatiosTensor(tf.slice(bg.E, [b, 0], [1, 1]), tf.slice(bg.chiH0OverC, [b, 0], [1, 1]), tf.slice(bg.omegaG, [b, 0], [1, 1]), zb, c.omfid));
-    return [c.cb ? r.pkCb! : r.pkM!, r.f, r.rsDrag, tf.concat(ratios.map((q) => q.hratio), 0), tf.concat(ratios.map((q) => q.Dratio), 0)];
-  });
-  const [pk, f, rs, hr, dr] = out.map((t) => Array.from(t.dataSync()));
-  tf.dispose(out);
-  const nk = em.kGridMpc.length;
+  const p = c.params;
+  const bg = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
+  const rows = c.z.map((z) => em.evaluateHost(p, z, em.kGridMpc));
+  const ap = c.z.map((z) => apRatiosHost(bg.E(z), (bg.chi(z) * 100 * p.h) / C_KM_S, bg.omegaG, z, c.omfid));
+  const pk = rows.map((r) => Array.from(c.cb ? r.pkCb : r.pkM));
   const src = `emulator (${path})`;
   return c.z.map((z, b) => ({
     label: `${path} z=${z}`,
     k: Array.from(em.kGridMpc),
-    p: pk.slice(b * nk, (b + 1) * nk),
+    p: pk[b],
     fixedUnits: true,
     kField: (i: number) => `emulator k[${i}]`,
     pField: (i: number) => `emulator P[${i}]`,
@@ -92,10 +84,10 @@ export function cosmoRawInputs(path: string): RawInput[] {
       z: { value: z, field: `z (${path})` },
       h: { value: c.params.h, field: `params.h (${path})` },
       ns: { value: c.params.n_s, field: `params.n_s (${path})` },
-      f: { value: f[b], field: `f ${src}` },
-      'rs-drag': { value: rs[b], field: `rs_drag ${src}` },
-      hratio: { value: hr[b], field: `hratio ${src}` },
-      Dratio: { value: dr[b], field: `Dratio ${src}` },
+      f: { value: rows[b].f, field: `f ${src}` },
+      'rs-drag': { value: rows[b].rsDrag, field: `rs_drag ${src}` },
+      hratio: { value: ap[b].hratio, field: `hratio ${src}` },
+      Dratio: { value: ap[b].Dratio, field: `Dratio ${src}` },
     },
     bias: Object.fromEntries(Object.entries(c.bias).map(([k, v]) => [k, { value: v, field: `bias.${k} (${path})` }])),
   }));

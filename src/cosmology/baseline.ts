@@ -15,7 +15,7 @@
  * D_CPT(z)/D_CPT(0).
  */
 import type { Ops, Val } from './ops';
-import { ehTransfer } from './eisenstein-hu';
+import { ehTransfer, type ehScales } from './eisenstein-hu';
 import { C_KM_S } from './background';
 
 /** omega_nu = m_nu / 93.14 eV (the standard relic density of one species), for the baseline's Omega_m. */
@@ -44,11 +44,18 @@ export function cptGrowth<T>(o: Ops<T>, om: Val<T>, z: Val<T>): { D: T; omz: T }
   return { D: o.div(g, a1), omz };
 }
 
+/** Pieces shared by several outputs of one evaluation (computed once by the caller). */
+export interface BaselineShared<T> {
+  om: T;
+  D: T;
+  scales: ReturnType<typeof ehScales<T>>;
+}
+
 /** log P_base(k, z) without the primordial factor A_s (k/0.05)^(n_s-1), Mpc^3. */
-export function logBaselineNoPrimordial<T>(o: Ops<T>, k: Val<T>, p: BaselineParams<T>, z: Val<T>): T {
-  const om = omegaMBaseline(o, p);
-  const { T } = ehTransfer(o, k, p.omegaB, o.add(p.omegaB, p.omegaCdm));
-  const { D } = cptGrowth(o, om, z);
+export function logBaselineNoPrimordial<T>(o: Ops<T>, k: Val<T>, p: BaselineParams<T>, z: Val<T>, shared?: BaselineShared<T>): T {
+  const om = shared?.om ?? omegaMBaseline(o, p);
+  const { T } = ehTransfer(o, k, p.omegaB, o.add(p.omegaB, p.omegaCdm), shared?.scales);
+  const D = shared?.D ?? cptGrowth(o, om, z).D;
   const hubbleRadius = o.div(C_KM_S / 100, p.h); // c/H0 in Mpc
   const lnPrefactor = o.add(Math.log((8 * Math.PI * Math.PI) / 25), o.sub(o.mul(4, o.log(hubbleRadius)), o.mul(2, o.log(om))));
   return o.add(o.add(lnPrefactor, o.log(k)), o.mul(2, o.add(o.log(T), o.log(D))));
@@ -60,9 +67,9 @@ export function logPrimordial<T>(o: Ops<T>, k: Val<T>, lnA: Val<T>, ns: Val<T>):
 }
 
 /** log f_base = 0.55 log Omega_m(z) and log D_base = log(D_CPT(z)/D_CPT(0)). */
-export function logGrowthBaselines<T>(o: Ops<T>, p: BaselineParams<T>, z: Val<T>): { logF: T; logD: T } {
+export function logGrowthBaselines<T>(o: Ops<T>, p: BaselineParams<T>, z: Val<T>): { logF: T; logD: T; om: T; D: T } {
   const om = omegaMBaseline(o, p);
   const g = cptGrowth(o, om, z);
   const g0 = cptGrowth(o, om, 0);
-  return { logF: o.mul(0.55, o.log(g.omz)), logD: o.sub(o.log(g.D), o.log(g0.D)) };
+  return { logF: o.mul(0.55, o.log(g.omz)), logD: o.sub(o.log(g.D), o.log(g0.D)), om, D: g.D };
 }

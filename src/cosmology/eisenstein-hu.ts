@@ -8,16 +8,10 @@ import type { Ops, Val } from './ops';
 
 export const T_CMB_K = 2.7255;
 
-/**
- * EH98 T(k) for physical densities `wb` (omega_b) and `wm` (omega_b + omega_c of the species
- * the transfer function describes). Shapes broadcast (e.g. densities [B, 1], k [1, nK]). Returns T(k) and the
- * sound horizon at the drag epoch s (eq. 6, Mpc).
- */
-export function ehTransfer<T>(o: Ops<T>, k: Val<T>, wb: Val<T>, wm: Val<T>): { T: T; s: T } {
+/** EH98 eqs. (2)-(6): equality, drag epoch, R at both, and the sound horizon s (Mpc). */
+export function ehScales<T>(o: Ops<T>, wb: Val<T>, wm: Val<T>) {
   const th = T_CMB_K / 2.7;
   const th4 = Math.pow(th, -4);
-  const fb = o.div(wb, wm);
-  const fc = o.sub(1, fb);
   const zeq = o.mul(2.5e4 * th4, wm); // eq. (2)
   const keq = o.mul(7.46e-2 / (th * th), wm); // eq. (3), 1/Mpc
   // eq. (4): drag redshift
@@ -33,6 +27,18 @@ export function ehTransfer<T>(o: Ops<T>, k: Val<T>, wb: Val<T>, wm: Val<T>): { T
     o.mul(o.div(2 / 3, keq), o.sqrt(o.div(6, Req))),
     o.log(o.div(o.add(o.sqrt(o.add(1, Rd)), o.sqrt(o.add(Rd, Req))), o.add(1, o.sqrt(Req)))),
   );
+  return { th, th4, zeq, keq, zd, Rd, Req, s };
+}
+
+/**
+ * EH98 T(k) for physical densities `wb` (omega_b) and `wm` (omega_b + omega_c of the species
+ * the transfer function describes). Shapes broadcast (e.g. densities [B, 1], k [1, nK]). Returns T(k) and the
+ * sound horizon at the drag epoch s (eq. 6, Mpc).
+ */
+export function ehTransfer<T>(o: Ops<T>, k: Val<T>, wb: Val<T>, wm: Val<T>, scales?: ReturnType<typeof ehScales<T>>): { T: T; s: T } {
+  const { zeq, keq, zd, Rd, s } = scales ?? ehScales(o, wb, wm);
+  const fb = o.div(wb, wm);
+  const fc = o.sub(1, fb);
   // eq. (7): Silk scale
   const ksilk = o.mul(o.mul(1.6, o.mul(o.pow(wb, 0.52), o.pow(wm, 0.73))), o.add(1, o.pow(o.mul(10.4, wm), -0.95)));
   const q = o.div(k, o.mul(13.41, keq)); // eq. (10)

@@ -17,12 +17,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tensorOps } from './ops';
+import { hostOps, tensorOps } from './ops';
 import { logBaselineNoPrimordial, logGrowthBaselines, logPrimordial } from './baseline';
-import { ehTransfer } from './eisenstein-hu';
-import { C_KM_S, hubbleE, ncdmEnergyFactorTensor, densities } from './background';
-import { basisTensor, multiIndices, selectionMatrices } from './polynomial';
-import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts, type CosmoParams } from './params';
+import { ehScales } from './eisenstein-hu';
+import { C_KM_S, hubbleE, hostBackground, ncdmEnergyFactorTensor, densities } from './background';
+import { basisFromLegendre, basisHost, legendreTensor, multiIndices, normalise, selectionMatrix } from './polynomial';
+import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
 import { splineOperator } from '../numerics/spline';
 import { gaussLegendre } from '../numerics/gauss-legendre';
 import { ClaxPtInputError } from '../errors';
@@ -69,15 +69,18 @@ export class LinearEmulator {
   readonly nCb: number;
   readonly nRatio: number;
   private readonly W: tf.Tensor2D;
-  private readonly sel: tf.Tensor2D[];
+  private readonly sel: tf.Tensor2D;
   private readonly cbMean: tf.Tensor2D;
   private readonly cbComps: tf.Tensor2D;
   private readonly rMean: tf.Tensor2D;
   private readonly rComps: tf.Tensor2D;
   private readonly rsDegree: number;
   private readonly rsW: tf.Tensor2D;
-  private readonly rsSel: tf.Tensor2D[];
+  private readonly rsSel: tf.Tensor2D;
   private splineCache: { key: string; op: tf.Tensor2D | null } | null = null;
+  /** float64 copies for the host path */
+  private readonly host: { idx: number[][]; rsIdx: number[][]; W: Float64Array; cbMean: Float64Array; cbComps: Float64Array; rMean: Float64Array; rComps: Float64Array; rsW: Float64Array };
+  private hostSplineCache = new Map<string, Float64Array | null>();
 
   constructor(file: WeightsFile) {
     if (file.format !== 'clax-pt-ts linear emulator v1') throw new Error(`unknown emulator weights format '${file.format}'`);
@@ -91,7 +94,7 @@ export class LinearEmulator {
     const idx = multiIndices(5, this.degree);
     if (idx.length !== file.nBasis) throw new Error('emulator weights: basis size mismatch');
     this.W = tf.keep(tf.tensor2d(Float32Array.from(f64(file.weights)), [idx.length, nt]));
-    this.sel = selectionMatrices(idx, 5, this.degree).map((t) => tf.keep(t));
+    this.sel = tf.keep(selectionMatrix(idx, 5, this.degree));
     this.cbMean = tf.keep(tf.tensor2d(Float32Array.from(f64(file.pcaCbMean)), [1, nk]));
     this.cbComps = tf.keep(tf.tensor2d(Float32Array.from(f64(file.pcaCbComponents)), [this.nCb, nk]));
     this.rMean = tf.keep(tf.tensor2d(Float32Array.from(f64(file.pcaRatioMean)), [1, nk]));
@@ -99,7 +102,11 @@ export class LinearEmulator {
     this.rsDegree = file.rsDegree;
     const rsIdx = multiIndices(4, this.rsDegree);
     this.rsW = tf.keep(tf.tensor2d(Float32Array.from(f64(file.rsWeights)), [rsIdx.length, 1]));
-    this.rsSel = selectionMatrices(rsIdx, 4, this.rsDegree).map((t) => tf.keep(t));
+    this.host = {
+      idx, rsIdx, W: f64(file.weights), cbMean: f64(file.pcaCbMean), cbComps: f64(file.pcaCbComponents),
+      rMean: f64(file.pcaRatioMean), rComps: f64(file.pcaRatioComponents), rsW: f64(file.rsWeights),
+    };
+    this.rsSel = tf.keep(selectionMatrix(rsIdx, 4, this.rsDegree));
   }
 
   /** [nGrid, nOut] natural-spline map in ln k from the training grid to kOut (null: kOut is the grid). */
@@ -125,8 +132,79 @@ export class LinearEmulator {
     return op;
   }
 
+  /** [nOut, nGrid] float64 natural-spline map in ln k (null: kOut is the grid). */
+  private hostSplineTo(kOut: Float64Array): Float64Array | null {
+    const key = Array.from(kOut).join(',');
+    if (this.hostSplineCache.has(key)) return this.hostSplineCache.get(key)!;
+    const grid = this.kGridMpc;
+    const same = kOut.length === grid.length && kOut.every((v, i) => v === grid[i]);
+    let op: Float64Array | null = null;
+    if (!same) {
+      const lnGrid = Array.from(grid, Math.log);
+      const [lo, hi] = [lnGrid[0], lnGrid[lnGrid.length - 1]];
+      op = splineOperator(lnGrid, Array.from(kOut, (k) => Math.min(hi, Math.max(lo, Math.log(k)))));
+    }
+    if (this.hostSplineCache.size >= 8) this.hostSplineCache.clear();
+    this.hostSplineCache.set(key, op);
+    return op;
+  }
+
+  /**
+   * The same quantities as `evaluate` for one cosmology at one z, in float64 on the host
+   * (no tensors: the fast path when no gradient is wanted; ~0.1 ms).
+   */
+  evaluateHost(p: Record<CosmoParamName, number>, z: number, kOut: Float64Array): HostRow {
+    const h = this.host;
+    const x = [p.omega_b, p.omega_cdm, p.h, p.m_ncdm, z].map((v, j) => normalise(v, this.ranges[j][0], this.ranges[j][1]));
+    const b = basisHost(x, h.idx, this.degree);
+    const nt = this.nCb + this.nRatio + 2;
+    const out = new Float64Array(nt);
+    for (let i = 0; i < b.length; i++) {
+      const bi = b[i];
+      for (let c = 0; c < nt; c++) out[c] += bi * h.W[i * nt + c];
+    }
+    const bp = { omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm };
+    const g = logGrowthBaselines(hostOps, bp, z);
+    const scales = ehScales(hostOps, p.omega_b, p.omega_b + p.omega_cdm);
+    const brs = basisHost(x.slice(0, 4), h.rsIdx, this.rsDegree);
+    let lrs = 0;
+    for (let i = 0; i < brs.length; i++) lrs += brs[i] * h.rsW[i];
+    const nk = this.kGridMpc.length;
+    const rCb = new Float64Array(nk);
+    const rM = new Float64Array(nk);
+    for (let j = 0; j < nk; j++) {
+      let a = h.cbMean[j];
+      for (let c = 0; c < this.nCb; c++) a += out[c] * h.cbComps[c * nk + j];
+      rCb[j] = a;
+      let r = h.rMean[j];
+      for (let c = 0; c < this.nRatio; c++) r += out[this.nCb + c] * h.rComps[c * nk + j];
+      rM[j] = r;
+    }
+    const op = this.hostSplineTo(kOut);
+    const at = (y: Float64Array, o: number) => {
+      if (!op) return y[o];
+      let v = 0;
+      for (let j = 0; j < nk; j++) v += op[o * nk + j] * y[j];
+      return v;
+    };
+    const pkCb = new Float64Array(kOut.length);
+    const pkM = new Float64Array(kOut.length);
+    const shared = { om: g.om, D: g.D, scales };
+    for (let o = 0; o < kOut.length; o++) {
+      const logCb = logBaselineNoPrimordial(hostOps, kOut[o], bp, z, shared) + logPrimordial(hostOps, kOut[o], p['ln10^{10}A_s'], p.n_s) + at(rCb, o);
+      pkCb[o] = Math.exp(logCb);
+      pkM[o] = Math.exp(logCb + at(rM, o));
+    }
+    return {
+      pkCb, pkM,
+      f: Math.exp(g.logF + out[this.nCb + this.nRatio]),
+      D: Math.exp(g.logD + out[this.nCb + this.nRatio + 1]),
+      rsDrag: scales.s * Math.exp(lrs),
+    };
+  }
+
   dispose(): void {
-    tf.dispose([this.W, ...this.sel, this.cbMean, this.cbComps, this.rMean, this.rComps, this.rsW, ...this.rsSel]);
+    tf.dispose([this.W, this.sel, this.cbMean, this.cbComps, this.rMean, this.rComps, this.rsW, this.rsSel]);
     this.splineCache?.op?.dispose();
     this.splineCache = null;
   }
@@ -139,23 +217,25 @@ export class LinearEmulator {
     const B = z.shape[0];
     const norm = (x: tf.Tensor, j: number) => tf.sub(tf.mul(tf.sub(x, this.ranges[j][0]), 2 / (this.ranges[j][1] - this.ranges[j][0])), 1);
     const X = tf.concat([norm(p.omegaB, 0), norm(p.omegaCdm, 1), norm(p.h, 2), norm(p.mNu, 3), norm(z, 4)], 1) as tf.Tensor2D;
-    const out = tf.matMul(basisTensor(X, this.sel, this.degree), this.W); // [B, nt]
+    const L = legendreTensor(X, Math.max(this.degree, this.rsDegree)); // [B, 5, d+1]
+    const out = tf.matMul(basisFromLegendre(this.degree === L.shape[2] - 1 ? L : tf.slice(L, [0, 0, 0], [B, 5, this.degree + 1]), this.sel), this.W); // [B, nt]
     const col = (start: number, size: number) => tf.slice(out, [0, start], [B, size]);
     const bp = { omegaB: p.omegaB, omegaCdm: p.omegaCdm, h: p.h, mNu: p.mNu };
     const g = logGrowthBaselines(tensorOps, bp, z);
     const f = tf.exp(tf.add(g.logF, col(this.nCb + this.nRatio, 1)));
     const D = tf.exp(tf.add(g.logD, col(this.nCb + this.nRatio + 1, 1)));
     // r_s,drag: EH98's s times exp(polynomial in omega_b, omega_cdm, h, m_ncdm)
-    const Xrs = tf.slice(X, [0, 0], [B, 4]) as tf.Tensor2D;
-    const sEh = ehTransfer(tensorOps, 1, p.omegaB, tf.add(p.omegaB, p.omegaCdm)).s;
-    const rsDrag = tf.mul(sEh, tf.exp(tf.matMul(basisTensor(Xrs, this.rsSel, this.rsDegree), this.rsW)));
+
+    const scales = ehScales(tensorOps, p.omegaB, tf.add(p.omegaB, p.omegaCdm));
+    const sEh = scales.s;
+    const rsDrag = tf.mul(sEh, tf.exp(tf.matMul(basisFromLegendre(tf.slice(L, [0, 0, 0], [B, 4, this.rsDegree + 1]) as tf.Tensor3D, this.rsSel), this.rsW)));
     const result: EmulatorRows = { f, D, rsDrag };
     if (want.spectra !== false) {
       const op = this.splineTo(kOut);
       const toOut = (y: tf.Tensor2D) => (op ? tf.matMul(y, op) : y);
       const rCb = toOut(tf.add(tf.matMul(col(0, this.nCb) as tf.Tensor2D, this.cbComps), this.cbMean) as tf.Tensor2D);
       const k = tf.tensor2d(Float32Array.from(kOut), [1, kOut.length]);
-      const logBase = tf.add(logBaselineNoPrimordial(tensorOps, k, bp, z), logPrimordial(tensorOps, k, p.lnA, p.nS));
+      const logBase = tf.add(logBaselineNoPrimordial(tensorOps, k, bp, z, { om: g.om, D: g.D, scales }), logPrimordial(tensorOps, k, p.lnA, p.nS));
       const logCb = tf.add(logBase, rCb);
       result.pkCb = tf.exp(logCb) as tf.Tensor2D;
       if (want.matter !== false) {
@@ -177,6 +257,14 @@ export interface RowParams {
   mNu: tf.Tensor;
 }
 
+export interface HostRow {
+  pkCb: Float64Array;
+  pkM: Float64Array;
+  f: number;
+  D: number;
+  rsDrag: number;
+}
+
 export interface EmulatorRows {
   pkCb?: tf.Tensor2D;
   pkM?: tf.Tensor2D;
@@ -196,7 +284,9 @@ export function getEmulator(): LinearEmulator {
 /** The parameters of B cosmologies as [B, 1] tensors (tensor inputs keep their gradients). */
 export function rowParams(cosmologies: CosmoParams[]): RowParams {
   const col = (name: (typeof COSMO_PARAM_NAMES)[number]) =>
-    tf.reshape(tf.stack(cosmologies.map((c) => (c[name] instanceof tf.Tensor ? tf.reshape(c[name] as tf.Tensor, []) : tf.scalar(c[name] as number)))), [cosmologies.length, 1]);
+    cosmologies.every((c) => typeof c[name] === 'number')
+      ? tf.tensor2d(Float32Array.from(cosmologies, (c) => c[name] as number), [cosmologies.length, 1])
+      : tf.reshape(tf.stack(cosmologies.map((c) => (c[name] instanceof tf.Tensor ? tf.reshape(c[name] as tf.Tensor, []) : tf.scalar(c[name] as number)))), [cosmologies.length, 1]);
   return { omegaB: col('omega_b'), omegaCdm: col('omega_cdm'), h: col('h'), lnA: col('ln10^{10}A_s'), nS: col('n_s'), mNu: col('m_ncdm') };
 }
 
@@ -229,7 +319,7 @@ export function backgroundTensors(p: RowParams, zHost: number[]) {
 
 /** sigma8 from P_m on the emulator grid: int dlnk k^3 P/(2 pi^2) W(kR)^2, R = 8/h Mpc (Simpson in ln k on a fine spline of ln P). */
 export function sigma8Tensor(em: LinearEmulator, p: RowParams, z: tf.Tensor2D): tf.Tensor {
-  const n = 801;
+  const n = SIGMA8_NK;
   const [lo, hi] = [Math.log(em.kGridMpc[0]), Math.log(em.kGridMpc[em.kGridMpc.length - 1])];
   const lnk = Float64Array.from({ length: n }, (_, i) => lo + ((hi - lo) * i) / (n - 1));
   const k = Float64Array.from(lnk, Math.exp);
@@ -270,19 +360,42 @@ export function linearQuantities(req: LinearRequest): LinearAnswer {
   const zs = validateRedshifts(req.z, 'z');
   const k = validateKMpc(req.kMpc, 'k_Mpc');
   const em = getEmulator();
-  const B = zs.length;
-  const values = tf.tidy(() => {
-    const p = rowParams(zs.map(() => params));
-    const z = tf.tensor2d(Float32Array.from(zs), [B, 1]);
-    const r = em.evaluate(p, z, k);
-    const bg = backgroundTensors(p, zs);
-    const s8 = sigma8Tensor(em, p, z);
-    return [r.pkM!, r.pkCb!, r.f, bg.H, bg.DA, r.D, s8, r.rsDrag];
-  });
-  const [pm, pcb, f, H, DA, D, s8, rs] = values.map((t) => Array.from(t.dataSync()));
-  tf.dispose(values);
-  const rows = (a: number[]) => zs.map((_, b) => a.slice(b * k.length, (b + 1) * k.length));
-  return { k_Mpc: Array.from(k), z: zs, pk_m_Mpc3: rows(pm), pk_cb_Mpc3: rows(pcb), f, H_kms_Mpc: H, D_A_Mpc: DA, D, sigma8: s8, rs_drag_Mpc: rs[0] };
+  // float64 host path throughout: emulator, CLASS background, sigma8
+  const bg = hostBackground({ omegaB: params.omega_b, omegaCdm: params.omega_cdm, h: params.h, mNu: params.m_ncdm });
+  const rows = zs.map((z) => em.evaluateHost(params, z, k));
+  return {
+    k_Mpc: Array.from(k),
+    z: zs,
+    pk_m_Mpc3: rows.map((r) => Array.from(r.pkM)),
+    pk_cb_Mpc3: rows.map((r) => Array.from(r.pkCb)),
+    f: rows.map((r) => r.f),
+    H_kms_Mpc: zs.map((z) => bg.H(z)),
+    D_A_Mpc: zs.map((z) => bg.DA(z)),
+    D: rows.map((r) => r.D),
+    sigma8: zs.map((z) => sigma8Host(em, params, z)),
+    rs_drag_Mpc: rows[0].rsDrag,
+  };
+}
+
+/** log-spaced k over the emulator's range for the sigma8 quadrature (Simpson in ln k) */
+const SIGMA8_NK = 801;
+
+/** sigma8(z) from the emulated P_m, float64 (the same quadrature as sigma8Tensor). */
+export function sigma8Host(em: LinearEmulator, p: Record<CosmoParamName, number>, z: number): number {
+  const n = SIGMA8_NK;
+  const [lo, hi] = [Math.log(em.kGridMpc[0]), Math.log(em.kGridMpc[em.kGridMpc.length - 1])];
+  const dl = (hi - lo) / (n - 1);
+  const k = Float64Array.from({ length: n }, (_, i) => Math.exp(lo + dl * i));
+  const pm = em.evaluateHost(p, z, k).pkM;
+  const R = 8 / p.h;
+  let s = 0;
+  for (let i = 0; i < n; i++) {
+    const x = k[i] * R;
+    const W = (3 * (Math.sin(x) - x * Math.cos(x))) / (x * x * x);
+    const w = ((i === 0 || i === n - 1 ? 1 : i % 2 === 1 ? 4 : 2) * dl) / 3;
+    s += (w * pm[i] * k[i] * k[i] * k[i] * W * W) / (2 * Math.PI * Math.PI);
+  }
+  return Math.sqrt(s);
 }
 
 export { ClaxPtInputError };

@@ -21,8 +21,8 @@ import { assembleAll, BIAS_NAMES, type Bias, type SpectrumName } from '../assemb
 import type { CosmologyInput } from '../input/linear-stage';
 import { ClaxPtInputError } from '../errors';
 import { getEmulator, rowParams, backgroundTensors } from './emulator';
-import { apRatiosTensor } from './background';
-import { validateCosmoParams, validateRedshifts, type CosmoParams } from './params';
+import { apRatiosHost, apRatiosTensor, C_KM_S, hostBackground } from './background';
+import { validateCosmoParams, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
 
 export interface CosmologyCase {
   /** omega_b, omega_cdm, h, ln10^{10}A_s, n_s, m_ncdm: numbers or scalar tensors */
@@ -94,27 +94,8 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const plan = getPlan({ n: options.n ?? 256 });
 
   const kept: tf.Tensor[] = [];
-  const lin = tf.tidy(() => {
-    const p = rowParams(cases.map((c) => c.params));
-    const z = tf.tensor2d(Float32Array.from(zs), [B, 1]);
-    const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
-    const bg = backgroundTensors(p, zs);
-    const ratios = zs.map((zb, b) => {
-      const row = (t: tf.Tensor) => tf.slice(t, [b, 0], [1, 1]);
-      return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid);
-    });
-    const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;
-    return {
-      pk: (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D,
-      f: flat(r.f),
-      rs: flat(r.rsDrag),
-      hratio: flat(tf.concat(ratios.map((q) => q.hratio), 0)),
-      Dratio: flat(tf.concat(ratios.map((q) => q.Dratio), 0)),
-      H: flat(bg.H),
-      DA: flat(bg.DA),
-      h: flat(p.h),
-    };
-  });
+  const differentiable = cases.some((c) => Object.values(c.params).some((v) => v instanceof tf.Tensor));
+  const lin = differentiable ? linearTensors(cases, zs, which, omfid) : linearHost(host, zs, which, omfid);
   kept.push(...Object.values(lin));
 
   const nK = em.kGridMpc.length;
@@ -162,5 +143,60 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       tf.dispose(Object.values(spectra) as tf.Tensor[]);
       tf.dispose(kept);
     },
+  };
+}
+
+type LinearInputs = { pk: tf.Tensor2D; f: tf.Tensor1D; rs: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D; h: tf.Tensor1D };
+
+/** The engine's inputs as tensors of the parameters (the differentiable path). */
+function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+  const em = getEmulator();
+  const B = cases.length;
+  return tf.tidy(() => {
+    const p = rowParams(cases.map((c) => c.params));
+    const z = tf.tensor2d(Float32Array.from(zs), [B, 1]);
+    const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
+    const bg = backgroundTensors(p, zs);
+    const ratios = zs.map((zb, b) => {
+      const row = (t: tf.Tensor) => tf.slice(t, [b, 0], [1, 1]);
+      return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid);
+    });
+    const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;
+    return {
+      pk: (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D,
+      f: flat(r.f),
+      rs: flat(r.rsDrag),
+      hratio: flat(tf.concat(ratios.map((q) => q.hratio), 0)),
+      Dratio: flat(tf.concat(ratios.map((q) => q.Dratio), 0)),
+      H: flat(bg.H),
+      DA: flat(bg.DA),
+      h: flat(p.h),
+    };
+  });
+}
+
+/** The same from the float64 host path (all parameters numbers: nothing to differentiate). */
+function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+  const em = getEmulator();
+  const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.kGridMpc));
+  const bgs = params.map((p, b) => {
+    const bg = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
+    const z = zs[b];
+    const ap = apRatiosHost(bg.E(z), (bg.chi(z) * 100 * p.h) / C_KM_S, bg.omegaG, z, omfid);
+    return { H: bg.H(z), DA: bg.DA(z), ...ap };
+  });
+  const nK = em.kGridMpc.length;
+  const pk = new Float32Array(params.length * nK);
+  rows.forEach((r, b) => pk.set(which === 'm' ? r.pkM : r.pkCb, b * nK));
+  const v = (xs: number[]) => tf.tensor1d(Float32Array.from(xs));
+  return {
+    pk: tf.tensor2d(pk, [params.length, nK]),
+    f: v(rows.map((r) => r.f)),
+    rs: v(rows.map((r) => r.rsDrag)),
+    hratio: v(bgs.map((q) => q.hratio)),
+    Dratio: v(bgs.map((q) => q.Dratio)),
+    H: v(bgs.map((q) => q.H)),
+    DA: v(bgs.map((q) => q.DA)),
+    h: v(params.map((p) => p.h)),
   };
 }

@@ -49,31 +49,45 @@ export function normalise(x: number, lo: number, hi: number): number {
 }
 
 /**
- * The basis for a batch of normalised inputs X [B, dim] as a tensor [B, nBasis]: for each input
- * j the Legendre values [B, d+1] times a 0/1 selection matrix [d+1, nBasis], multiplied over j
- * (matMul and mul only: differentiable on every backend, no gather).
+ * The basis for a batch of normalised inputs X [B, dim] as a tensor [B, nBasis]: the Legendre
+ * values of all inputs at once ([B, dim, d+1]), one matMul with the block 0/1 selection matrix
+ * of `selectionMatrix` ([B, dim * nBasis]), then the product over the inputs (mul of slices):
+ * differentiable on every backend, no gather, a few dozen kernels.
  */
-export function basisTensor(X: tf.Tensor2D, selections: tf.Tensor2D[], degree: number): tf.Tensor2D {
-  const [B, dim] = X.shape;
-  let out: tf.Tensor | null = null;
-  for (let j = 0; j < dim; j++) {
-    const x = tf.slice(X, [0, j], [B, 1]);
-    const L: tf.Tensor[] = [tf.onesLike(x), x];
-    for (let n = 1; n < degree; n++) {
-      L.push(tf.div(tf.sub(tf.mul(tf.mul(x, L[n]), 2 * n + 1), tf.mul(L[n - 1], n)), n + 1));
-    }
-    const Lj = tf.concat(L.slice(0, degree + 1), 1); // [B, d+1]
-    const Pj = tf.matMul(Lj, selections[j]);
-    out = out === null ? Pj : tf.mul(out, Pj);
+export function basisTensor(X: tf.Tensor2D, selection: tf.Tensor2D, degree: number): tf.Tensor2D {
+  return basisFromLegendre(legendreTensor(X, degree), selection);
+}
+
+/** P_0..P_d of every input: [B, dim, d+1]. */
+export function legendreTensor(X: tf.Tensor2D, degree: number): tf.Tensor3D {
+  const L: tf.Tensor[] = [tf.onesLike(X), X];
+  for (let n = 1; n < degree; n++) {
+    // Bonnet: P_{n+1} = ((2n+1) x P_n - n P_{n-1}) / (n+1)
+    L.push(tf.sub(tf.mul(tf.mul(X, L[n]), (2 * n + 1) / (n + 1)), tf.mul(L[n - 1], n / (n + 1))));
   }
+  return tf.stack(L.slice(0, degree + 1), 2) as tf.Tensor3D;
+}
+
+/**
+ * The basis from Legendre values [B, dim, d+1] (the first `dim` inputs and `d` of a larger
+ * table may be passed as a slice): one matMul with the block selection matrix, then the
+ * product over the inputs.
+ */
+export function basisFromLegendre(L: tf.Tensor3D, selection: tf.Tensor2D): tf.Tensor2D {
+  const [B, dim, d1] = L.shape;
+  const nb = selection.shape[1] / dim;
+  const picked = tf.matMul(tf.reshape(L, [B, dim * d1]), selection); // [B, dim * nb]
+  let out = tf.slice(picked, [0, 0], [B, nb]);
+  for (let j = 1; j < dim; j++) out = tf.mul(out, tf.slice(picked, [0, j * nb], [B, nb]));
   return out as tf.Tensor2D;
 }
 
-/** The selection matrices of basisTensor for a multi-index list (one [d+1, nBasis] per input). */
-export function selectionMatrices(idx: number[][], dim: number, degree: number): tf.Tensor2D[] {
-  return Array.from({ length: dim }, (_, j) => {
-    const S = new Float32Array((degree + 1) * idx.length);
-    idx.forEach((m, c) => (S[m[j] * idx.length + c] = 1));
-    return tf.tensor2d(S, [degree + 1, idx.length]);
+/** The block selection matrix of basisTensor: [dim * (d+1), dim * nBasis], 1 at (j(d+1) + m_j, j nBasis + c). */
+export function selectionMatrix(idx: number[][], dim: number, degree: number): tf.Tensor2D {
+  const nb = idx.length;
+  const S = new Float32Array(dim * (degree + 1) * dim * nb);
+  idx.forEach((m, c) => {
+    for (let j = 0; j < dim; j++) S[(j * (degree + 1) + m[j]) * dim * nb + j * nb + c] = 1;
   });
+  return tf.tensor2d(S, [dim * (degree + 1), dim * nb]);
 }
