@@ -138,9 +138,24 @@ describe('end to end: gradients, batching, memory', () => {
       }
       single.dispose();
     });
+    // the differentiable path (tensor parameters) on the same batch: float32 emulator vs float64
+    const asTensors = cases.map((c) => ({ ...c, params: Object.fromEntries(Object.entries(c.params).map(([k, v]) => [k, tf.scalar(v as number)])) as CosmologyCase['params'] }));
+    const tb = predictFromCosmology(asTensors, opts);
+    let worstT = 0;
+    for (const name of opts.only) {
+      const a = tb.spectra[name]!.arraySync() as number[][];
+      const h = batch.spectra[name]!.arraySync() as number[][];
+      a.forEach((row, b) => {
+        const m = Math.max(...h[b].map(Math.abs));
+        row.forEach((v, i) => (worstT = Math.max(worstT, Math.abs(v - h[b][i]) / m)));
+      });
+    }
+    tb.dispose();
+    asTensors.forEach((c) => tf.dispose(Object.values(c.params) as tf.Tensor[]));
     batch.dispose();
-    console.log(`batched vs single: worst ${worst.toExponential(2)}`);
+    console.log(`batched vs single: worst ${worst.toExponential(2)}; tensor-parameter path vs host path: ${worstT.toExponential(2)}`);
     expect(worst).toBeLessThan(1e-5);
+    expect(worstT).toBeLessThan(1e-4);
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) predictFromCosmology(cases, opts).dispose();
     expect(tf.memory().numTensors).toBe(before);
