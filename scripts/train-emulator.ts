@@ -16,7 +16,8 @@
  * form (normal equations, Cholesky, float64): deterministic, so `--seed` only picks the
  * validation split. `--validate F` holds back a random fraction F of the training cosmologies
  * and reports the error on them (for choosing degree and component counts; the test set is
- * never read here).
+ * never read here). `--leave-z Z` also leaves the rows at redshift Z out of the fit and reports
+ * the validation error there (interpolation between training redshifts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     validate: { type: 'string', default: '0' },
     ridge: { type: 'string', default: '1e-8' },
+    'leave-z': { type: 'string' },
   },
 });
 if (!values.data) {
@@ -50,6 +52,9 @@ const NCB = Number(values.ncb);
 const NR = Number(values.nratio);
 const RIDGE = Number(values.ridge);
 const VALIDATE = Number(values.validate);
+// --leave-z Z (with --validate): fit without the rows at redshift Z, report the validation
+// cosmologies at Z only (how well the fit interpolates between training redshifts)
+const LEAVE_Z = values['leave-z'] === undefined ? undefined : Number(values['leave-z']);
 const t0 = Date.now();
 const log = (s: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)} s] ${s}`);
 
@@ -90,8 +95,11 @@ const trainIdx = meta.records.map((_, i) => i).filter((i) => !isVal[i]);
 const valIdx = meta.records.map((_, i) => i).filter((i) => isVal[i]);
 log(`${nAll} cosmologies x ${nz} z x ${nk} k; fitting on ${trainIdx.length}, validating on ${valIdx.length}`);
 
-const INPUT_RANGES: [number, number][] = [COSMO_PARAM_RANGE.omega_b, COSMO_PARAM_RANGE.omega_cdm, COSMO_PARAM_RANGE.h, COSMO_PARAM_RANGE.m_ncdm, Z_RANGE];
-const inputsOf = (p: Record<string, number>, z: number) => [p.omega_b, p.omega_cdm, p.h, p.m_ncdm, z].map((v, j) => normalise(v, INPUT_RANGES[j][0], INPUT_RANGES[j][1]));
+// the redshift enters as the scale factor a = 1/(1+z) (growth is a smooth function of a; in z
+// the fit interpolated poorly across the wide high-z gaps, see the journal)
+const A_RANGE: [number, number] = [1 / (1 + Z_RANGE[1]), 1 / (1 + Z_RANGE[0])];
+const INPUT_RANGES: [number, number][] = [COSMO_PARAM_RANGE.omega_b, COSMO_PARAM_RANGE.omega_cdm, COSMO_PARAM_RANGE.h, COSMO_PARAM_RANGE.m_ncdm, A_RANGE];
+const inputsOf = (p: Record<string, number>, z: number) => [p.omega_b, p.omega_cdm, p.h, p.m_ncdm, 1 / (1 + z)].map((v, j) => normalise(v, INPUT_RANGES[j][0], INPUT_RANGES[j][1]));
 
 /** targets of one (cosmology, z) row */
 function rowTargets(i: number, iz: number) {
@@ -112,7 +120,8 @@ function rowTargets(i: number, iz: number) {
 }
 
 // ---- rows
-const rowsOf = (idx: number[]) => idx.flatMap((i) => zs.map((_, iz) => rowTargets(i, iz)));
+const zFit = zs.map((_, iz) => iz).filter((iz) => LEAVE_Z === undefined || zs[iz] !== LEAVE_Z);
+const rowsOf = (idx: number[]) => idx.flatMap((i) => zFit.map((iz) => rowTargets(i, iz)));
 const rows = rowsOf(trainIdx);
 log(`targets: ${rows.length} rows`);
 
@@ -278,10 +287,10 @@ const rsFit = leastSquares(rsRows.map((r) => r.x), rsRows.map((r) => r.t), RS_DE
 log(`r_s fit: ${rsFit.nb} basis functions`);
 
 // ---- errors (training rows; validation rows when asked)
-function errors(idx: number[], label: string) {
+function errors(idx: number[], label: string, zIdx: number[] = zs.map((_, iz) => iz)) {
   let worstCb = 0, worstM = 0, ssCb = 0, ssM = 0, n = 0, worstF = 0, worstD = 0, worstRs = 0;
   for (const i of idx) {
-    for (let iz = 0; iz < nz; iz++) {
+    for (const iz of zIdx) {
       const r = rowTargets(i, iz);
       const out = predict(fit, r.x, DEG);
       for (let j = 0; j < nk; j++) {
@@ -311,6 +320,7 @@ function errors(idx: number[], label: string) {
 }
 const trainErr = errors(trainIdx.filter((_, i) => i % 4 === 0), 'training rows (every 4th cosmology)');
 if (valIdx.length) errors(valIdx, 'validation cosmologies');
+if (valIdx.length && LEAVE_Z !== undefined) errors(valIdx, `validation cosmologies at the left-out z = ${LEAVE_Z}`, zs.map((_, iz) => iz).filter((iz) => zs[iz] === LEAVE_Z));
 
 // ---- write (float64 arrays as base64, little-endian)
 const b64 = (a: Float64Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
@@ -318,7 +328,8 @@ const out = {
   format: 'clax-pt-ts linear emulator v1',
   trainedOn: { data: 'CLASS linear spectra, training set', cosmologies: trainIdx.length, redshifts: zs, command: `npm run train:emulator -- --data <dir> --degree ${DEG} --ncb ${NCB} --nratio ${NR} --rs-degree ${RS_DEG} --ridge ${RIDGE}` },
   trainingError: trainErr,
-  inputs: ['omega_b', 'omega_cdm', 'h', 'm_ncdm', 'z'],
+  inputs: ['omega_b', 'omega_cdm', 'h', 'm_ncdm', 'a = 1/(1+z)'],
+  zVariable: 'a',
   inputRanges: INPUT_RANGES,
   kMpc: b64(k),
   degree: DEG,
@@ -334,7 +345,7 @@ const out = {
   rsDegree: RS_DEG,
   rsWeights: b64(rsFit.W), // [nBasisRs, 1]
 };
-if (VALIDATE > 0) log('validation run: weights not written (drop --validate to write them)');
+if (VALIDATE > 0 || LEAVE_Z !== undefined) log('validation run: weights not written (drop --validate / --leave-z to write them)');
 else {
   writeFileSync(values.out as string, JSON.stringify(out));
   log(`wrote ${values.out}`);

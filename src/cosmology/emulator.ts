@@ -29,6 +29,8 @@ import { ClaxPtInputError } from '../errors';
 
 interface WeightsFile {
   format: string;
+  /** the fifth input: 'a' (scale factor 1/(1+z)) or 'z' */
+  zVariable?: 'a' | 'z';
   inputRanges: [number, number][];
   kMpc: string;
   degree: number;
@@ -68,6 +70,8 @@ export class LinearEmulator {
   readonly degree: number;
   readonly nCb: number;
   readonly nRatio: number;
+  /** the fifth input is the scale factor a = 1/(1+z) (else z itself) */
+  readonly usesA: boolean;
   private readonly W: tf.Tensor2D;
   private readonly sel: tf.Tensor2D;
   private readonly cbMean: tf.Tensor2D;
@@ -85,6 +89,7 @@ export class LinearEmulator {
   constructor(file: WeightsFile) {
     if (file.format !== 'clax-pt-ts linear emulator v1') throw new Error(`unknown emulator weights format '${file.format}'`);
     this.kGridMpc = f64(file.kMpc);
+    this.usesA = file.zVariable === 'a';
     this.ranges = file.inputRanges;
     this.degree = file.degree;
     this.nCb = file.nCb;
@@ -155,7 +160,7 @@ export class LinearEmulator {
    */
   evaluateHost(p: Record<CosmoParamName, number>, z: number, kOut: Float64Array): HostRow {
     const h = this.host;
-    const x = [p.omega_b, p.omega_cdm, p.h, p.m_ncdm, z].map((v, j) => normalise(v, this.ranges[j][0], this.ranges[j][1]));
+    const x = [p.omega_b, p.omega_cdm, p.h, p.m_ncdm, this.usesA ? 1 / (1 + z) : z].map((v, j) => normalise(v, this.ranges[j][0], this.ranges[j][1]));
     const b = basisHost(x, h.idx, this.degree);
     const nt = this.nCb + this.nRatio + 2;
     const out = new Float64Array(nt);
@@ -216,7 +221,7 @@ export class LinearEmulator {
   evaluate(p: RowParams, z: tf.Tensor2D, kOut: Float64Array, want: { spectra?: boolean; matter?: boolean } = {}) {
     const B = z.shape[0];
     const norm = (x: tf.Tensor, j: number) => tf.sub(tf.mul(tf.sub(x, this.ranges[j][0]), 2 / (this.ranges[j][1] - this.ranges[j][0])), 1);
-    const X = tf.concat([norm(p.omegaB, 0), norm(p.omegaCdm, 1), norm(p.h, 2), norm(p.mNu, 3), norm(z, 4)], 1) as tf.Tensor2D;
+    const X = tf.concat([norm(p.omegaB, 0), norm(p.omegaCdm, 1), norm(p.h, 2), norm(p.mNu, 3), norm(this.usesA ? tf.div(1, tf.add(z, 1)) : z, 4)], 1) as tf.Tensor2D;
     const L = legendreTensor(X, Math.max(this.degree, this.rsDegree)); // [B, 5, d+1]
     const out = tf.matMul(basisFromLegendre(this.degree === L.shape[2] - 1 ? L : tf.slice(L, [0, 0, 0], [B, 5, this.degree + 1]), this.sel), this.W); // [B, nt]
     const col = (start: number, size: number) => tf.slice(out, [0, start], [B, size]);
