@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { hostOps } from '../src/cosmology/ops';
 import { logBaselineNoPrimordial, logGrowthBaselines, logPrimordial } from '../src/cosmology/baseline';
-import { ehTransfer } from '../src/cosmology/eisenstein-hu';
+import { ehScales } from '../src/cosmology/eisenstein-hu';
 import { basisHost, multiIndices, normalise } from '../src/cosmology/polynomial';
 import { COSMO_PARAM_RANGE, Z_RANGE } from '../src/cosmology/params';
 
@@ -280,7 +280,7 @@ log(`fit: ${fit.nb} basis functions x ${fit.nt} outputs`);
 // r_s,drag: per cosmology, inputs (omega_b, omega_cdm, h, m_ncdm)
 const rsRows = trainIdx.map((i) => {
   const p = meta.records[i].params;
-  const s = ehTransfer(hostOps, 1, p.omega_b, p.omega_b + p.omega_cdm).s;
+  const s = ehScales(hostOps, p.omega_b, p.omega_b + p.omega_cdm).s;
   return { x: inputsOf(p, 0).slice(0, 4), t: Float64Array.of(Math.log(meta.records[i].rs_drag_Mpc) - Math.log(s)) };
 });
 const rsFit = leastSquares(rsRows.map((r) => r.x), rsRows.map((r) => r.t), RS_DEG, 4);
@@ -311,7 +311,7 @@ function errors(idx: number[], label: string, zIdx: number[] = zs.map((_, iz) =>
       worstD = Math.max(worstD, Math.abs(Math.expm1(out[NCB + NR + 1] - r.D)));
     }
     const p = meta.records[i].params;
-    const s = ehTransfer(hostOps, 1, p.omega_b, p.omega_b + p.omega_cdm).s;
+    const s = ehScales(hostOps, p.omega_b, p.omega_b + p.omega_cdm).s;
     const rs = s * Math.exp(predict(rsFit, inputsOf(p, 0).slice(0, 4), RS_DEG)[0]);
     worstRs = Math.max(worstRs, Math.abs(rs / meta.records[i].rs_drag_Mpc - 1));
   }

@@ -15,7 +15,7 @@
  * D_CPT(z)/D_CPT(0).
  */
 import type { Ops, Val } from './ops';
-import { ehTransfer, type ehScales } from './eisenstein-hu';
+import { ehCoefficients, ehTransferAt } from './eisenstein-hu';
 import { C_KM_S } from './background';
 
 /** omega_nu = m_nu / 93.14 eV (the standard relic density of one species), for the baseline's Omega_m. */
@@ -48,13 +48,14 @@ export function cptGrowth<T>(o: Ops<T>, om: Val<T>, z: Val<T>): { D: T; omz: T }
 export interface BaselineShared<T> {
   om: T;
   D: T;
-  scales: ReturnType<typeof ehScales<T>>;
+  /** EH98's k-independent coefficients (ehCoefficients) */
+  eh: ReturnType<typeof ehCoefficients<T>>;
 }
 
 /** log P_base(k, z) without the primordial factor A_s (k/0.05)^(n_s-1), Mpc^3. */
 export function logBaselineNoPrimordial<T>(o: Ops<T>, k: Val<T>, p: BaselineParams<T>, z: Val<T>, shared?: BaselineShared<T>): T {
   const om = shared?.om ?? omegaMBaseline(o, p);
-  const { T } = ehTransfer(o, k, p.omegaB, o.add(p.omegaB, p.omegaCdm), shared?.scales);
+  const T = ehTransferAt(o, k, shared?.eh ?? ehCoefficients(o, p.omegaB, o.add(p.omegaB, p.omegaCdm)));
   const D = shared?.D ?? cptGrowth(o, om, z).D;
   const hubbleRadius = o.div(C_KM_S / 100, p.h); // c/H0 in Mpc
   const lnPrefactor = o.add(Math.log((8 * Math.PI * Math.PI) / 25), o.sub(o.mul(4, o.log(hubbleRadius)), o.mul(2, o.log(om))));

@@ -36,12 +36,16 @@ export function ehScales<T>(o: Ops<T>, wb: Val<T>, wm: Val<T>) {
  * sound horizon at the drag epoch s (eq. 6, Mpc).
  */
 export function ehTransfer<T>(o: Ops<T>, k: Val<T>, wb: Val<T>, wm: Val<T>, scales?: ReturnType<typeof ehScales<T>>): { T: T; s: T } {
+  return { T: ehTransferAt(o, k, ehCoefficients(o, wb, wm, scales)), s: (scales ?? ehScales(o, wb, wm)).s };
+}
+
+/** The k-independent coefficients of EH98's T(k) (eqs. 7, 11-12, 14-15, 21-24). */
+export function ehCoefficients<T>(o: Ops<T>, wb: Val<T>, wm: Val<T>, scales?: ReturnType<typeof ehScales<T>>) {
   const { zeq, keq, zd, Rd, s } = scales ?? ehScales(o, wb, wm);
   const fb = o.div(wb, wm);
   const fc = o.sub(1, fb);
   // eq. (7): Silk scale
   const ksilk = o.mul(o.mul(1.6, o.mul(o.pow(wb, 0.52), o.pow(wm, 0.73))), o.add(1, o.pow(o.mul(10.4, wm), -0.95)));
-  const q = o.div(k, o.mul(13.41, keq)); // eq. (10)
   // eqs. (11)-(12): CDM suppression
   const a1 = o.mul(o.pow(o.mul(46.9, wm), 0.67), o.add(1, o.pow(o.mul(32.1, wm), -0.532)));
   const a2 = o.mul(o.pow(o.mul(12.0, wm), 0.424), o.add(1, o.pow(o.mul(45.0, wm), -0.582)));
@@ -49,6 +53,20 @@ export function ehTransfer<T>(o: Ops<T>, k: Val<T>, wb: Val<T>, wm: Val<T>, scal
   const bb1 = o.div(0.944, o.add(1, o.pow(o.mul(458, wm), -0.708)));
   const bb2 = o.pow(o.mul(0.395, wm), -0.0266);
   const betaC = o.div(1, o.add(1, o.mul(bb1, o.sub(o.pow(fc, bb2), 1))));
+  // eqs. (14)-(15), (21)-(24): baryon part
+  const y = o.div(o.add(1, zeq), o.add(1, zd));
+  const sy = o.sqrt(o.add(1, y));
+  const G = o.mul(y, o.add(o.mul(-6, sy), o.mul(o.add(2, o.mul(3, y)), o.log(o.div(o.add(sy, 1), o.sub(sy, 1))))));
+  const alphaB = o.mul(o.mul(o.mul(2.07, keq), s), o.mul(o.pow(o.add(1, Rd), -0.75), G));
+  const betaNode = o.mul(8.41, o.pow(wm, 0.435));
+  const betaB = o.add(o.add(0.5, fb), o.mul(o.sub(3, o.mul(2, fb)), o.sqrt(o.add(o.mul(o.mul(17.2, wm), o.mul(17.2, wm)), 1))));
+  return { fb, fc, keq, s, ksilk, alphaC, betaC, alphaB, betaNode, betaB };
+}
+
+/** EH98 T(k) from the coefficients (eqs. 10, 17-24). */
+export function ehTransferAt<T>(o: Ops<T>, k: Val<T>, c: ReturnType<typeof ehCoefficients<T>>): T {
+  const { fb, fc, keq, s, ksilk, alphaC, betaC, alphaB, betaNode, betaB } = c;
+  const q = o.div(k, o.mul(13.41, keq)); // eq. (10)
   // eqs. (19)-(20)
   const T0 = (alpha: Val<T>, beta: Val<T>) => {
     const L = o.log(o.add(Math.E, o.mul(o.mul(1.8, beta), q)));
@@ -59,13 +77,7 @@ export function ehTransfer<T>(o: Ops<T>, k: Val<T>, wb: Val<T>, wm: Val<T>, scal
   // eqs. (17)-(18): CDM part
   const f = o.div(1, o.add(1, o.pow(o.div(ks, 5.4), 4)));
   const Tc = o.add(o.mul(f, T0(1, betaC)), o.mul(o.sub(1, f), T0(alphaC, betaC)));
-  // eqs. (14)-(15), (21)-(24): baryon part
-  const y = o.div(o.add(1, zeq), o.add(1, zd));
-  const sy = o.sqrt(o.add(1, y));
-  const G = o.mul(y, o.add(o.mul(-6, sy), o.mul(o.add(2, o.mul(3, y)), o.log(o.div(o.add(sy, 1), o.sub(sy, 1))))));
-  const alphaB = o.mul(o.mul(o.mul(2.07, keq), s), o.mul(o.pow(o.add(1, Rd), -0.75), G));
-  const betaNode = o.mul(8.41, o.pow(wm, 0.435));
-  const betaB = o.add(o.add(0.5, fb), o.mul(o.sub(3, o.mul(2, fb)), o.sqrt(o.add(o.mul(o.mul(17.2, wm), o.mul(17.2, wm)), 1))));
+  // eqs. (21)-(22): baryon part
   const sTilde = o.div(s, o.pow(o.add(1, o.pow(o.div(betaNode, ks), 3)), 1 / 3));
   const x = o.mul(k, sTilde);
   const j0 = o.div(o.sin(x), x);
@@ -76,5 +88,5 @@ export function ehTransfer<T>(o: Ops<T>, k: Val<T>, wb: Val<T>, wm: Val<T>, scal
     ),
     j0,
   );
-  return { T: o.add(o.mul(fb, Tb), o.mul(fc, Tc)), s };
+  return o.add(o.mul(fb, Tb), o.mul(fc, Tc));
 }

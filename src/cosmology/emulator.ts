@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hostOps, tensorOps } from './ops';
 import { logBaselineNoPrimordial, logGrowthBaselines, logPrimordial } from './baseline';
-import { ehScales } from './eisenstein-hu';
+import { ehCoefficients, ehScales } from './eisenstein-hu';
 import { C_KM_S, hubbleE, hostBackground, ncdmEnergyFactorTensor, densities } from './background';
 import { basisFromLegendre, basisHost, legendreTensor, multiIndices, normalise, selectionMatrix } from './polynomial';
 import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
@@ -194,7 +194,7 @@ export class LinearEmulator {
     };
     const pkCb = new Float64Array(kOut.length);
     const pkM = new Float64Array(kOut.length);
-    const shared = { om: g.om, D: g.D, scales };
+    const shared = { om: g.om, D: g.D, eh: ehCoefficients(hostOps, p.omega_b, p.omega_b + p.omega_cdm, scales) };
     for (let o = 0; o < kOut.length; o++) {
       const logCb = logBaselineNoPrimordial(hostOps, kOut[o], bp, z, shared) + logPrimordial(hostOps, kOut[o], p['ln10^{10}A_s'], p.n_s) + at(rCb, o);
       pkCb[o] = Math.exp(logCb);
@@ -240,7 +240,7 @@ export class LinearEmulator {
       const toOut = (y: tf.Tensor2D) => (op ? tf.matMul(y, op) : y);
       const rCb = toOut(tf.add(tf.matMul(col(0, this.nCb) as tf.Tensor2D, this.cbComps), this.cbMean) as tf.Tensor2D);
       const k = tf.tensor2d(Float32Array.from(kOut), [1, kOut.length]);
-      const logBase = tf.add(logBaselineNoPrimordial(tensorOps, k, bp, z, { om: g.om, D: g.D, scales }), logPrimordial(tensorOps, k, p.lnA, p.nS));
+      const logBase = tf.add(logBaselineNoPrimordial(tensorOps, k, bp, z, { om: g.om, D: g.D, eh: ehCoefficients(tensorOps, p.omegaB, tf.add(p.omegaB, p.omegaCdm), scales) }), logPrimordial(tensorOps, k, p.lnA, p.nS));
       const logCb = tf.add(logBase, rCb);
       result.pkCb = tf.exp(logCb) as tf.Tensor2D;
       if (want.matter !== false) {
