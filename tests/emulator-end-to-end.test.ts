@@ -69,32 +69,35 @@ describe('end to end: gradients, batching, memory', () => {
   const bias0: Record<string, number> = { ...(base.cases[0].bias as Record<string, number>), a0: 100, a2: -200 }; // every term of gg_l0, gg_l2 in play
 
   /** S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2, (Mpc/h)^3 */
-  const S = (p: Record<string, number | tf.Scalar>, b: Record<string, number | tf.Scalar>): tf.Scalar => {
-    const r = predictFromCosmology([{ params: p as CosmologyCase['params'], z: 0.5, bias: b }], { ...base.options, only: ['gg_l0', 'gg_l2'] });
+  const S = (p: Record<string, number | tf.Scalar>, b: Record<string, number | tf.Scalar>, z: number | tf.Scalar = 0.5): tf.Scalar => {
+    const r = predictFromCosmology([{ params: p as CosmologyCase['params'], z, bias: b }], { ...base.options, only: ['gg_l0', 'gg_l2'] });
     const out = tf.tidy(() => tf.sum(tf.mul(tf.add(r.spectra.gg_l0!, r.spectra.gg_l2!), tf.tensor2d(window, [1, window.length]))) as tf.Scalar);
     r.dispose();
     return out;
   };
 
-  it('gradients with respect to the six cosmological and the nuisance parameters match central differences', () => {
-    const names = [...COSMO_PARAM_NAMES, ...BIAS];
-    const x0: number[] = [...COSMO_PARAM_NAMES.map((n) => params0[n]), ...BIAS.map((n) => bias0[n])];
+  it('gradients with respect to the six cosmological parameters, z and the nuisance parameters match central differences', () => {
+    const names = [...COSMO_PARAM_NAMES, 'z', ...BIAS];
+    const x0: number[] = [...COSMO_PARAM_NAMES.map((n) => params0[n]), 0.5, ...BIAS.map((n) => bias0[n])];
     const split = (xs: (number | tf.Scalar)[]) => {
       const p: Record<string, number | tf.Scalar> = {};
       const b: Record<string, number | tf.Scalar> = { ...bias0 };
-      names.forEach((n, i) => ((i < COSMO_PARAM_NAMES.length ? p : b)[n] = xs[i]));
-      return { p, b };
+      names.forEach((n, i) => {
+        if (i < COSMO_PARAM_NAMES.length) p[n] = xs[i];
+        else if (n !== 'z') b[n] = xs[i];
+      });
+      return { p, b, z: xs[COSMO_PARAM_NAMES.length] };
     };
     const xs = x0.map((v) => tf.scalar(v));
     const { value, grads } = tf.valueAndGrads((...t: tf.Tensor[]) => {
-      const { p, b } = split(t as tf.Scalar[]);
-      return S(p, b);
+      const { p, b, z } = split(t as tf.Scalar[]);
+      return S(p, b, z);
     })(xs);
     const g = grads.map((t) => t.dataSync()[0]);
     const s0 = value.dataSync()[0];
     tf.dispose([value, ...grads, ...xs]);
     // steps: 0.5% of each parameter's range (cosmology) or of its size (nuisance)
-    const steps: Record<string, number> = { omega_b: 3.5e-5, omega_cdm: 4.5e-4, h: 1.5e-3, 'ln10^{10}A_s': 6e-3, n_s: 1e-3, m_ncdm: 2.5e-3 };
+    const steps: Record<string, number> = { omega_b: 3.5e-5, omega_cdm: 4.5e-4, h: 1.5e-3, 'ln10^{10}A_s': 6e-3, n_s: 1e-3, m_ncdm: 2.5e-3, z: 1.5e-2 };
     const lines: string[] = [];
     let worst = 0;
     names.forEach((n, i) => {
@@ -102,8 +105,8 @@ describe('end to end: gradients, batching, memory', () => {
       const at = (v: number) => {
         const xsv = x0.slice();
         xsv[i] = v;
-        const { p, b } = split(xsv);
-        const t = S(p, b);
+        const { p, b, z } = split(xsv);
+        const t = S(p, b, z);
         const out = t.dataSync()[0];
         t.dispose();
         return out;

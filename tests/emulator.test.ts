@@ -103,9 +103,12 @@ describe('linear emulator vs the CLASS test set', () => {
         const r = em.evaluate(rp, z, k);
         const bg = backgroundTensors(rp, zs);
         const ap = zs.map((zb, b) => apRatiosTensor(tf.slice(bg.E, [b, 0], [1, 1]), tf.slice(bg.chiH0OverC, [b, 0], [1, 1]), tf.slice(bg.omegaG, [b, 0], [1, 1]), zb, 0.31));
-        return [r.pkCb!, r.pkM!, r.f, r.D, r.rsDrag, bg.H, bg.DA, sigma8Tensor(em, rp, z), tf.concat(ap.map((a) => a.hratio), 0), tf.concat(ap.map((a) => a.Dratio), 0)];
+        // the z-differentiable form of the AP ratios (z as a tensor)
+        const apZ = zs.map((zb, b) => apRatiosTensor(tf.slice(bg.E, [b, 0], [1, 1]), tf.slice(bg.chiH0OverC, [b, 0], [1, 1]), tf.slice(bg.omegaG, [b, 0], [1, 1]), zb, 0.31, tf.scalar(zb)));
+        return [r.pkCb!, r.pkM!, r.f, r.D, r.rsDrag, bg.H, bg.DA, sigma8Tensor(em, rp, z), tf.concat(ap.map((a) => a.hratio), 0), tf.concat(ap.map((a) => a.Dratio), 0),
+          tf.concat(apZ.map((a) => a.hratio), 0), tf.concat(apZ.map((a) => a.Dratio), 0)];
       });
-      const [cb, m, f, D, rs, H, DA, s8, hr, dr] = t.map((x) => x.dataSync());
+      const [cb, m, f, D, rs, H, DA, s8, hr, dr, hrZ, drZ] = t.map((x) => x.dataSync());
       tf.dispose(t);
       const hb = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
       zs.forEach((z, b) => {
@@ -123,6 +126,8 @@ describe('linear emulator vs the CLASS test set', () => {
         const ap = apRatiosHost(hb.E(z), (hb.chi(z) * 100 * p.h) / C_KM_S, hb.omegaG, z, 0.31);
         note('hratio', hr[b], ap.hratio);
         note('Dratio', dr[b], ap.Dratio);
+        note('hratio(z tensor)', hrZ[b], ap.hratio);
+        note('Dratio(z tensor)', drZ[b], ap.Dratio);
       });
     }
     console.log(`tensor (float32) vs host (float64) path, worst relative difference: ${Object.entries(worst).map(([n, v]) => `${n} ${v.toExponential(1)}`).join(', ')}`);

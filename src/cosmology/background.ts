@@ -163,11 +163,29 @@ export function apRatiosHost(E: number, chiH0OverC: number, omegaG: number, z: n
   return { hratio: E / Math.sqrt(t.hfidMatter + omegaG * t.rad), Dratio: chiH0OverC / dfid };
 }
 
-/** The same with tensors: E, chiH0OverC, omegaG of shape [B, 1]; returns [B, 1] tensors. */
-export function apRatiosTensor(E: tf.Tensor, chiH0OverC: tf.Tensor, omegaG: tf.Tensor, z: number, omfid: number): { hratio: tf.Tensor; Dratio: tf.Tensor } {
+/**
+ * The same with tensors: E, chiH0OverC, omegaG of shape [B, 1] (rows at the same z); returns
+ * [B, 1] tensors. `zTensor` (a scalar tensor equal to z) makes the ratios differentiable in z:
+ * the trapezoid nodes are z j/(Nz-1) and its weights proportional to z.
+ */
+export function apRatiosTensor(E: tf.Tensor, chiH0OverC: tf.Tensor, omegaG: tf.Tensor, z: number, omfid: number, zTensor?: tf.Tensor): { hratio: tf.Tensor; Dratio: tf.Tensor } {
   if (z === 0) return { hratio: tf.onesLike(E), Dratio: tf.onesLike(E) };
-  const t = apTrapezoid(omfid, z);
-  const radG = tf.mul(omegaG, t.rad); // [B, 1]
-  const dfid = tf.sum(tf.div(tf.tensor2d(Float32Array.from(t.w), [1, t.w.length]), tf.sqrt(tf.add(tf.tensor2d(Float32Array.from(t.matter), [1, t.w.length]), radG))), -1, true);
-  return { hratio: tf.div(E, tf.sqrt(tf.add(radG, t.hfidMatter))), Dratio: tf.div(chiH0OverC, dfid) };
+  if (!zTensor) {
+    const t = apTrapezoid(omfid, z);
+    const radG = tf.mul(omegaG, t.rad); // [B, 1]
+    const dfid = tf.sum(tf.div(tf.tensor2d(Float32Array.from(t.w), [1, t.w.length]), tf.sqrt(tf.add(tf.tensor2d(Float32Array.from(t.matter), [1, t.w.length]), radG))), -1, true);
+    return { hratio: tf.div(E, tf.sqrt(tf.add(radG, t.hfidMatter))), Dratio: tf.div(chiH0OverC, dfid) };
+  }
+  const nz = 2000;
+  const zt = tf.reshape(zTensor, [1, 1]);
+  const onePlus = tf.add(zt, 1);
+  const radG = tf.mul(omegaG, tf.square(tf.square(onePlus))); // Omega_g (1+z)^4, at the output z
+  const cube = (x: tf.Tensor) => tf.mul(tf.square(x), x);
+  const hfid = tf.sqrt(tf.add(radG, tf.add(tf.mul(cube(onePlus), omfid), 1 - omfid)));
+  const frac = tf.tensor2d(Float32Array.from({ length: nz }, (_, j) => j / (nz - 1)), [1, nz]);
+  const unitW = tf.tensor2d(Float32Array.from({ length: nz }, (_, j) => (j === 0 || j === nz - 1 ? 0.5 : 1) / (nz - 1)), [1, nz]);
+  const nodes = tf.add(tf.mul(zt, frac), 1); // 1 + z'
+  const efid = tf.sqrt(tf.add(radG, tf.add(tf.mul(cube(nodes), omfid), 1 - omfid)));
+  const dfid = tf.mul(zt, tf.sum(tf.div(unitW, efid), -1, true));
+  return { hratio: tf.div(E, hfid), Dratio: tf.div(chiH0OverC, dfid) };
 }

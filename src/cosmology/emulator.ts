@@ -298,28 +298,24 @@ export function rowParams(cosmologies: CosmoParams[]): RowParams {
 const DISTANCE_RULE = gaussLegendre(32);
 
 /** H(z) in km/s/Mpc and D_A(z) in Mpc ([B, 1] tensors), CLASS's background (./background.ts). */
-export function backgroundTensors(p: RowParams, zHost: number[]) {
+export function backgroundTensors(p: RowParams, zHost: number[], zTensor?: tf.Tensor) {
   const bp = { omegaB: p.omegaB, omegaCdm: p.omegaCdm, h: p.h, mNu: p.mNu };
   const B = zHost.length;
-  const z = tf.tensor2d(Float32Array.from(zHost), [B, 1]);
+  // z as [B, 1]: the caller's tensor (to differentiate with respect to z) or the host values
+  const z = zTensor ? tf.reshape(zTensor, [B, 1]) : tf.tensor2d(Float32Array.from(zHost), [B, 1]);
   const E = hubbleE(tensorOps, bp, z, ncdmEnergyFactorTensor);
   const H = tf.mul(E, tf.mul(p.h, 100));
-  // chi = (c/H0) int_0^z dz'/E(z'): Gauss-Legendre in z' on [0, z] (1/E is smooth)
+  // chi = (c/H0) int_0^z dz'/E(z'): Gauss-Legendre in z' on [0, z] (1/E is smooth); nodes
+  // z (x_i + 1)/2 and weights z w_i / 2 are products with z, so d/dz flows through them
   const n = DISTANCE_RULE.x.length;
-  const nodes = new Float32Array(B * n);
-  const weights = new Float32Array(B * n);
-  zHost.forEach((zb, b) => {
-    for (let i = 0; i < n; i++) {
-      nodes[b * n + i] = (zb * (DISTANCE_RULE.x[i] + 1)) / 2;
-      weights[b * n + i] = (zb / 2) * DISTANCE_RULE.w[i];
-    }
-  });
-  const En = hubbleE(tensorOps, bp, tf.tensor2d(nodes, [B, n]), ncdmEnergyFactorTensor);
-  const chiH0OverC = tf.sum(tf.div(tf.tensor2d(weights, [B, n]), En), 1, true);
+  const unitNodes = tf.tensor2d(Float32Array.from(DISTANCE_RULE.x, (x) => (x + 1) / 2), [1, n]);
+  const unitWeights = tf.tensor2d(Float32Array.from(DISTANCE_RULE.w, (w) => w / 2), [1, n]);
+  const En = hubbleE(tensorOps, bp, tf.mul(z, unitNodes), ncdmEnergyFactorTensor);
+  const chiH0OverC = tf.sum(tf.div(tf.mul(z, unitWeights), En), 1, true);
   const chi = tf.div(tf.mul(chiH0OverC, C_KM_S / 100), p.h);
   const DA = tf.div(chi, tf.add(z, 1));
   const omegaG = densities(tensorOps, bp, ncdmEnergyFactorTensor).omegaG;
-  return { E, H, chiH0OverC, DA, omegaG };
+  return { E, H, chiH0OverC, DA, omegaG, z };
 }
 
 /** sigma8 from P_m on the emulator grid: int dlnk k^3 P/(2 pi^2) W(kR)^2, R = 8/h Mpc (Simpson in ln k on a fine spline of ln P). */

@@ -27,8 +27,8 @@ import { validateCosmoParams, validateRedshifts, type CosmoParamName, type Cosmo
 export interface CosmologyCase {
   /** omega_b, omega_cdm, h, ln10^{10}A_s, n_s, m_ncdm: numbers or scalar tensors */
   params: CosmoParams;
-  /** redshift in [0, 3] */
-  z: number;
+  /** redshift in [0, 3]: a number, or a scalar tensor to differentiate with respect to it */
+  z: number | tf.Tensor;
   /** nuisance parameters (classy's names): numbers or scalar tensors */
   bias?: Bias;
 }
@@ -75,7 +75,10 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const B = cases.length;
   const where = (b: number) => (B > 1 ? `cases[${b}].` : '');
   const host = cases.map((c, b) => validateCosmoParams(c?.params, `${where(b)}params`));
-  const zs = cases.map((c, b) => validateRedshifts(c.z, `${where(b)}z`)[0]);
+  const zs = cases.map((c, b) => {
+    const zv = c?.z instanceof tf.Tensor ? (c.z.size === 1 ? c.z.dataSync()[0] : NaN) : c?.z;
+    return validateRedshifts(zv, `${where(b)}z`)[0];
+  });
   cases.forEach((c, b) => {
     for (const [name, v] of Object.entries(c.bias ?? {})) {
       if (!(BIAS_NAMES as readonly string[]).includes(name)) throw new ClaxPtInputError(`${where(b)}bias.${name}`, `unknown nuisance parameter (known: ${BIAS_NAMES.join(', ')})`);
@@ -94,7 +97,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const plan = getPlan({ n: options.n ?? 256 });
 
   const kept: tf.Tensor[] = [];
-  const differentiable = cases.some((c) => Object.values(c.params).some((v) => v instanceof tf.Tensor));
+  const differentiable = cases.some((c) => c.z instanceof tf.Tensor || Object.values(c.params).some((v) => v instanceof tf.Tensor));
   const lin = differentiable ? linearTensors(cases, zs, which, omfid) : linearHost(host, zs, which, omfid);
   kept.push(...Object.values(lin));
 
@@ -154,12 +157,13 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
   const B = cases.length;
   return tf.tidy(() => {
     const p = rowParams(cases.map((c) => c.params));
-    const z = tf.tensor2d(Float32Array.from(zs), [B, 1]);
+    const zRow = (c: CosmologyCase) => (c.z instanceof tf.Tensor ? tf.reshape(c.z, []) : tf.scalar(c.z));
+    const z = tf.reshape(tf.stack(cases.map(zRow)), [B, 1]) as tf.Tensor2D;
     const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
-    const bg = backgroundTensors(p, zs);
+    const bg = backgroundTensors(p, zs, z);
     const ratios = zs.map((zb, b) => {
       const row = (t: tf.Tensor) => tf.slice(t, [b, 0], [1, 1]);
-      return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid);
+      return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid, cases[b].z instanceof tf.Tensor ? row(z) : undefined);
     });
     const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;
     return {
