@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/backend';
 import { predictFromCosmology, type CosmologyCase } from '../src/cosmology/end-to-end';
 import { COSMO_PARAM_NAMES, type CosmoParamName } from '../src/cosmology/params';
+import { isInputError } from '../src/errors';
 import { listCases, loadCase } from './oracle';
 import { maxRelativeError, WorstCase } from './metrics';
 import { emulatorCase } from './emulator-oracle';
@@ -162,5 +163,25 @@ describe('end to end: gradients, batching, memory', () => {
     const before = tf.memory().numTensors;
     for (let i = 0; i < 3; i++) predictFromCosmology(cases, opts).dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('refuses input outside the valid range before computing, naming the field', () => {
+    const bad: [CosmologyCase[], string][] = [
+      [[{ params: { ...params0, h: 0.9 }, z: 0.5, bias: bias0 }], 'params.h'],
+      [[{ params: params0, z: 3.2, bias: bias0 }], 'z'],
+      [[{ params: params0, z: 0.5, bias: bias0 }, { params: { ...params0, m_ncdm: 0.6 }, z: 0.5, bias: bias0 }], 'cases[1].params.m_ncdm'],
+      [[{ params: params0, z: 0.5, bias: { ...bias0, bX: 1 } }], 'bias.bX'],
+    ];
+    for (const [cases, field] of bad) {
+      let err: unknown;
+      try {
+        predictFromCosmology(cases, base.options).dispose();
+      } catch (e) {
+        err = e;
+      }
+      expect(isInputError(err), String(err)).toBe(true);
+      expect((err as { field: string }).field).toBe(field);
+    }
+    expect(() => predictFromCosmology([{ params: params0, z: 0.5 }], { ...base.options, kOutMpc: [1e3] })).toThrow(/kOutMpc/);
   });
 });
