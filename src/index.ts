@@ -19,3 +19,7 @@ export * from './assembly/spectra';
 export * from './assembly/fnl-spectra';
 export { predictCase, type Prediction } from './cli/main';
 export { caseInputs, readCaseFile, fftlogSizeFromMode, InputError, type CaseFile, type CaseInputs } from './cli/case-file';
+export { predictFromCosmology, type CosmologyCase, type EndToEndOptions, type EndToEndResult } from './cosmology/end-to-end';
+export { getEmulator, linearQuantities, rowParams, backgroundTensors, LinearEmulator, type LinearAnswer, type LinearRequest } from './cosmology/emulator';
+export { hostBackground, apRatiosHost } from './cosmology/background';
+export { COSMO_PARAM_NAMES, COSMO_PARAM_RANGE, Z_RANGE, K_RANGE_MPC, validateCosmoParams, type CosmoParams, type CosmoParamName } from './cosmology/params';

@@ -18,10 +18,12 @@ import {
   SCALAR_JSON_KEYS, SCALAR_KEYS, type RawInput, type ScalarKey, type Sourced,
 } from './inputs';
 import { assembleBatch } from './spectra';
+import { cosmoRawInputs } from './cosmo';
 import { ProgressBar, type TextSink } from './progress';
 
 export const COMPUTE_OPTIONS: OptionSpecs = {
   pk: { type: 'string', multiple: true },
+  cosmo: { type: 'string' },
   'k-units': { type: 'string' },
   'pk-units': { type: 'string' },
   z: { type: 'string' },
@@ -331,7 +333,10 @@ export function prepareCompute(v: Values, defaultCosmologyPath: string, progress
   const biasDefaults = Object.fromEntries(Object.entries(defaults.bias).map(([k, s]) => [k, s.value as number]));
   const files = paths ?? (v.pk === undefined ? [] : expandInputPaths(v.pk as string[]));
   const raws: RawInput[] = [];
-  if (files.length === 0) {
+  if (v.cosmo !== undefined) {
+    if (files.length > 0) throw new ClaxPtInputError('--cosmo', 'given together with --pk (choose one kind of input)');
+    raws.push(...cosmoRawInputs(v.cosmo as string));
+  } else if (files.length === 0) {
     raws.push(defaults);
   } else {
     for (const f of files) {
@@ -472,6 +477,7 @@ export async function computeCommand(
   const B = Math.max(1, files.length);
   const show = values['no-progress'] ? false : values.progress ? true : B > 1 && Boolean(io.stderr.isTTY);
   const progress = show ? new ProgressBar(io.stderr, files.length + 2 * B + 2) : null;
+  if (values.cosmo !== undefined) await useBackend(values.backend as string | undefined); // the emulator runs while preparing
   const run = prepareCompute(values, defaultCosmologyPath, progress, files);
   const res = await runCompute(run, progress);
   const text = formatBatch(res);
@@ -487,6 +493,14 @@ Computes CLASS-PT's one-loop spectra. Without --pk: the built-in default cosmolo
 and the spectra ((Mpc/h)^3). Every input is checked before anything is computed.
 
 Inputs
+  --cosmo FILE         cosmological parameters instead of a P(k) table: JSON
+                         {"params": {"omega_b", "omega_cdm", "h", "ln10^{10}A_s", "n_s",
+                          "m_ncdm"}, "z": 0.5 or [0.38, 0.61], "bias": {...},
+                          "Omfid": 0.31, "cb": true}
+                       the linear spectrum (P_cb, or P_m with "cb": false), f and r_s,drag come
+                       from the emulator, hratio and Dratio from the background (CLASS-PT's
+                       definitions with Omfid); one input per z, in one batch. Parameters must
+                       lie in the emulator's range (clax-pt linear --help)
   --pk FILE|DIR        linear P(k) at the redshift wanted. Repeat it, or give a folder, to run
                        several inputs as ONE batch (one computeComponents call; a progress bar
                        goes to stderr). A FILE is either
@@ -545,6 +559,7 @@ Examples
   clax-pt compute
   clax-pt compute --pk pk_z0.5.dat --k-units h/Mpc --pk-units "(Mpc/h)^3" \\
       --h 0.6736 --ns 0.9649 --rs-drag 147.1 --f 0.76 --no-ap --b1 1.8 --format csv
+  clax-pt compute --cosmo examples/cosmo.json --spectra gg_l0,gg_l2 --kmin 0.005 --kmax 0.3
   clax-pt compute --pk spectra/ --spectra gg_l0,gg_l2 --kmin 0.005 --kmax 0.3 --nk 60 --json
 
 Exit status: 0 on success, 2 for bad input (one line naming the field), 1 otherwise.

@@ -13,6 +13,9 @@ import { computeCommand, COMPUTE_HELP } from './compute-cmd';
 import { plotCommand, PLOT_HELP } from './plot';
 import { predictGradient } from './gradient';
 import type { TextSink } from './progress';
+import { linearFromFile } from './cosmo';
+import { useBackend } from '../backend';
+import { COSMO_PARAM_RANGE, K_RANGE_MPC, Z_RANGE } from '../cosmology/params';
 
 export const HELP = `clax-pt: CLASS-PT one-loop power spectra (EFT of LSS) on TensorFlow.js
 
@@ -24,6 +27,8 @@ Commands
             nuisance parameters, output k, spectra and format (table, csv, json) as options
   predict   one case in the oracle format (--case FILE, JSON or .json.gz): prints JSON
             {"k_Mpc", "components_Mpc3", "spectra_hMpc3"}; --grad adds the gradient
+  linear    the linear-P(k) emulator and background for cosmological parameters
+            (--cosmo FILE): P_m, P_cb per z, f, H, D_A, D, sigma8, r_s,drag as JSON
   plot      figure of k P_l(k) (l = 0, 2, 4) and the real-space spectra of a case, with a
             residual panel against CLASS-PT when the case carries its answers (--out .png/.svg)
   help      this text (clax-pt help <command>: that command's options)
@@ -57,6 +62,48 @@ Options
   --backend NAME       wasm (default), cpu or node
   -h, --help           this help
 `;
+
+export const LINEAR_HELP = `clax-pt linear --cosmo FILE [--backend NAME]
+
+The linear spectra and background of one cosmology from the emulator (trained on CLASS; see
+the README): reads
+  {"params": {"omega_b": .., "omega_cdm": .., "h": .., "ln10^{10}A_s": .., "n_s": ..,
+              "m_ncdm": ..}, "z": [...], "k_Mpc": [...]}
+and prints JSON in the CLASS training records' names and units:
+  {"k_Mpc", "z", "pk_m_Mpc3": [one array per z], "pk_cb_Mpc3": [...], "f": [per z],
+   "H_kms_Mpc": [...], "D_A_Mpc": [...], "D": [...], "sigma8": [...], "rs_drag_Mpc": x}
+
+Valid range (the training set; anything outside is refused, no extrapolation)
+${Object.entries(COSMO_PARAM_RANGE).map(([n, [lo, hi]]) => `  ${n.padEnd(14)} ${lo} .. ${hi}`).join('\n')}
+  z              ${Z_RANGE[0]} .. ${Z_RANGE[1]}
+  k_Mpc          ${K_RANGE_MPC[0]} .. ${K_RANGE_MPC[1]} (1/Mpc)
+Fixed as in the training set: T_cmb = 2.7255 K, N_ur = 2.0328, one massive neutrino
+(m_ncdm, T_ncdm = 0.71611), tau_reio = 0.0544, flat.
+
+Options
+  --cosmo FILE         the JSON above (required)
+  --backend NAME       wasm (default), cpu or node
+  -h, --help           this help
+`;
+
+const LINEAR_OPTIONS = {
+  cosmo: { type: 'string' as const },
+  backend: { type: 'string' as const },
+  help: { type: 'boolean' as const, short: 'h' },
+};
+
+async function linearCommand(args: string[], io: { stdout: TextSink }): Promise<number> {
+  const { values } = parseOptions('linear', args, LINEAR_OPTIONS);
+  if (values.help) {
+    io.stdout.write(LINEAR_HELP);
+    return 0;
+  }
+  checkBackend(values.backend);
+  if (!values.cosmo) throw new ClaxPtInputError('--cosmo', 'required (a JSON file with params, z and k_Mpc; see clax-pt linear --help)');
+  await useBackend(values.backend as string | undefined);
+  io.stdout.write(JSON.stringify(linearFromFile(values.cosmo as string)) + '\n');
+  return 0;
+}
 
 const PREDICT_OPTIONS = {
   case: { type: 'string' as const },
@@ -112,7 +159,7 @@ async function predictCommand(args: string[], io: { stdout: TextSink }): Promise
   return 0;
 }
 
-const COMMANDS = ['compute', 'predict', 'plot', 'help'];
+const COMMANDS = ['compute', 'linear', 'predict', 'plot', 'help'];
 
 /**
  * Runs `clax-pt argv...` and returns the exit status. Output goes to `io` (default: the
@@ -135,6 +182,7 @@ export async function runCli(argv: string[], io: { stdout: TextSink; stderr: Tex
       else if (topic === 'compute') io.stdout.write(COMPUTE_HELP);
       else if (topic === 'predict') io.stdout.write(PREDICT_HELP);
       else if (topic === 'plot') io.stdout.write(PLOT_HELP);
+      else if (topic === 'linear') io.stdout.write(LINEAR_HELP);
       else throw new ClaxPtInputError('help', `unknown command '${topic}' (commands: ${COMMANDS.join(', ')})`);
       return 0;
     }
@@ -142,6 +190,7 @@ export async function runCli(argv: string[], io: { stdout: TextSink; stderr: Tex
     if (command === 'compute') {
       return await computeCommand(rest, io, defaultCosmologyPath());
     }
+    if (command === 'linear') return await linearCommand(rest, io);
     if (command === 'plot') return await plotCommand(rest, io, defaultCosmologyPath());
     if (command.startsWith('-')) {
       throw new ClaxPtInputError(command, `unknown option: a command comes first (${COMMANDS.join(', ')}; see clax-pt --help)`);

@@ -1,0 +1,206 @@
+/**
+ * Cosmology in, spectra out: cosmological parameters, z and nuisance parameters -> the linear
+ * spectrum (emulator), f and r_s,drag (emulator), H, D_A and CLASS-PT's AP ratios (background)
+ * -> computeComponents (the one-loop engine) -> classy's assembled spectra. Every link is a
+ * tfjs tensor expression, so gradients flow from the spectra to the six cosmological parameters
+ * and the nuisance parameters (pass them as scalar tensors and differentiate, e.g. tf.grads).
+ *
+ * What feeds the loops: P_cb by default (CLASS-PT's "cb": Yes, the oracle's usual setting; the
+ * option `linearSpectrum: 'm'` takes P_m), given to the engine on the emulator's 160 training k
+ * (1e-4 .. 20 1/Mpc); the engine extrapolates below with n_s and above with the last log slope,
+ * as it does for any tabulated input. h enters the engine's FFTLog grid as a number (a
+ * discretisation choice: the grid is 5e-5 h .. 100 h); all physical h dependence (P, f, AP, r_s,
+ * the (Mpc/h)^3 and 1/h^2 factors of the assembly) is differentiable. Output k are in 1/Mpc and
+ * fixed (classy's convention for the k passed to pk_gg_l0 & co.).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { getPlan } from '../plan';
+import { computeComponents } from '../compute';
+import { assembleAll, BIAS_NAMES, type Bias, type SpectrumName } from '../assembly/spectra';
+import type { CosmologyInput } from '../input/linear-stage';
+import { ClaxPtInputError } from '../errors';
+import { getEmulator, rowParams, backgroundTensors } from './emulator';
+import { apRatiosHost, apRatiosTensor, C_KM_S, hostBackground } from './background';
+import { validateCosmoParams, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
+
+export interface CosmologyCase {
+  /** omega_b, omega_cdm, h, ln10^{10}A_s, n_s, m_ncdm: numbers or scalar tensors */
+  params: CosmoParams;
+  /** redshift in [0, 3]: a number, or a scalar tensor to differentiate with respect to it */
+  z: number | tf.Tensor;
+  /** nuisance parameters (classy's names): numbers or scalar tensors */
+  bias?: Bias;
+}
+
+export interface EndToEndOptions {
+  /** output wavenumbers in 1/Mpc (shared by the batch), inside [5e-5 h, 100 h] */
+  kOutMpc: ArrayLike<number>;
+  /** FFTLog size (128, 256, 512; default 256) */
+  n?: number;
+  /** fiducial Omega_m of the AP projection (CLASS-PT `Omfid`, default 0.31) */
+  omfid?: number;
+  /** CLASS-PT settings (defaults: all on) */
+  alcockPaczynski?: boolean;
+  irResummation?: boolean;
+  redshiftSpace?: boolean;
+  biasedTracers?: boolean;
+  /** which linear spectrum feeds the loops: 'cb' (default, CLASS-PT "cb": Yes) or 'm' */
+  linearSpectrum?: 'cb' | 'm';
+  /** which spectra to assemble (default: all those the nuisance parameters allow) */
+  only?: readonly SpectrumName[];
+}
+
+export interface EndToEndResult {
+  kOutMpc: Float64Array;
+  /** spectrum -> [B, nK] tensor in (Mpc/h)^3 */
+  spectra: Partial<Record<SpectrumName, tf.Tensor>>;
+  /** classy's get_pk_mult rows, [B, nK] in Mpc^3 */
+  components: Record<string, tf.Tensor2D>;
+  /** [B] tensors: f, hratio, Dratio, rs_drag (Mpc), H (km/s/Mpc), D_A (Mpc), sigma... */
+  derived: { f: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; rsDragMpc: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D };
+  /** the linear spectrum that fed the loops, [B, 160] on `linearKMpc` (Mpc^3) */
+  pkLin: tf.Tensor2D;
+  linearKMpc: Float64Array;
+  dispose(): void;
+}
+
+/**
+ * Spectra for a batch of cosmologies (each at its own z, with its own nuisance parameters).
+ * Call inside tf.tidy / a gradient function, or dispose() the result.
+ */
+export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOptions): EndToEndResult {
+  if (!Array.isArray(cases) || cases.length === 0) throw new ClaxPtInputError('cases', 'expected a non-empty array of {params, z, bias}');
+  if (!options || !options.kOutMpc) throw new ClaxPtInputError('kOutMpc', 'missing (output wavenumbers in 1/Mpc)');
+  const B = cases.length;
+  const where = (b: number) => (B > 1 ? `cases[${b}].` : '');
+  const host = cases.map((c, b) => validateCosmoParams(c?.params, `${where(b)}params`));
+  const zs = cases.map((c, b) => {
+    const zv = c?.z instanceof tf.Tensor ? (c.z.size === 1 ? c.z.dataSync()[0] : NaN) : c?.z;
+    return validateRedshifts(zv, `${where(b)}z`)[0];
+  });
+  cases.forEach((c, b) => {
+    for (const [name, v] of Object.entries(c.bias ?? {})) {
+      if (!(BIAS_NAMES as readonly string[]).includes(name)) throw new ClaxPtInputError(`${where(b)}bias.${name}`, `unknown nuisance parameter (known: ${BIAS_NAMES.join(', ')})`);
+      const x = v instanceof tf.Tensor ? (v.size === 1 ? v.dataSync()[0] : NaN) : v;
+      if (typeof x !== 'number' || !Number.isFinite(x)) throw new ClaxPtInputError(`${where(b)}bias.${name}`, `must be a finite number or a one-element tensor`);
+    }
+  });
+  const omfid = options.omfid ?? 0.31;
+  if (!(omfid > 0 && omfid < 1)) throw new ClaxPtInputError('omfid', `must lie in (0, 1), got ${omfid}`);
+  const which = options.linearSpectrum ?? 'cb';
+  if (which !== 'cb' && which !== 'm') throw new ClaxPtInputError('linearSpectrum', `'cb' or 'm', got ${String(which)}`);
+  const rsd = options.redshiftSpace ?? true;
+  const ap = rsd && (options.alcockPaczynski ?? true);
+  const ir = options.irResummation ?? true;
+  const em = getEmulator();
+  const plan = getPlan({ n: options.n ?? 256 });
+
+  const kept: tf.Tensor[] = [];
+  const differentiable = cases.some((c) => c.z instanceof tf.Tensor || Object.values(c.params).some((v) => v instanceof tf.Tensor));
+  const lin = differentiable ? linearTensors(cases, zs, which, omfid) : linearHost(host, zs, which, omfid);
+  kept.push(...Object.values(lin));
+
+  const nK = em.kGridMpc.length;
+  const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(tf.slice(t, [b], [1]), []);
+  const rowsIn: CosmologyInput[] = cases.map((_, b) => {
+    const s = tf.tidy(() => ({ f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), pk: tf.reshape(tf.slice(lin.pk, [b, 0], [1, nK]), [nK]) }));
+    kept.push(...Object.values(s));
+    return {
+      kMpc: em.kGridMpc,
+      pkMpc3: s.pk,
+      h: host[b].h,
+      nS: host[b].n_s,
+      rsDragMpc: ir ? s.rs : undefined,
+      f: rsd ? s.f : undefined,
+      hratio: ap ? s.hr : undefined,
+      Dratio: ap ? s.dr : undefined,
+    };
+  });
+  const kOut = Float64Array.from(options.kOutMpc);
+  const result = computeComponents(plan, rowsIn, {
+    kOutMpc: kOut,
+    irResummation: ir,
+    redshiftSpace: rsd,
+    alcockPaczynski: ap,
+    biasedTracers: options.biasedTracers ?? true,
+  });
+  // nuisance parameters: one [B] tensor per name present in every case
+  const names = BIAS_NAMES.filter((n) => cases.every((c) => c.bias?.[n] !== undefined));
+  const bias: Bias = {};
+  for (const n of names) {
+    const t = tf.tidy(() => tf.stack(cases.map((c) => { const v = c.bias![n]!; return v instanceof tf.Tensor ? tf.reshape(v, []) : tf.scalar(v); })));
+    kept.push(t);
+    bias[n] = t;
+  }
+  const spectra = assembleAll(result.components, bias, { h: lin.h, f: rsd ? lin.f : undefined, kOutMpc: kOut }, { only: options.only, skipMissing: options.only === undefined });
+  return {
+    kOutMpc: kOut,
+    spectra,
+    components: result.components,
+    derived: { f: lin.f, hratio: lin.hratio, Dratio: lin.Dratio, rsDragMpc: lin.rs, H: lin.H, DA: lin.DA },
+    pkLin: lin.pk,
+    linearKMpc: em.kGridMpc,
+    dispose() {
+      result.dispose();
+      tf.dispose(Object.values(spectra) as tf.Tensor[]);
+      tf.dispose(kept);
+    },
+  };
+}
+
+type LinearInputs = { pk: tf.Tensor2D; f: tf.Tensor1D; rs: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D; h: tf.Tensor1D };
+
+/** The engine's inputs as tensors of the parameters (the differentiable path). */
+function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+  const em = getEmulator();
+  const B = cases.length;
+  return tf.tidy(() => {
+    const p = rowParams(cases.map((c) => c.params));
+    const zRow = (c: CosmologyCase) => (c.z instanceof tf.Tensor ? tf.reshape(c.z, []) : tf.scalar(c.z));
+    const z = tf.reshape(tf.stack(cases.map(zRow)), [B, 1]) as tf.Tensor2D;
+    const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
+    const bg = backgroundTensors(p, zs, z);
+    const ratios = zs.map((zb, b) => {
+      const row = (t: tf.Tensor) => tf.slice(t, [b, 0], [1, 1]);
+      return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid, cases[b].z instanceof tf.Tensor ? row(z) : undefined);
+    });
+    const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;
+    return {
+      pk: (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D,
+      f: flat(r.f),
+      rs: flat(r.rsDrag),
+      hratio: flat(tf.concat(ratios.map((q) => q.hratio), 0)),
+      Dratio: flat(tf.concat(ratios.map((q) => q.Dratio), 0)),
+      H: flat(bg.H),
+      DA: flat(bg.DA),
+      h: flat(p.h),
+    };
+  });
+}
+
+/** The same from the float64 host path (all parameters numbers: nothing to differentiate). */
+function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+  const em = getEmulator();
+  const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.kGridMpc));
+  const bgs = params.map((p, b) => {
+    const bg = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
+    const z = zs[b];
+    const ap = apRatiosHost(bg.E(z), (bg.chi(z) * 100 * p.h) / C_KM_S, bg.omegaG, z, omfid);
+    return { H: bg.H(z), DA: bg.DA(z), ...ap };
+  });
+  const nK = em.kGridMpc.length;
+  const pk = new Float32Array(params.length * nK);
+  rows.forEach((r, b) => pk.set(which === 'm' ? r.pkM : r.pkCb, b * nK));
+  const v = (xs: number[]) => tf.tensor1d(Float32Array.from(xs));
+  return {
+    pk: tf.tensor2d(pk, [params.length, nK]),
+    f: v(rows.map((r) => r.f)),
+    rs: v(rows.map((r) => r.rsDrag)),
+    hratio: v(bgs.map((q) => q.hratio)),
+    Dratio: v(bgs.map((q) => q.Dratio)),
+    H: v(bgs.map((q) => q.H)),
+    DA: v(bgs.map((q) => q.DA)),
+    h: v(params.map((p) => p.h)),
+  };
+}
