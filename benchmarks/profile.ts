@@ -427,15 +427,15 @@ function microProfile(plan: Plan, inputs: CaseInputs, reps: number): TimedRow[] 
   tf.dispose([y2, w, idx, x3, a5, a4, prod, blk]);
   // per-name slices of the AP-interpolated stack (projectMatterMultipoles), B = 32
   const atKt = tf.randomNormal([32, 36, n - 20, 40]);
-  op('slice one channel of [B=32, C=36, J, G=40] (projectMatterMultipoles, x36)', () => tf.slice(atKt, [0, 5, 0, 0], [32, 1, n - 20, 40]), 'wasm: Slice first copies its whole input out of the heap');
+  op('slice one channel of [B=32, C=36, J, G=40] (projectMatterMultipoles, x36)', () => tf.slice(atKt, [0, 5, 0, 0], [32, 1, n - 20, 40]), 'stock wasm Slice copied its whole input; src/wasm-kernels.ts reads a heap view');
   const atKtT = tf.transpose(atKt, [1, 0, 2, 3]);
-  op('  the same channel of a [C, B, J, G] layout (contiguous)', () => tf.slice(atKtT, [5, 0, 0, 0], [1, 32, n - 20, 40]), 'cpu: fast; wasm: same whole-input copy');
+  op('  the same channel of a [C, B, J, G] layout (contiguous)', () => tf.slice(atKtT, [5, 0, 0, 0], [1, 32, n - 20, 40]), 'contiguous: one copy of the part');
   const one = tf.randomNormal([32, 1, n - 20, 40]);
   op('  for scale: a mul producing the same [32, 1, J, G] output', () => tf.mul(one, one));
   tf.dispose([atKt, atKtT, one]);
   add('gaussLegendre(40) (recomputed per call in apGeometry/apMoments/pure-AP)', timeMedian(reps * 10, () => gaussLegendre(40)));
-  add('hostApMoments, one (l, phi) set, B = 1', timeMedian(reps, () => hostApMoments({ gridKMpc: [grid], hratio: [c.hratio as number], dratio: [c.Dratio as number] }, 10, 4, 0)), 'called 9x per forward (tensor path) + 8x (pure-AP rows)');
-  add('analysisMatrix + quadraticSynthesisMatrix (bias basis)', timeMedian(reps, () => [analysisMatrix(shape), quadraticSynthesisMatrix(shape)]), 'rebuilt on every pureApRowsFloat64 call');
+  add('hostApMoments, one (l, phi) set, B = 1', timeMedian(reps, () => hostApMoments({ gridKMpc: [grid], hratio: [c.hratio as number], dratio: [c.Dratio as number] }, 10, 4, 0)), 'now one pass for all 9 sets per call (hostApMomentSets), shared with the pure-AP rows');
+  add('analysisMatrix + quadraticSynthesisMatrix (bias basis)', timeMedian(reps, () => [analysisMatrix(shape), quadraticSynthesisMatrix(shape)]), 'cached per basis in pure-ap-float64.ts');
   const coef = new Float64Array(2 * shape.nc).map((_, i) => Math.sin(i));
   const synth = quadraticSynthesisMatrix(shape);
   const kern = plan.biasHost()['Id2d2'].find((m) => m) as { re: Float64Array; im: Float64Array };
