@@ -6,7 +6,7 @@
  *
  * Reads the CLASS training set (`train.json`, `train.pk_cb.f32`, `train.pk_m.f32`; layout in
  * the data's README) and fits, for every (cosmology, z) row with inputs
- * x = (omega_b, omega_cdm, h, m_ncdm, z) normalised to [-1, 1]:
+ * x = (omega_b, omega_cdm, h, m_ncdm, a = 1/(1+z)) normalised to [-1, 1]:
  *   - r_cb(k) = log P_cb - log P_base (src/cosmology/baseline.ts: exact A_s, n_s, EH98, CPT
  *     growth) on the 160 training k, compressed by PCA (eigenvectors of the float64 covariance),
  *   - r_m(k) = log(P_m / P_cb), the same way,

@@ -6,12 +6,14 @@
  *                    + sum_c a_c(x) e_c(k)
  *   log P_m = log P_cb + sum_c b_c(x) u_c(k)
  *
- * with x = (omega_b, omega_cdm, h, m_ncdm, z) normalised to [-1, 1], e_c, u_c the PCA
+ * with x = (omega_b, omega_cdm, h, m_ncdm, a = 1/(1+z)) normalised to [-1, 1], e_c, u_c the PCA
  * components of the training residuals on the 160 training k, and a_c, b_c (and the log f,
  * log D corrections) polynomials in x (Legendre basis) fitted by `npm run train:emulator`
  * (weights in data/linear-emulator.json). The baseline is evaluated exactly at the output k;
  * the smooth residual is carried to it by a natural cubic spline in ln k (a fixed linear map).
  * H and D_A are not emulated: they are CLASS's background formulas (./background.ts).
+ * Two evaluators of the same fit: `evaluateHost` (float64 numbers, no gradient) and `evaluate`
+ * (float32 tensors, differentiable in every parameter and z).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { existsSync, readFileSync } from 'node:fs';
@@ -25,7 +27,6 @@ import { basisFromLegendre, basisHost, legendreTensor, multiIndices, normalise, 
 import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
 import { splineOperator } from '../numerics/spline';
 import { gaussLegendre } from '../numerics/gauss-legendre';
-import { ClaxPtInputError } from '../errors';
 
 interface WeightsFile {
   format: string;
@@ -399,4 +400,3 @@ export function sigma8Host(em: LinearEmulator, p: Record<CosmoParamName, number>
   return Math.sqrt(s);
 }
 
-export { ClaxPtInputError };
