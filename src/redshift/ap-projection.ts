@@ -195,3 +195,22 @@ export function projectMultipole(geo: ApGeometry, integrand: tf.Tensor, l: 0 | 2
     return tf.pad(summed, [[0, 0], [geo.nSide, geo.nSide]]) as tf.Tensor2D;
   });
 }
+
+/**
+ * CLASS-PT's anisotropic BAO damping scale at every (k_t, mu_t) (4480, 5318):
+ * Sigma_tot = Sigma^2 (1 + f mu_t^2 (2 + f)) + f^2 mu_t^2 (mu_t^2 - 1) delta Sigma^2, [B, J, G].
+ */
+export function sigmaTotal(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): tf.Tensor3D {
+  const B = geo.batch;
+  const f3 = tf.reshape(f, [B, 1, 1]);
+  const mu2 = geo.mu2t;
+  return tf.add(
+    tf.mul(tf.reshape(sigma2, [B, 1, 1]), tf.add(1, tf.mul(tf.mul(f3, mu2), tf.add(2, f3)))),
+    tf.mul(tf.mul(tf.square(f3), tf.mul(mu2, tf.sub(mu2, 1))), tf.reshape(deltaSigma2, [B, 1, 1])),
+  ) as tf.Tensor3D;
+}
+
+/** exp(-Sigma_tot k_t^2) at every (k_t, mu_t), [B, J, G]. */
+export function anisotropicBaoDamping(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): tf.Tensor3D {
+  return tf.exp(tf.neg(tf.mul(sigmaTotal(geo, f, sigma2, deltaSigma2), tf.square(geo.kt)))) as tf.Tensor3D;
+}

@@ -13,7 +13,7 @@
  * Output names are classy's rows, before its signs (applied in ./bias-signs).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { interpolateAtTrueK, projectMultipole, type ApGeometry } from './ap-projection';
+import { anisotropicBaoDamping, interpolateAtTrueK, projectMultipole, type ApGeometry } from './ap-projection';
 import { apMoments, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** The linear channels, grouped by their angular factor phi(mu_t) = L_phi(mu_t). */
@@ -61,12 +61,7 @@ export function projectBiasMultipoles(
   const at = (c: number) => tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
   const f3 = tf.reshape(f, [B, 1, 1]);
   const mu2 = geo.mu2t;
-  const kt2 = tf.square(geo.kt);
-  const sigmaTot = tf.add(
-    tf.mul(tf.reshape(sigma2, [B, 1, 1]), tf.add(1, tf.mul(tf.mul(f3, mu2), tf.add(2, f3)))),
-    tf.mul(tf.mul(tf.square(f3), tf.mul(mu2, tf.sub(mu2, 1))), tf.reshape(deltaSigma2, [B, 1, 1])),
-  );
-  const damp = tf.exp(tf.neg(tf.mul(sigmaTot, kt2)));
+  const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
   const pLo = tf.div(tf.add(at(0), tf.mul(at(1), damp)), at(2));
   const ifg2 = tf.mul(pLo, at(3));
   const ifg2f = tf.mul(tf.mul(ifg2, f3), mu2);

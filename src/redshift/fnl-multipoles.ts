@@ -17,18 +17,6 @@ import { FNL_TEMPLATES } from '../loops/fnl-loops';
 
 type Arrays = Record<string, tf.Tensor2D>;
 
-/** exp(-Sigma_tot k_t^2), Sigma_tot = Sigma^2 (1 + f mu_t^2 (2 + f)) + f^2 mu_t^2 (mu_t^2 - 1) delta Sigma^2. */
-export function anisotropicBaoDamping(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): tf.Tensor3D {
-  const B = geo.batch;
-  const f3 = tf.reshape(f, [B, 1, 1]);
-  const mu2 = geo.mu2t;
-  const sigmaTot = tf.add(
-    tf.mul(tf.reshape(sigma2, [B, 1, 1]), tf.add(1, tf.mul(tf.mul(f3, mu2), tf.add(2, f3)))),
-    tf.mul(tf.mul(tf.square(f3), tf.mul(mu2, tf.sub(mu2, 1))), tf.reshape(deltaSigma2, [B, 1, 1])),
-  );
-  return tf.exp(tf.neg(tf.mul(sigmaTot, tf.square(geo.kt)))) as tf.Tensor3D;
-}
-
 /** Evaluates named grid arrays at every k_t: name -> [B, J, G]. */
 function atTrueK(geo: ApGeometry, arrays: Arrays, names: string[], secondDerivatives: (y: tf.Tensor3D) => tf.Tensor3D) {
   const stacked = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D;

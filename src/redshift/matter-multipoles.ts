@@ -17,7 +17,7 @@ import { combineFPowers, fPolynomial } from '../loops/f-power-sets';
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
-import { interpolateAtTrueK, projectMultipole, type ApGeometry } from './ap-projection';
+import { interpolateAtTrueK, projectMultipole, sigmaTotal, type ApGeometry } from './ap-projection';
 
 export interface RsdScalars {
   /** growth rate per cosmology [B] */
@@ -98,11 +98,7 @@ export function projectMatterMultipoles(
   const mu6 = tf.mul(mu4, mu2);
   const mu8 = tf.square(mu4);
   const kt2 = tf.square(geo.kt);
-  // Sigma_tot = Sigma^2 (1 + f mu^2 (2 + f)) + f^2 mu^2 (mu^2 - 1) delta Sigma^2
-  const sigmaTot = tf.add(
-    tf.mul(tf.reshape(sigma2, [B, 1, 1]), tf.add(1, tf.mul(tf.mul(f3, mu2), tf.add(2, f3)))),
-    tf.mul(tf.mul(tf.square(f3), tf.mul(mu2, tf.sub(mu2, 1))), tf.reshape(deltaSigma2, [B, 1, 1])),
-  );
+  const sigmaTot = sigmaTotal(geo, f, sigma2, deltaSigma2);
   const damp = tf.exp(tf.neg(tf.mul(sigmaTot, kt2)));
   const pLo = tf.add(at.Pnw, tf.mul(at.Pw, damp)); // P_nw + P_w e
   const pTree = tf.add(at.Pnw, tf.mul(tf.mul(tf.add(1, tf.mul(sigmaTot, kt2)), at.Pw), damp));
