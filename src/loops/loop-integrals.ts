@@ -53,10 +53,20 @@ export function antiDiagonalProducts(
     const xi = part(coefX, nc, [B, nc, 1]);
     const yr = part(coefY, 0, [B, 1, nc]);
     const yi = part(coefY, nc, [B, 1, nc]);
-    const p = tf.stack([tf.sub(tf.mul(xr, yr), tf.mul(xi, yi)), tf.add(tf.mul(xr, yi), tf.mul(xi, yr))], 1); // [B, 2, nc, nc]
+    const outer = tf.stack([tf.sub(tf.mul(xr, yr), tf.mul(xi, yi)), tf.add(tf.mul(xr, yi), tf.mul(xi, yr))], 1); // [B, 2, nc, nc]
+    // symmetrised products S = P + P^T: the kernels are symmetric, so sum_cd P M = (1/2) sum_cd S M,
+    // and each unordered pair {c, d} is needed once (the kernel blocks carry the weights)
+    const p = tf.add(outer, tf.transpose(outer, [0, 1, 3, 2]));
     const flat = tf.reshape(tf.pad(p, [[0, 0], [0, 0], [0, 0], [0, nc]]), [B * 2, nc * 2 * nc]);
     const q = tf.reshape(tf.slice(flat, [0, 0], [B * 2, nc * ns]), [B, 2 * nc, ns]);
-    return tf.transpose(q, [2, 0, 1]) as tf.Tensor3D;
+    const full = tf.transpose(q, [2, 0, 1]) as tf.Tensor3D; // [ns, B, (re|im) c]
+    // half of each anti-diagonal: c in [0, N/2] for s <= N, c in [N/2, N] for s > N
+    const h = (nc - 1) / 2;
+    const cols = (rows: tf.Tensor3D, from: number) =>
+      tf.concat([tf.slice(rows, [0, 0, from], [-1, B, h + 1]), tf.slice(rows, [0, 0, nc + from], [-1, B, h + 1])], 2);
+    const low = cols(tf.slice(full, [0, 0, 0], [nc, B, 2 * nc]), 0);
+    const high = cols(tf.slice(full, [nc, 0, 0], [ns - nc, B, 2 * nc]), h);
+    return tf.concat([low, high], 0) as tf.Tensor3D; // [ns, B, 2(N/2 + 1)]
   });
 }
 

@@ -76,24 +76,32 @@ export function packQuadraticKernels(
   const names = Object.keys(kernels);
   const K = names.length;
   const { nc, ns } = shape;
-  const block = new Float32Array(ns * 2 * nc * 2 * K);
+  const h = (nc - 1) / 2;
+  const width = 2 * (h + 1);
+  const block = new Float32Array(ns * width * 2 * K);
   names.forEach((name, k) => {
     const m = kernels[name];
     if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
-    for (let c = 0; c < nc; c++) {
-      for (let d = 0; d < nc; d++) {
-        const s = c + d;
-        const mr = m.re[c * nc + d];
-        const mi = m.im[c * nc + d];
-        const base = s * 2 * nc * 2 * K;
-        block[base + c * 2 * K + k] = mr; // Re P -> Re A
-        block[base + c * 2 * K + K + k] = mi; // Re P -> Im A
-        block[base + (nc + c) * 2 * K + k] = -mi; // Im P -> Re A
-        block[base + (nc + c) * 2 * K + K + k] = mr; // Im P -> Im A
+    for (let s = 0; s < ns; s++) {
+      for (let t = 0; t <= h; t++) {
+        const c = s < nc ? t : h + t;
+        const d = s - c;
+        if (d < 0 || d >= nc) continue;
+        // each unordered pair once, against symmetrised products S = P + P^T: weight 1, 1/2 on c = d
+        const keep = s < nc ? c <= d : c >= d;
+        if (!keep) continue;
+        const w = c === d ? 0.5 : 1;
+        const mr = w * m.re[c * nc + d];
+        const mi = w * m.im[c * nc + d];
+        const base = s * width * 2 * K;
+        block[base + t * 2 * K + k] = mr; // Re S -> Re A
+        block[base + t * 2 * K + K + k] = mi; // Re S -> Im A
+        block[base + (h + 1 + t) * 2 * K + k] = -mi; // Im S -> Re A
+        block[base + (h + 1 + t) * 2 * K + K + k] = mr; // Im S -> Im A
       }
     }
   });
-  return { names, block: tf.tensor3d(block, [ns, 2 * nc, 2 * K], 'float32') };
+  return { names, block: tf.tensor3d(block, [ns, width, 2 * K], 'float32') };
 }
 
 export function packDotKernels(shape: BasisShape, kernels: Record<string, ComplexArray>): DotKernels {
