@@ -56,7 +56,7 @@ export function antiDiagonalProducts(
     const outer = tf.stack([tf.sub(tf.mul(xr, yr), tf.mul(xi, yi)), tf.add(tf.mul(xr, yi), tf.mul(xi, yr))], 1); // [B, 2, nc, nc]
     // symmetrised products S = P + P^T: the kernels are symmetric, so sum_cd P M = (1/2) sum_cd S M,
     // and each unordered pair {c, d} is needed once (the kernel blocks carry the weights)
-    const p = tf.add(outer, tf.transpose(outer, [0, 1, 3, 2]));
+    const p = coefY === coefX ? tf.mul(outer, 2) : tf.add(outer, tf.transpose(outer, [0, 1, 3, 2])); // P^T = P when Y = X
     const flat = tf.reshape(tf.pad(p, [[0, 0], [0, 0], [0, 0], [0, nc]]), [B * 2, nc * 2 * nc]);
     const q = tf.reshape(tf.slice(flat, [0, 0], [B * 2, nc * ns]), [B, 2 * nc, ns]);
     const full = tf.transpose(q, [2, 0, 1]) as tf.Tensor3D; // [ns, B, (re|im) c]
