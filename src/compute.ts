@@ -159,6 +159,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   const ir = options.irResummation ?? true;
   const png = options.primordialNonGaussianity ?? false;
   const amplitudes = png ? perCosmology(cosmologies, 'As') : [];
+  // the AP-projected fNL rows come from the float64 host path; their float32 tensor twin is built
+  // only where a gradient can reach them (some input given as a tensor)
+  const fnlTensorTwin = cosmologies.some((c) =>
+    [c.pkMpc3, c.f, c.hratio, c.Dratio, c.As, c.rsDragMpc].some((v) => v instanceof tf.Tensor),
+  );
   const fs = rsd ? perCosmology(cosmologies, 'f') : [];
   const hr = rsd && ap ? perCosmology(cosmologies, 'hratio') : cosmologies.map(() => 1);
   const dr = rsd && ap ? perCosmology(cosmologies, 'Dratio') : cosmologies.map(() => 1);
@@ -194,7 +199,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     if (png) {
       transfer = transferSpectra(linear, options.noWiggle ?? false);
       fnlGrid = fnlLoopsOnGrid(plan.fnl(), linear, plan.uvDamping, transfer, f, {
-        redshiftSpace: rsd, irResummation: ir, biasedTracers: withBias,
+        redshiftSpace: rsd, irResummation: ir, biasedTracers: withBias, projectedRows: fnlTensorTwin,
       });
       for (const { prefix } of FNL_TEMPLATES) {
         onGrid[`${prefix}_loop`] = fnlGrid[`${prefix}_loop`];
@@ -238,9 +243,10 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         Object.assign(onGrid, stage('tensor: AP projection of bias terms (moment form + IFG2 pointwise)', () => projectBiasMultipoles(geo, momentHost, arrays, d2, f, sigma2, deltaSigma2, { host: moments!, differentiable: apTensors })));
       }
       if (transfer) {
-        const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
-        if (ir) Object.assign(onGrid, projectFnlMatterMultipoles(geo, fnlGrid, transfer, d2, damp));
-        else {
+        const damp = () => anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
+        if (ir) {
+          if (fnlTensorTwin) Object.assign(onGrid, projectFnlMatterMultipoles(geo, fnlGrid, transfer, d2, damp()));
+        } else {
           // IR off: analytic multipoles without AP (as the Gaussian ones); CLASS-PT has no 4_dd
           // matrix and leaves that row unwritten (trap T17): its l = 4 dd part is 0 here
           for (const { prefix } of FNL_TEMPLATES) {
@@ -250,7 +256,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
             onGrid[`${prefix}_4_dd`] = tf.zerosLike(fnlGrid[`${prefix}_0_dd`]);
           }
         }
-        if (withBias) Object.assign(onGrid, projectFnlBiasMultipoles(geo, fnlGrid, transfer, d2, f, damp));
+        if (withBias && fnlTensorTwin) Object.assign(onGrid, projectFnlBiasMultipoles(geo, fnlGrid, transfer, d2, f, damp()));
       }
     }
     if (!pureAp) for (const name of PURE_AP_ROWS) delete onGrid[name];
@@ -333,7 +339,16 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         rowFactor: Math.sqrt(amplitudes[b]) * FNL_ROW_FACTOR,
       }),
     );
-    useExactValues(exact, Object.keys(exact[0]));
+    const names = Object.keys(exact[0]);
+    if (fnlTensorTwin) useExactValues(exact, names);
+    else {
+      const nOut = kOutMpc[0].length;
+      for (const name of names) {
+        const v = new Float32Array(B * nOut);
+        exact.forEach((rows, b) => v.set(rows[name], b * nOut));
+        components[name] = tf.tensor2d(v, [B, nOut]);
+      }
+    }
   });
 
   return {

@@ -145,6 +145,11 @@ export interface FnlGridOptions {
   redshiftSpace: boolean;
   irResummation: boolean;
   biasedTracers: boolean;
+  /**
+   * the arrays of the AP-projected rows (IR-on μ-power loops, bias sources); not needed when the
+   * caller takes those rows' values from the float64 host path and no gradient can reach them
+   */
+  projectedRows: boolean;
 }
 
 /**
@@ -187,7 +192,7 @@ export function fnlLoopsOnGrid(
       out[`${prefix}_loop`] = tf.mul(tk3e, real[`${prefix}:matter`]) as tf.Tensor2D;
       out[`${prefix}_G2`] = tf.mul(tk3, real[`${prefix}:bias_real_space_G2`]) as tf.Tensor2D;
       out[`${prefix}_d2`] = tf.mul(tk3, realB2[`${prefix}:bias_real_space_b2`]) as tf.Tensor2D;
-      if (options.redshiftSpace && options.biasedTracers) {
+      if (options.redshiftSpace && options.biasedTracers && options.projectedRows) {
         out[`${prefix}:LbG2`] = tf.mul(tk3, real[`${prefix}:bias_multipoles_bG2_vv0_f1`]) as tf.Tensor2D;
         out[`${prefix}:Lb2`] = tf.mul(tk3, realB2[`${prefix}:bias_multipoles_b2_vv0_f1`]) as tf.Tensor2D;
       }
@@ -204,6 +209,7 @@ export function fnlLoopsOnGrid(
       return out;
     }
 
+    if (!options.projectedRows) return out;
     // IR on: quadratic nw x nw and bilinear nw x w in one batch of 2B
     const cNw = fftlogCoefficients(transfer, t.tNoWiggle);
     const cW = fftlogCoefficients(transfer, t.tWiggle);
