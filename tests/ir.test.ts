@@ -15,23 +15,13 @@ import {
   removeBaoHarmonics,
   removeBaoHarmonicsTranspose,
 } from '../src/ir/wiggle-split';
-import { K_WINDOW_HMPC, WorstCase, centredRng } from './metrics';
+import { K_WINDOW_HMPC, WorstCase, centredRng, dot, maxAbs } from './metrics';
 import { fftlogSizeOf, listCases, loadCase, type OracleCase } from './oracle';
 
 const rng = centredRng;
 const randomVector = (n: number, seed: number) => {
   const r = rng(seed);
   return Float64Array.from({ length: n }, r);
-};
-const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 };
 
 /** scipy.fft.dst(x, type=2) and idst(c, type=2) by their definitions, O(n^2) */

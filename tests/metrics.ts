@@ -70,3 +70,17 @@ export function centredRng(seed: number): () => number {
   const u = uniformRng(seed);
   return () => u() - 0.5;
 }
+
+/** max_i |a_i - b_i| */
+export const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+};
+
+/** sum_i a_i b_i */
+export const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+};

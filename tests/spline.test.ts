@@ -7,7 +7,7 @@ import {
   splineOperator,
   splineSecondDerivatives,
 } from '../src/numerics/spline';
-import { uniformRng } from './metrics';
+import { dot, maxAbs, uniformRng } from './metrics';
 
 const rng = uniformRng;
 
@@ -19,16 +19,6 @@ function knots(n: number, seed: number): Float64Array {
   return x;
 }
 
-const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-};
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-};
 
 describe('natural cubic spline', () => {
   const x = knots(40, 1);

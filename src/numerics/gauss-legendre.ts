@@ -7,6 +7,24 @@ export interface GaussRule {
   w: Float64Array;
 }
 
+/** [P_n(z), P_{n-1}(z)] by the three-term recurrence (n >= 1). */
+function legendrePair(n: number, z: number): [number, number] {
+  let p0 = 1;
+  let p1 = z;
+  for (let k = 2; k <= n; k++) {
+    const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
+    p0 = p1;
+    p1 = p2;
+  }
+  return [p1, p0];
+}
+
+/** The Legendre polynomial L_l(mu) for the multipoles l = 0, 2, 4. */
+export function legendreEven(l: 0 | 2 | 4, mu: number): number {
+  const m2 = mu * mu;
+  return l === 0 ? 1 : l === 2 ? (3 * m2 - 1) / 2 : (35 * m2 * m2 - 30 * m2 + 3) / 8;
+}
+
 export function gaussLegendre(n: number): GaussRule {
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`Gauss-Legendre order must be a positive integer, got ${n}`);
   const x = new Float64Array(n);
@@ -16,29 +34,15 @@ export function gaussLegendre(n: number): GaussRule {
     let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
     let dp = 0;
     for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1;
-      let p1 = z;
-      for (let k = 2; k <= n; k++) {
-        const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-        p0 = p1;
-        p1 = p2;
-      }
-      const pn = n === 1 ? z : p1;
-      const pnm1 = n === 1 ? 1 : p0;
+      const [pn, pnm1] = legendrePair(n, z);
       dp = (n * (z * pn - pnm1)) / (z * z - 1);
       const dz = pn / dp;
       z -= dz;
       if (Math.abs(dz) < 1e-16) break;
     }
     // recompute the derivative at the converged root
-    let p0 = 1;
-    let p1 = z;
-    for (let k = 2; k <= n; k++) {
-      const p2 = ((2 * k - 1) * z * p1 - (k - 1) * p0) / k;
-      p0 = p1;
-      p1 = p2;
-    }
-    dp = (n * (z * p1 - p0)) / (z * z - 1);
+    const [pn, pnm1] = legendrePair(n, z);
+    dp = (n * (z * pn - pnm1)) / (z * z - 1);
     const weight = 2 / ((1 - z * z) * dp * dp);
     x[i] = -z;
     x[n - 1 - i] = z;

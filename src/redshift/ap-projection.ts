@@ -15,7 +15,7 @@
  * spline bracket of each k_t is chosen on the host and is piecewise constant.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussLegendre } from '../numerics/gauss-legendre';
+import { gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
 
 /** CLASS-PT's quadrature: the 40-node Gauss-Legendre rule on [-1, 1] (`gauss_tab.dat`). */
 export const AP_GAUSS_NODES = 40;
@@ -119,8 +119,7 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
       const w = new Float32Array(ng);
       for (let g = 0; g < ng; g++) {
         const m = rule.x[g];
-        const L = l === 0 ? 1 : l === 2 ? (3 * m * m - 1) / 2 : (35 * m ** 4 - 30 * m * m + 3) / 8;
-        w[g] = rule.w[g] * L * ((2 * l + 1) / 2);
+        w[g] = rule.w[g] * legendreEven(l as 0 | 2 | 4, m) * ((2 * l + 1) / 2);
       }
       return tf.tensor3d(w, [1, 1, ng]);
     }) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];

@@ -13,7 +13,7 @@
  */
 import type { BasisShape } from '../fftlog/decomposition';
 import type { ComplexArray } from '../kernels/f-power-kernels';
-import { gaussLegendre } from '../numerics/gauss-legendre';
+import { gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
 import { splineEvaluate, splineInterval, splineSecondDerivatives } from '../numerics/spline';
 import { primordialOnGrid } from '../input/transfer';
 import { FNL_MU_POWERS, FNL_TEMPLATES } from '../loops/fnl-loops';
@@ -51,10 +51,6 @@ export interface FnlHostInputs {
 
 const MU_POWERS = ['mu0_dd', 'mu2_vd', 'mu2_dd', 'mu4_vv', 'mu4_vd', 'mu6_vv'];
 const MU_POWER_EXPONENT: Record<string, number> = { mu0_dd: 0, mu2_vd: 2, mu2_dd: 2, mu4_vv: 4, mu4_vd: 4, mu6_vv: 6 };
-
-function legendre(l: 0 | 2 | 4, m: number): number {
-  return l === 0 ? 1 : l === 2 ? (3 * m * m - 1) / 2 : (35 * m ** 4 - 30 * m * m + 3) / 8;
-}
 
 /** The redshift-space fNL rows (IR on: matter and bias; IR off: bias only) at `kOut`. */
 export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs): Record<string, Float64Array> {
@@ -116,7 +112,7 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
   const invD2 = 1 / (x.dratio * x.dratio);
   const volume = x.hratio * invD2;
   // per node: w_g V L_l(mu_g) (2l + 1)/2 for l = 0, 2, 4
-  const weights = Array.from(rule.x, (mu, g) => ([0, 2, 4] as const).map((l) => rule.w[g] * volume * legendre(l, mu) * ((2 * l + 1) / 2)));
+  const weights = Array.from(rule.x, (mu, g) => ([0, 2, 4] as const).map((l) => rule.w[g] * volume * legendreEven(l, mu) * ((2 * l + 1) / 2)));
   const rows: Record<string, Float64Array> = {};
   /** the three rows (l = 0, 2, 4) of a channel */
   const rowsOf = (channel: string) => ([0, 2, 4] as const).map((l) => (rows[channel.replace('{l}', String(l))] = new Float64Array(n)));
