@@ -310,10 +310,10 @@ function planProfile(n: number): TimedRow[] {
   const shape = basisShape(n, MATTER_FFTLOG_BIAS);
   const mats: Record<string, { re: Float64Array; im: Float64Array }> = {};
   p22.forEach((m, i) => m && (mats[`k${i}`] = m));
-  time(`pack + upload: rsdIrOn P22 (${Object.keys(mats).length} sheared matrices)`, () => tf.dispose(packQuadraticKernels(shape, mats).block));
+  time(`pack + upload: rsdIrOn P22 (${Object.keys(mats).length} sheared matrices)`, () => tf.dispose(packQuadraticKernels(shape, mats).half));
   const matsB: Record<string, { re: Float64Array; im: Float64Array }> = {};
   real.forEach((m, i) => m && (matsB[`k${i}`] = m));
-  time(`pack + upload: bias real (${Object.keys(matsB).length} sheared matrices)`, () => tf.dispose(packQuadraticKernels(basisShape(n, BIAS_FFTLOG_BIAS), matsB).block));
+  time(`pack + upload: bias real (${Object.keys(matsB).length} sheared matrices)`, () => tf.dispose(packQuadraticKernels(basisShape(n, BIAS_FFTLOG_BIAS), matsB).half));
   return rows;
 }
 

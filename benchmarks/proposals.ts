@@ -3,10 +3,8 @@
  * replace and checked to give the same values (`--profile` prints them). Nothing in src/ uses
  * these; they exist to verify the expected gains of the report's proposals.
  *
- * 1. Loops: the anti-diagonal products as a "skew" of the outer product (mul + pad + reshape +
- *    contiguous slice) instead of a Hankel gather / tile, and the kernel contraction as one
- *    matMul against a real 2x2 block [[Re M', Im M'], [-Im M', Re M']] that returns
- *    [Re A | Im A] directly (no rank-5 slices). All ops have gradients on wasm.
+ * (1. Loops: the skew + complex-block matMul prototype is now in src, and on wasm the SIMD
+ *    kernel of src/loops/quadratic-forms.wat replaces it; the row is gone.)
  * 2. Plan: the f-power polynomials evaluated separably, K[c, d] = sum_b (sum_a C_ab n1_c^a) n2_d^b,
  *    O(N^2 deg) per power of f instead of O(N^2 x monomials), with float64 loops.
  * 3. AP moments: one host pass over (k_j, mu_g) for all nine (l, phi) moment sets.
@@ -16,8 +14,6 @@ import type { Plan } from '../src/plan';
 import { MATTER_FFTLOG_BIAS } from '../src/plan';
 import type { CaseInputs } from '../src/cli/case-file';
 import { fftlogGrid } from '../src/fftlog/grid';
-import { antiDiagonalProducts, fftlogCoefficients, quadraticLoops } from '../src/loops/loop-integrals';
-import type { QuadraticKernels, TensorBasis } from '../src/loops/tensor-basis';
 import { fPowerMatrices, type ComplexArray } from '../src/kernels/f-power-kernels';
 import { fftlogExponents, matterM22 } from '../src/kernels/matrices';
 import { compilePoly, parsePoly, type CompiledPoly } from '../src/kernels/polynomial';
@@ -56,76 +52,6 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
   }
   return scale > 0 ? diff / scale : diff;
-}
-
-/* ------------------------------------------------------------------ 1. loops */
-
-/** [ns, 2nc, 2K] real block of a complex sheared kernel set (built once per plan). */
-export function complexBlock(kernels: QuadraticKernels, nc: number): tf.Tensor3D {
-  return tf.tidy(() => {
-    const [ns, , twoK] = kernels.block.shape;
-    const K = twoK / 2;
-    const re = tf.slice(kernels.block, [0, 0, 0], [ns, nc, K]);
-    const im = tf.slice(kernels.block, [0, 0, K], [ns, nc, K]);
-    return tf.concat([tf.concat([re, im], 2), tf.concat([tf.neg(im), re], 2)], 1) as tf.Tensor3D;
-  });
-}
-
-/** f_j = Re X^T M Y for every kernel, [B, K, N]: skewed outer products + one matMul. */
-export function proposedQuadraticLoops(basis: TensorBasis, coefX: tf.Tensor2D, coefY: tf.Tensor2D, block: tf.Tensor3D): tf.Tensor3D {
-  return tf.tidy(() => {
-    const { n, nc, ns } = basis.shape;
-    const B = coefX.shape[0];
-    const K = block.shape[2] / 2;
-    const part = (c: tf.Tensor2D, from: number, shape: number[]) => tf.reshape(tf.slice(c, [0, from], [B, nc]), shape);
-    const xr = part(coefX, 0, [B, nc, 1]);
-    const xi = part(coefX, nc, [B, nc, 1]);
-    const yr = part(coefY, 0, [B, 1, nc]);
-    const yi = part(coefY, nc, [B, 1, nc]);
-    // P[b, (re|im), c, d] = (x_c y_d), then Q[.., c, s] = P[.., c, s - c] by pad + reshape + slice
-    const p = tf.stack([tf.sub(tf.mul(xr, yr), tf.mul(xi, yi)), tf.add(tf.mul(xr, yi), tf.mul(xi, yr))], 1); // [B, 2, nc, nc]
-    const flat = tf.reshape(tf.pad(p, [[0, 0], [0, 0], [0, 0], [0, nc]]), [B * 2, nc * 2 * nc]);
-    const q = tf.reshape(tf.slice(flat, [0, 0], [B * 2, nc * ns]), [B, 2 * nc, ns]);
-    const products = tf.transpose(q, [2, 0, 1]); // [ns, B, 2nc] = [Re Q | Im Q] along the last axis
-    const a = tf.matMul(products, block); // [ns, B, 2K] = [Re A | Im A]
-    const perKernel = tf.reshape(tf.transpose(tf.reshape(a, [ns, B, 2, K]), [1, 3, 2, 0]), [B * K, 2 * ns]);
-    return tf.reshape(tf.matMul(perKernel, basis.quadSynthesis), [B, K, n]) as tf.Tensor3D;
-  });
-}
-
-function loopRows(plan: Plan, inputs: CaseInputs, reps: number): ProposalRow[] {
-  const rows: ProposalRow[] = [];
-  const grid = fftlogGrid(plan.n, inputs.h).kMpc;
-  void grid;
-  const { basis } = plan.matter;
-  const sets = plan.rsdIrOn();
-  // realistic coefficients: the fiducial P on the grid is not needed for timing; use a smooth spectrum
-  const p = tf.tensor2d([Array.from({ length: plan.n }, (_, j) => Math.exp(-((j - plan.n / 2) ** 2) / (plan.n * 8)))]) as tf.Tensor2D;
-  const coef = fftlogCoefficients(basis, p);
-  const coef2 = tf.concat([coef, tf.mul(coef, 0.3)], 0) as tf.Tensor2D; // nw and w rows (B = 2)
-  const cases: { name: string; x: tf.Tensor2D; y: tf.Tensor2D; kernels: QuadraticKernels }[] = [
-    { name: 'real-space matter P22 (B = 1, K = 1)', x: coef, y: coef, kernels: plan.matter.p22 },
-    { name: `mu-power P22, nw x nw and nw x w (B = 2, K = ${sets.p22.kernels.names.length})`, x: tf.concat([coef, coef], 0) as tf.Tensor2D, y: coef2, kernels: sets.p22.kernels },
-  ];
-  for (const c of cases) {
-    const block = complexBlock(c.kernels, basis.shape.nc);
-    const current = () => quadraticLoops(basis, antiDiagonalProducts(basis, c.x, c.y), c.kernels);
-    const proposed = () => proposedQuadraticLoops(basis, c.x, c.y, block);
-    const a = tf.tidy(current);
-    const b = tf.tidy(proposed);
-    const diff = maxRelDiff(a.dataSync(), b.dataSync());
-    tf.dispose([a, b]);
-    rows.push({
-      name: `loops: ${c.name}`,
-      current_ms: timeMedian(reps, () => tf.tidy(current).dataSync()),
-      proposed_ms: timeMedian(reps, () => tf.tidy(proposed).dataSync()),
-      max_rel_diff: diff,
-      note: 'antiDiagonalProducts + quadraticLoops vs skew + complex-block matMul',
-    });
-    block.dispose();
-  }
-  tf.dispose([p, coef, coef2, ...cases.slice(1).map((c) => c.x)]);
-  return rows;
 }
 
 /* ------------------------------------------------------------------ 2. plan: f-power polynomials */
@@ -349,7 +275,6 @@ function dMatrixRows(n: number, batch: number, reps: number): ProposalRow[] {
 
 export function runProposals(plan: Plan, inputs: CaseInputs, reps: number, withPlan: boolean): ProposalRow[] {
   return [
-    ...loopRows(plan, inputs, reps),
     ...(withPlan ? planRows(plan.n) : []),
     ...momentRows(inputs, reps),
     ...dMatrixRows(plan.n, 32, reps),

@@ -277,11 +277,11 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     }
   }
   mask.dispose();
-  // the per-anti-diagonal kernel slabs a batched call makes once and keeps with the plan are
-  // plan state, not a leak (src/loops/loop-integrals.ts contractAntiDiagonals)
-  const planSlabs = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels]
-    .reduce((sum, k) => sum + (k.slabs?.length ?? 0) + (k.slabsT?.length ?? 0), 0);
-  const leaked = leakedForward + tf.memory().numTensors - afterProbe - planSlabs;
+  // the real kernel blocks the matMul path (backends other than wasm) makes once and keeps with
+  // the plan are plan state, not a leak (src/loops/loop-integrals.ts contractRows)
+  const planBlocks = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels]
+    .filter((k) => k.realBlock).length;
+  const leaked = leakedForward + tf.memory().numTensors - afterProbe - planBlocks;
 
   let profile: ProfileResult | undefined;
   if (opts.profile) {

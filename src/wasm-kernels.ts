@@ -1,5 +1,11 @@
 /**
- * A faster Slice kernel for tfjs-backend-wasm (same results, no numerical change).
+ * Kernels added to tfjs-backend-wasm.
+ *
+ * 1. The P22-type anti-diagonal contraction (`ClaxQuadraticForms` and its reverse pass
+ *    `ClaxQuadraticFormsGrad`), a WebAssembly SIMD module (./loops/quadratic-forms.wat) that
+ *    works in the backend's own memory; ../loops/loop-integrals.ts uses it when present.
+ *
+ * 2. A faster Slice kernel (same results, no numerical change).
  *
  * The stock wasm Slice (tfjs-backend-wasm 4.x) starts with `backend.readSync(x.dataId)`, which
  * copies the WHOLE input out of the wasm heap (`HEAPU8.slice`) before copying the requested part:
@@ -10,14 +16,115 @@
  * one (a pad). It replaces the registered wasm Slice once, when the wasm backend is active.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { QUADRATIC_FORMS_WASM } from './loops/quadratic-forms-wasm';
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: tf.DataId): boolean;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  wasm: { asm?: { memory?: object } };
+}
+
+export const QUADRATIC_FORMS = 'ClaxQuadraticForms';
+export const QUADRATIC_FORMS_GRAD = 'ClaxQuadraticFormsGrad';
+
+interface QuadraticFormsExports {
+  quadraticForms(x: number, y: number, blk: number, out: number, scr: number, B: number, nc: number, K: number, K4: number): void;
+  quadraticFormsGrad(
+    x: number, y: number, blk: number, dA: number, dx: number, dy: number, scr: number,
+    B: number, nc: number, K: number, K4: number,
+  ): void;
+}
+
+/** The part of the WebAssembly API used here (the project's TS lib has no DOM types). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const { WebAssembly: wasmApi } = globalThis as unknown as { WebAssembly: WebAssemblyApi };
+
+let quadraticModule: { memory: object; exports: QuadraticFormsExports } | undefined;
+
+/** The SIMD module, instantiated on the backend's memory (once per memory). */
+function quadraticFormsModule(backend: WasmBackendLike): QuadraticFormsExports {
+  const memory = backend.wasm.asm?.memory;
+  if (!memory) throw new Error('tfjs-backend-wasm does not expose its memory');
+  if (quadraticModule?.memory !== memory) {
+    const module = new wasmApi.Module(Buffer.from(QUADRATIC_FORMS_WASM, 'base64'));
+    const instance = new wasmApi.Instance(module, { env: { memory } });
+    quadraticModule = { memory, exports: instance.exports as QuadraticFormsExports };
+  }
+  return quadraticModule.exports;
+}
+
+/** Byte offset of a tensor's data in the wasm heap. */
+function heapOffset(backend: WasmBackendLike, t: tf.TensorInfo): number {
+  const entry = backend.dataIdMap.get(t.dataId);
+  if (!entry) throw new Error('tensor not on the wasm backend');
+  return entry.memoryOffset;
+}
+
+/** A zeroed float32 tensor in the heap. */
+function zeros(backend: WasmBackendLike, shape: number[]): tf.TensorInfo {
+  const s = backend.makeOutput(shape, 'float32');
+  backend.typedArrayFromHeap(s).fill(0);
+  return s;
+}
+
+type QuadraticAttrs = { K: number; K4: number };
+
+/** x, y [B, 2nc], block [ns, h+1, 2K4] -> [B, K, 2, N], folded modulo N (see quadratic-forms.wat). */
+function quadraticFormsKernel(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const { x, y, block } = args.inputs as { x: tf.TensorInfo; y: tf.TensorInfo; block: tf.TensorInfo };
+  const { K, K4 } = args.attrs as unknown as QuadraticAttrs;
+  const [B, twoNc] = x.shape;
+  const nc = twoNc / 2;
+  const out = zeros(backend, [B, K, 2, nc - 1]);
+  const scr = zeros(backend, [nc + 1]); // (Re, Im) S per visited row
+  const wasm = quadraticFormsModule(backend);
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+  wasm.quadraticForms(at(x), at(y), at(block), at(out), at(scr), B, nc, K, K4);
+  backend.disposeData(scr.dataId);
+  return out;
+}
+
+/** x, y, block, dA [B, K, 2, N] -> [dx, dy], each [B, 2nc]. */
+function quadraticFormsGradKernel(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo[] {
+  const backend = args.backend as WasmBackendLike;
+  const { x, y, block, dA } = args.inputs as { x: tf.TensorInfo; y: tf.TensorInfo; block: tf.TensorInfo; dA: tf.TensorInfo };
+  const { K, K4 } = args.attrs as unknown as QuadraticAttrs;
+  const [B, twoNc] = x.shape;
+  const dx = zeros(backend, [B, twoNc]);
+  const dy = zeros(backend, [B, twoNc]);
+  const scr = zeros(backend, [2 * K4]); // dA of one (b, s), zero lanes beyond K
+  const wasm = quadraticFormsModule(backend);
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+  wasm.quadraticFormsGrad(at(x), at(y), at(block), at(dA), at(dx), at(dy), at(scr), B, twoNc / 2, K, K4);
+  backend.disposeData(scr.dataId);
+  return [dx, dy];
+}
+
+let quadraticInstalled = false;
+
+function installQuadraticForms(): void {
+  if (quadraticInstalled) return;
+  tf.registerKernel({ kernelName: QUADRATIC_FORMS, backendName: 'wasm', kernelFunc: quadraticFormsKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: QUADRATIC_FORMS_GRAD, backendName: 'wasm', kernelFunc: quadraticFormsGradKernel as unknown as tf.KernelFunc });
+  quadraticInstalled = true;
+}
+
+/** Whether the active backend runs the fused quadratic forms (wasm, with its memory exposed). */
+export function hasQuadraticFormsKernel(): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  installWasmKernels();
+  return quadraticInstalled && (tf.backend() as unknown as WasmBackendLike).wasm.asm?.memory !== undefined;
 }
 
 let original: tf.KernelConfig | undefined;
 let installed = false;
+
 
 function fastSlice(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
@@ -67,9 +174,11 @@ function fastSlice(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMa
   return out;
 }
 
-/** Registers the fast Slice for the wasm backend (idempotent; no-op on other backends). */
+/** Registers the kernels above for the wasm backend (idempotent; no-op on other backends). */
 export function installWasmKernels(): void {
-  if (installed || tf.getBackend() !== 'wasm') return;
+  if (tf.getBackend() !== 'wasm') return;
+  installQuadraticForms();
+  if (installed) return;
   original ??= tf.getKernel('Slice', 'wasm');
   if (!original) return;
   tf.unregisterKernel('Slice', 'wasm');

@@ -13,8 +13,11 @@ import {
   packQuadraticKernels,
   type ComplexArray,
 } from '../src/loops/tensor-basis';
-import { antiDiagonalProducts, contractAntiDiagonals, dotLoops, fftlogCoefficients, PER_DIAGONAL_MIN_ROWS, quadraticLoops } from '../src/loops/loop-integrals';
-import { centredRng } from './metrics';
+import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from '../src/loops/loop-integrals';
+import { centredRng, dot } from './metrics';
+import { basisShape, quadraticSynthesisMatrix } from '../src/fftlog/decomposition';
+import { synthesisScale, synthesize, synthesizeAdjoint } from '../src/fftlog/synthesis';
+import { hasQuadraticFormsKernel } from '../src/wasm-kernels';
 
 const rng = centredRng;
 
@@ -135,38 +138,94 @@ describe('O(N^2) FFTLog loop contractions', () => {
       }
       expect(e22).toBeLessThan(2e-5);
       expect(e13).toBeLessThan(2e-5);
-      tf.dispose([pt, coef, prods, quad.block, dot.re, dot.im]);
+      tf.dispose([pt, coef, prods.rows ?? [], quad.half, dot.re, dot.im]);
     });
   }
 });
 
-describe('per-anti-diagonal contraction (batches)', () => {
-  it('equals the batched matMul in values and gradients', async () => {
-    await useBackend();
-    const ns = 9;
-    const width = 12;
-    const twoK = 6;
-    const M = PER_DIAGONAL_MIN_ROWS + 2;
-    const block = tf.randomNormal([ns, width, twoK], 0, 1, 'float32', 3) as tf.Tensor3D;
-    const kernels = { names: ['a', 'b', 'c'], block };
-    const x = tf.randomNormal([ns, M, width], 0, 1, 'float32', 4) as tf.Tensor3D;
-    const w = tf.randomNormal([ns, M, twoK], 0, 1, 'float32', 5);
-    const loss = (f: (y: tf.Tensor3D) => tf.Tensor) => (y: tf.Tensor) => tf.sum(tf.mul(f(y as tf.Tensor3D), w));
-    const ref = tf.matMul(x, block).dataSync();
-    const got = contractAntiDiagonals(x, kernels).dataSync();
-    const gRef = tf.grad(loss((y) => tf.matMul(y, block)))(x).dataSync();
-    const gGot = tf.grad(loss((y) => contractAntiDiagonals(y, kernels)))(x).dataSync();
-    const rel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+describe('quadratic and bilinear forms: wasm SIMD kernel vs the matMul path', () => {
+  it('agree in values and in gradients with respect to both operands (B = 3, K = 1 and 6)', async () => {
+    // the same float32 inputs on the cpu backend (materialised products + batched matMul) and
+    // on wasm (products formed inside ../src/wasm-kernels.ts' SIMD kernel)
+    const n = 16;
+    const nc = n + 1;
+    const B = 3;
+    const r = rng(11);
+    const coef = (seed: number) => Float32Array.from({ length: B * 2 * nc }, () => r() * (1 + seed));
+    const x = coef(0);
+    const y = coef(1);
+    const run = async (backend: string, K: number, same: boolean) => {
+      await tf.setBackend(backend);
+      const mats: Record<string, ComplexArray> = {};
+      for (let k = 0; k < K; k++) {
+        const re = new Float64Array(nc * nc);
+        const im = new Float64Array(nc * nc);
+        for (let c = 0; c < nc; c++) {
+          for (let d = 0; d <= c; d++) {
+            re[c * nc + d] = re[d * nc + c] = Math.sin(1 + k + 0.3 * c + 0.7 * d + 0.1 * c * d);
+            im[c * nc + d] = im[d * nc + c] = Math.cos(2 + k * c - 0.2 * d);
+          }
+        }
+        mats[`m${k}`] = { re, im };
+      }
+      const basis = createTensorBasis(n, -0.3);
+      const kernels = packQuadraticKernels(basis.shape, mats);
+      const xt = tf.tensor2d(x, [B, 2 * nc]);
+      const yt = same ? xt : tf.tensor2d(y, [B, 2 * nc]);
+      const w = tf.tensor3d(Float32Array.from({ length: B * K * n }, (_, i) => Math.cos(i)), [B, K, n]);
+      const f = (a: tf.Tensor2D, b: tf.Tensor2D) =>
+        tf.sum(tf.mul(quadraticLoops(basis, antiDiagonalProducts(basis, a, same ? a : b), kernels), w));
+      const value = Array.from(quadraticLoops(basis, antiDiagonalProducts(basis, xt, yt), kernels).dataSync());
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor) => f(a as tf.Tensor2D, b as tf.Tensor2D))([xt, yt]);
+      const out = { value, gx: Array.from(grads[0].dataSync()), gy: Array.from(grads[1].dataSync()) };
+      tf.dispose([...grads, xt, yt, w, kernels.half, kernels.realBlock ?? []]);
+      return out;
+    };
+    const rel = (a: number[], b: number[]) => {
       let d = 0;
       let m = 0;
       for (let i = 0; i < a.length; i++) {
         d = Math.max(d, Math.abs(a[i] - b[i]));
-        m = Math.max(m, Math.abs(a[i]));
+        m = Math.max(m, Math.abs(b[i]));
       }
       return d / m;
     };
-    expect(rel(ref, got)).toBeLessThan(1e-6);
-    expect(rel(gRef, gGot)).toBeLessThan(1e-6);
-    tf.dispose([block, x, w, ...(kernels as { slabs?: tf.Tensor[] }).slabs!, ...(kernels as { slabsT?: tf.Tensor[] }).slabsT!]);
+    const backend = await useBackend('wasm');
+    if (backend !== 'wasm') return; // the kernel exists for wasm only
+    for (const K of [1, 6]) {
+      for (const same of [true, false]) {
+        const cpu = await run('cpu', K, same);
+        const wasm = await run('wasm', K, same);
+        expect(hasQuadraticFormsKernel()).toBe(true);
+        expect(rel(wasm.value, cpu.value)).toBeLessThan(1e-5);
+        expect(rel(wasm.gx, cpu.gx)).toBeLessThan(1e-5);
+        if (!same) expect(rel(wasm.gy, cpu.gy)).toBeLessThan(1e-5);
+      }
+    }
+  });
+});
+
+describe('FFTLog synthesis in float64 (src/fftlog/synthesis.ts)', () => {
+  it('equals the dense synthesis matrix, and its adjoint is the transpose (N = 16, 12)', () => {
+    for (const n of [16, 12]) {
+      const shape = basisShape(n, -0.3);
+      const ns = shape.ns;
+      const r = rng(5 + n);
+      const a = Float64Array.from({ length: 2 * ns }, () => r()); // one row, unfolded: L = 2N + 1
+      const got = synthesize(a, 1, ns, synthesisScale(shape, 'quadratic'));
+      const S = quadraticSynthesisMatrix(shape);
+      const g = Float64Array.from({ length: n }, () => r());
+      let e = 0;
+      let scale = 0;
+      for (let j = 0; j < n; j++) {
+        let ref = 0;
+        for (let i = 0; i < 2 * ns; i++) ref += a[i] * S[i * n + j];
+        e = Math.max(e, Math.abs(got[j] - ref));
+        scale = Math.max(scale, Math.abs(ref));
+      }
+      expect(e / scale).toBeLessThan(1e-6); // float32 output
+      const adj = synthesizeAdjoint(g, 1, ns, synthesisScale(shape, 'quadratic'));
+      expect(Math.abs(dot(adj, a) - dot(g, got)) / Math.abs(dot(g, got))).toBeLessThan(1e-5);
+    }
   });
 });

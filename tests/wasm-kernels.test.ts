@@ -49,3 +49,13 @@ describe('wasm Slice replacement', () => {
     }
   });
 });
+
+describe('quadratic-forms SIMD module', () => {
+  it('the committed bytes are the assembled src/loops/quadratic-forms.wat (npx tsx scripts/build-wasm.ts)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { assembleWat } = await import('../scripts/wat');
+    const { QUADRATIC_FORMS_WASM } = await import('../src/loops/quadratic-forms-wasm');
+    const wat = readFileSync(new URL('../src/loops/quadratic-forms.wat', import.meta.url), 'utf8');
+    expect(Buffer.from(await assembleWat(wat)).toString('base64')).toBe(QUADRATIC_FORMS_WASM);
+  });
+});

@@ -56,36 +56,20 @@ export function analysisMatrix(shape: BasisShape): Float64Array {
 }
 
 /**
- * The P13-type synthesis map [Re B | Im B] (2(N+1)) -> f_j (N values), row-major
- * [2(N+1) x N]: f_j = e^{j b Delta} (-1)^j Re sum_c B_c e^{2 pi i c j/N}.
- */
-export function dotSynthesisMatrix(shape: BasisShape): Float64Array {
-  const { n, nc, bias, delta } = shape;
-  const s = new Float64Array(2 * nc * n);
-  for (let j = 0; j < n; j++) {
-    const scale = Math.exp(j * bias * delta) * (j % 2 === 0 ? 1 : -1);
-    for (let c = 0; c < nc; c++) {
-      const theta = (2 * Math.PI * ((c * j) % n)) / n;
-      s[c * n + j] = scale * Math.cos(theta);
-      s[(nc + c) * n + j] = -scale * Math.sin(theta);
-    }
-  }
-  return s;
-}
-
-/**
  * The P22-type synthesis map [Re A | Im A] (2(2N+1)) -> f_j (N values), row-major
- * [2(2N+1) x N]: f_j = e^{2 j b Delta} Re sum_s A_s e^{2 pi i s j/N}.
+ * [2(2N+1) x N]: f_j = e^{2 j b Delta} Re sum_s A_s e^{2 pi i s j/N} (the host pure-AP rows; the
+ * tensor path uses the FFT form of ./synthesis.ts).
  */
 export function quadraticSynthesisMatrix(shape: BasisShape): Float64Array {
   const { n, ns, bias, delta } = shape;
-  const s = new Float64Array(2 * ns * n);
+  const rows = ns;
+  const s = new Float64Array(2 * rows * n);
   for (let j = 0; j < n; j++) {
     const scale = Math.exp(2 * j * bias * delta);
-    for (let a = 0; a < ns; a++) {
+    for (let a = 0; a < rows; a++) {
       const theta = (2 * Math.PI * ((a * j) % n)) / n;
       s[a * n + j] = scale * Math.cos(theta);
-      s[(ns + a) * n + j] = -scale * Math.sin(theta);
+      s[(rows + a) * n + j] = -scale * Math.sin(theta);
     }
   }
   return s;

@@ -14,8 +14,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Plan } from '../plan';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
-import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from './loop-integrals';
-import { combineFPowers } from './f-power-sets';
+import { antiDiagonalProducts, dotLoops, fftlogCoefficients } from './loop-integrals';
+import { fPowerQuadraticLoops } from './f-power-sets';
 import { gridPowers } from './matter-real';
 
 /** CLASS-PT `epsilon_for_logs` added inside |...| of Id2d2. */
@@ -33,7 +33,7 @@ export function biasOperatorsOnGrid(
   const k3 = gridPowers(linear, 3);
   const coef = fftlogCoefficients(bias.basis, pBin);
   const products = antiDiagonalProducts(bias.basis, coef);
-  const real = combineFPowers(quadraticLoops(bias.basis, products, bias.real.kernels), bias.real.terms, tf.ones([B]));
+  const real = fPowerQuadraticLoops(bias.basis, products, bias.real, tf.ones([B]));
   const ifg2 = tf.reshape(dotLoops(bias.basis, coef, bias.ifg2), [B, n]);
 
   const d2d2 = tf.mul(k3, real.Id2d2);
@@ -47,7 +47,7 @@ export function biasOperatorsOnGrid(
     IFG2: tf.abs(tf.mul(tf.mul(k3, ifg2), pBin)) as tf.Tensor2D,
   };
   if (f) {
-    const rsd = combineFPowers(quadraticLoops(bias.basis, products, bias.rsd.kernels), bias.rsd.terms, f);
+    const rsd = fPowerQuadraticLoops(bias.basis, products, bias.rsd, f);
     for (const [name, v] of Object.entries(rsd)) out[`P_${name}`] = tf.mul(k3, v) as tf.Tensor2D;
   }
   return out;

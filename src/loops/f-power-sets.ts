@@ -5,9 +5,11 @@
  * dependence on f is exact (and exactly differentiable).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { contractAntiDiagonals, quadraticSynthesis, type AntiDiagonalProducts } from './loop-integrals';
 import { fPowerMatrices, fPowerVectors, type ComplexArray } from '../kernels/f-power-kernels';
 import {
   packDotKernels,
+  disposeQuadraticKernels,
   packQuadraticKernels,
   type DotKernels,
   type QuadraticKernels,
@@ -62,7 +64,7 @@ export function buildFPowerDot(basis: TensorBasis, base: ComplexArray, formulas:
 }
 
 export function disposeFPowerQuadratic(set: FPowerQuadratic): void {
-  tf.dispose(set.kernels.block);
+  disposeQuadraticKernels(set.kernels);
 }
 
 export function disposeFPowerDot(set: FPowerDot): void {
@@ -70,14 +72,34 @@ export function disposeFPowerDot(set: FPowerDot): void {
 }
 
 /**
- * Recombines per-power loop results [B, K, N] into named arrays [B, N]:
+ * Recombines per-power loop results [B, K, L] into named arrays [B, L]:
  * out[name] = sum over its terms of f^power * loops[:, term, :], with f [B]. One small matMul
  * does it for every name: weights [B, names, K] (the powers of f, by products: pow's gradient is
  * NaN at f = 0 for exponent 0, trap) times the loops, instead of a slice, a pow, a mul and an
  * addN per term.
  */
 export function combineFPowers(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tensor1D): Record<string, tf.Tensor2D> {
-  const [B, K, n] = loops.shape;
+  const { names, combined } = recombine(loops, terms, f);
+  return byName(combined, names);
+}
+
+/**
+ * P22-type loops of an f-power set, [B, N] per name: the anti-diagonal sums of every kernel are
+ * recombined in powers of f before the synthesis (both are linear), so the synthesis runs once
+ * per name rather than once per (name, power).
+ */
+export function fPowerQuadraticLoops(
+  basis: TensorBasis,
+  products: AntiDiagonalProducts,
+  set: FPowerQuadratic,
+  f: tf.Tensor1D,
+): Record<string, tf.Tensor2D> {
+  const { names, combined } = recombine(contractAntiDiagonals(products, set.kernels), set.terms, f);
+  return byName(quadraticSynthesis(basis, combined), names);
+}
+
+function recombine(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tensor1D): { names: string[]; combined: tf.Tensor3D } {
+  const [B, K] = loops.shape;
   const names = [...new Set(terms.map((t) => t.name))];
   const maxPower = Math.max(0, ...terms.map((t) => t.power));
   const powers: tf.Tensor1D[] = [tf.onesLike(f)];
@@ -88,10 +110,14 @@ export function combineFPowers(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Te
     select[term.power * names.length * K + names.indexOf(term.name) * K + k] = 1;
   });
   const weights = tf.reshape(tf.matMul(fPowers, tf.tensor2d(select, [maxPower + 1, names.length * K])), [B, names.length, K]);
-  const combined = tf.matMul(weights, loops); // [B, names, N]
+  return { names, combined: tf.matMul(weights, loops) }; // [B, names, L]
+}
+
+function byName(combined: tf.Tensor3D, names: string[]): Record<string, tf.Tensor2D> {
+  const [B, , L] = combined.shape;
   const out: Record<string, tf.Tensor2D> = {};
   names.forEach((name, i) => {
-    out[name] = tf.reshape(tf.slice(combined, [0, i, 0], [B, 1, n]), [B, n]) as tf.Tensor2D;
+    out[name] = tf.reshape(tf.slice(combined, [0, i, 0], [B, 1, L]), [B, L]) as tf.Tensor2D;
   });
   return out;
 }

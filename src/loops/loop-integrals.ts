@@ -5,7 +5,9 @@
  * All results exclude the k^3 prefactor, which the caller applies.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { DotKernels, QuadraticKernels, TensorBasis } from './tensor-basis';
+import { fftlogSynthesis } from '../fftlog/synthesis';
+import { kernelLanes, type DotKernels, type QuadraticKernels, type TensorBasis } from './tensor-basis';
+import { hasQuadraticFormsKernel, QUADRATIC_FORMS, QUADRATIC_FORMS_GRAD } from '../wasm-kernels';
 
 /** FFTLog coefficients [B, 2(N+1)] = [Re Fhat | Im Fhat] of a batch of spectra p [B, N] on the grid. */
 export function fftlogCoefficients(basis: TensorBasis, p: tf.Tensor2D): tf.Tensor2D {
@@ -18,34 +20,43 @@ export function fftlogCoefficients(basis: TensorBasis, p: tf.Tensor2D): tf.Tenso
  */
 export function dotLoops(basis: TensorBasis, coef: tf.Tensor2D, kernels: DotKernels): tf.Tensor3D {
   return tf.tidy(() => {
-    const { nc, n } = basis.shape;
+    const { nc } = basis.shape;
     const B = coef.shape[0];
-    const K = kernels.names.length;
     const fr = tf.reshape(tf.slice(coef, [0, 0], [B, nc]), [B, 1, nc]);
     const fi = tf.reshape(tf.slice(coef, [0, nc], [B, nc]), [B, 1, nc]);
     const br = tf.sub(tf.mul(fr, kernels.re), tf.mul(fi, kernels.im));
     const bi = tf.add(tf.mul(fr, kernels.im), tf.mul(fi, kernels.re));
-    const packed = tf.reshape(tf.concat([br, bi], 2), [B * K, 2 * nc]);
-    return tf.reshape(tf.matMul(packed, basis.dotSynthesis), [B, K, n]) as tf.Tensor3D;
+    return fftlogSynthesis(tf.concat([br, bi], 2) as tf.Tensor3D, basis.dotScale); // [B, K, N]
   });
 }
 
 /**
- * The products P[c, s] = Fx_c Fy_{s-c} (c = 0..N, s = 0..2N), laid out [2N+1, B, 2(N+1)]
- * ([Re P | Im P] along the last axis) for the batched anti-diagonal contraction. With y = x
- * (the default) they serve the quadratic forms Re X^T M X; with y != x the bilinear forms
- * Re X^T M Y (CLASS-PT `batch_bilinear_form`, no conjugation): sum_s sum_c Fx_c Fy_{s-c}
- * M[c, s-c] is the full double sum over (c, d). One set of products serves every kernel on the
- * same basis. The skew [c, d] -> [c, c + d] is a pad, a reshape and one contiguous slice: rows of
- * length 2(N+1) read with stride 2N+1 shift by one per row (no gather, whose gradient the wasm
- * backend lacks, and no strided copies, which are slow there).
+ * The symmetrised products S_cd = X_c Y_d + X_d Y_c of two sets of FFTLog coefficients on half of
+ * each anti-diagonal s = c + d (the kernels are complex symmetric, so sum_cd P M = (1/2) sum_cd S M
+ * and each unordered pair {c, d} is needed once; the kernel blocks carry the weights). With
+ * y = x (the default) they serve the quadratic forms Re X^T M X; with y != x the bilinear forms
+ * Re X^T M Y (CLASS-PT `batch_bilinear_form`, no conjugation). One set of products serves every
+ * kernel on the same basis.
+ *
+ * On wasm the contraction forms S on the fly inside a SIMD kernel (../wasm-kernels.ts), so only
+ * the coefficients are kept. Elsewhere S is laid out as `rows` [2N+1, B, 2(N/2+1)] ([Re S | Im S]
+ * for c in [0, N/2] when s <= N, c in [N/2, N] when s > N) for one batched matMul. The skew
+ * [c, d] -> [c, c + d] is a pad, a reshape and one contiguous slice: rows of length 2(N+1) read
+ * with stride 2N+1 shift by one per row (no gather, whose gradient the wasm backend lacks).
  */
+export interface AntiDiagonalProducts {
+  x: tf.Tensor2D;
+  y: tf.Tensor2D;
+  rows?: tf.Tensor3D;
+}
+
 export function antiDiagonalProducts(
   basis: TensorBasis,
   coefX: tf.Tensor2D,
   coefY: tf.Tensor2D = coefX,
-): tf.Tensor3D {
-  return tf.tidy(() => {
+): AntiDiagonalProducts {
+  if (hasQuadraticFormsKernel()) return { x: coefX, y: coefY };
+  const rows = tf.tidy(() => {
     const { nc, ns } = basis.shape;
     const B = coefX.shape[0];
     const part = (c: tf.Tensor2D, from: number, shape: number[]) => tf.reshape(tf.slice(c, [0, from], [B, nc]), shape);
@@ -54,13 +65,10 @@ export function antiDiagonalProducts(
     const yr = part(coefY, 0, [B, 1, nc]);
     const yi = part(coefY, nc, [B, 1, nc]);
     const outer = tf.stack([tf.sub(tf.mul(xr, yr), tf.mul(xi, yi)), tf.add(tf.mul(xr, yi), tf.mul(xi, yr))], 1); // [B, 2, nc, nc]
-    // symmetrised products S = P + P^T: the kernels are symmetric, so sum_cd P M = (1/2) sum_cd S M,
-    // and each unordered pair {c, d} is needed once (the kernel blocks carry the weights)
     const p = coefY === coefX ? tf.mul(outer, 2) : tf.add(outer, tf.transpose(outer, [0, 1, 3, 2])); // P^T = P when Y = X
     const flat = tf.reshape(tf.pad(p, [[0, 0], [0, 0], [0, 0], [0, nc]]), [B * 2, nc * 2 * nc]);
     const q = tf.reshape(tf.slice(flat, [0, 0], [B * 2, nc * ns]), [B, 2 * nc, ns]);
     const full = tf.transpose(q, [2, 0, 1]) as tf.Tensor3D; // [ns, B, (re|im) c]
-    // half of each anti-diagonal: c in [0, N/2] for s <= N, c in [N/2, N] for s > N
     const h = (nc - 1) / 2;
     const cols = (rows: tf.Tensor3D, from: number) =>
       tf.concat([tf.slice(rows, [0, 0, from], [-1, B, h + 1]), tf.slice(rows, [0, 0, nc + from], [-1, B, h + 1])], 2);
@@ -68,56 +76,73 @@ export function antiDiagonalProducts(
     const high = cols(tf.slice(full, [nc, 0, 0], [ns - nc, B, 2 * nc]), h);
     return tf.concat([low, high], 0) as tf.Tensor3D; // [ns, B, 2(N/2 + 1)]
   });
+  return { x: coefX, y: coefY, rows };
 }
 
 /**
- * P22-type terms f_j = Re sum_cd X_j[c] M_cd X_j[d] for every kernel, from the anti-diagonal
+ * P22-type terms f_j = Re sum_cd X_j[c] M_cd Y_j[d] for every kernel, from the anti-diagonal
  * products of ./antiDiagonalProducts: returns [B, K, N]. (CLASS-PT `batch_quadratic_form`.)
  */
 export function quadraticLoops(
   basis: TensorBasis,
-  products: tf.Tensor3D,
+  products: AntiDiagonalProducts,
   kernels: QuadraticKernels,
 ): tf.Tensor3D {
-  return tf.tidy(() => {
-    const { n, ns } = basis.shape;
-    const B = products.shape[1];
-    const K = kernels.names.length;
-    const a = contractAntiDiagonals(products, kernels); // [ns, B, 2K] = [Re A | Im A]
-    const perKernel = tf.reshape(tf.transpose(tf.reshape(a, [ns, B, 2, K]), [1, 3, 2, 0]), [B * K, 2 * ns]);
-    return tf.reshape(tf.matMul(perKernel, basis.quadSynthesis), [B, K, n]) as tf.Tensor3D;
-  });
+  return tf.tidy(() => quadraticSynthesis(basis, contractAntiDiagonals(products, kernels)));
 }
 
 /**
- * Rows of products per anti-diagonal from which the contraction runs as 2N+1 two-dimensional
- * matMuls instead of one batched matMul (measured on wasm, [513, M, 514] x [513, 514, 30]:
- * M = 1: batched 10.5 ms, per-s 41 ms; M = 2: 18 / 23 ms; M = 64: 685 / 91 ms).
+ * The anti-diagonal sums A_k(s) = sum_c S_{c, s-c} M_k[c, s-c], folded modulo N (the synthesis
+ * repeats with period N in s): [B, K, 2N] = [Re A' | Im A'] per kernel. Being linear, they can
+ * be combined across kernels (f-power recombination) before ./quadraticSynthesis.
  */
-export const PER_DIAGONAL_MIN_ROWS = 8;
+export function contractAntiDiagonals(products: AntiDiagonalProducts, kernels: QuadraticKernels): tf.Tensor3D {
+  return tf.tidy(() => {
+    const a = products.rows ? contractRows(products.rows, kernels) : contractOnTheFly(products, kernels); // [B, K, 2, N]
+    const [B, K, , n] = a.shape;
+    return tf.reshape(a, [B, K, 2 * n]) as tf.Tensor3D;
+  });
+}
+
+/** f_j = e^{2 j b Delta} Re sum_m A'_m e^{2 pi i m j/N} in float64 (../fftlog/synthesis.ts): [B, M, 2N] -> [B, M, N]. */
+export function quadraticSynthesis(basis: TensorBasis, a: tf.Tensor3D): tf.Tensor3D {
+  return fftlogSynthesis(a, basis.quadScale);
+}
 
 /**
- * A[s] = products[s] . block[s] for every anti-diagonal s: [ns, M, 2(N+1)] x [ns, 2(N+1), 2K]
- * -> [ns, M, 2K]. tfjs-backend-wasm runs a batched matMul with a generic loop (1-3 GFLOP/s here)
- * but a two-dimensional one with XNNPACK (~20 GFLOP/s), so with many rows (a batch of
- * cosmologies) each s is its own matMul against the plan's per-s slab; the gradient with
- * respect to the products is the same per-s product with the transposed slabs.
+ * A_k(s) = sum over the half anti-diagonal of S_cd w M_k[c, d], folded modulo N: [B, K, 2, N],
+ * in the wasm SIMD kernel (../loops/quadratic-forms.wat), which forms S from the coefficients
+ * and has its own reverse pass (gradients reach both operands).
  */
-export function contractAntiDiagonals(products: tf.Tensor3D, kernels: QuadraticKernels): tf.Tensor3D {
-  const [ns, M, width] = products.shape;
-  const twoK = kernels.block.shape[2];
-  if (M < PER_DIAGONAL_MIN_ROWS || twoK < 4) return tf.matMul(products, kernels.block);
-  const slabs = (kernels.slabs ??= tf.tidy(() =>
-    Array.from({ length: ns }, (_, s) => tf.keep(tf.reshape(tf.slice(kernels.block, [s, 0, 0], [1, width, twoK]), [width, twoK]) as tf.Tensor2D)),
-  ));
-  const perDiagonal = (x: tf.Tensor, cols: number, mats: tf.Tensor2D[]) =>
-    tf.tidy(() => tf.stack(mats.map((m, s) => tf.matMul(tf.reshape(tf.slice(x, [s, 0, 0], [1, M, cols]), [M, cols]), m)))) as tf.Tensor3D;
-  // the transposed slabs for the backward pass (a transposed operand leaves XNNPACK's path)
-  const transposed = () =>
-    (kernels.slabsT ??= tf.tidy(() => slabs.map((m) => tf.keep(tf.transpose(m) as tf.Tensor2D))));
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
-    value: perDiagonal(args[0] as tf.Tensor, width, slabs),
-    gradFunc: (dy: tf.Tensor) => perDiagonal(dy, twoK, transposed()),
+function contractOnTheFly(products: AntiDiagonalProducts, kernels: QuadraticKernels): tf.Tensor4D {
+  const attrs = { K: kernels.names.length, K4: kernelLanes(kernels.names.length) };
+  const block = kernels.half;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+    save([x, y]); // kept for the reverse pass (the caller's tidy would dispose them)
+    return {
+      value: tf.engine().runKernel(QUADRATIC_FORMS, { x, y, block }, attrs) as tf.Tensor4D,
+      gradFunc: (dA: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.engine().runKernel(QUADRATIC_FORMS_GRAD, { x: saved[0], y: saved[1], block, dA }, attrs) as tf.Tensor[],
+    };
+  });
+  return op(products.x, products.y) as tf.Tensor4D;
+}
+
+/** The same contraction as one batched matMul of the materialised rows (other backends). */
+function contractRows(rows: tf.Tensor3D, kernels: QuadraticKernels): tf.Tensor4D {
+  const [ns, B] = rows.shape;
+  const n = (ns - 1) / 2;
+  const K = kernels.names.length;
+  const block = (kernels.realBlock ??= tf.tidy(() => {
+    const K4 = kernelLanes(K);
+    const re = tf.slice(kernels.half, [0, 0, 0], [-1, -1, K]);
+    const im = tf.slice(kernels.half, [0, 0, K4], [-1, -1, K]);
+    return tf.keep(tf.concat([tf.concat([re, im], 2), tf.concat([tf.neg(im), re], 2)], 1) as tf.Tensor3D);
   }));
-  return op(products) as tf.Tensor3D;
+  const a = tf.matMul(rows, block); // [ns, B, 2K] = [Re A | Im A]
+  // fold modulo N: s in [0, N), [N, 2N) and {2N} -> m = s, s - N, 0
+  const last = tf.pad(tf.slice(a, [2 * n, 0, 0], [1, B, 2 * K]), [[0, n - 1], [0, 0], [0, 0]]);
+  const folded = tf.addN([tf.slice(a, [0, 0, 0], [n, B, 2 * K]), tf.slice(a, [n, 0, 0], [n, B, 2 * K]), last]);
+  return tf.transpose(tf.reshape(folded, [n, B, 2, K]), [1, 3, 2, 0]) as tf.Tensor4D;
 }

@@ -3,22 +3,16 @@
  * loop contractions of ./loop-integrals.ts. Built once per plan from float64 host matrices.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  analysisMatrix,
-  basisShape,
-  dotSynthesisMatrix,
-  quadraticSynthesisMatrix,
-  type BasisShape,
-} from '../fftlog/decomposition';
+import { analysisMatrix, basisShape, type BasisShape } from '../fftlog/decomposition';
+import { synthesisScale } from '../fftlog/synthesis';
 
 export interface TensorBasis {
   shape: BasisShape;
   /** [N, 2(N+1)]: P -> [Re Fhat | Im Fhat] */
   analysis: tf.Tensor2D;
-  /** [2(N+1), N]: P13-type synthesis */
-  dotSynthesis: tf.Tensor2D;
-  /** [2(2N+1), N]: P22-type synthesis */
-  quadSynthesis: tf.Tensor2D;
+  /** the host float64 synthesis scales (../fftlog/synthesis.ts): P13-type and P22-type */
+  dotScale: Float64Array;
+  quadScale: Float64Array;
 }
 
 /** A complex kernel matrix (row-major (N+1)x(N+1)) or vector (N+1), in float64. */
@@ -28,19 +22,22 @@ export interface ComplexArray {
 }
 
 /**
- * K quadratic (P22-type) kernels, sheared, as a real block [2N+1, 2(N+1), 2K]: for each
- * anti-diagonal s it maps [Re P(., s) | Im P(., s)] to [Re A_s | Im A_s] in one matMul.
+ * K quadratic (P22-type) kernels on half of each anti-diagonal s = c + d, complex, as
+ * `half` [2N+1, N/2+1, 2K4]: row t holds w M_k[c, s-c] for the pair (c, d = s - c) with c = t
+ * (s <= N, c <= d) or c = N/2 + t (s > N, c >= d), weight w = 1 (1/2 on c = d), zero for
+ * pairs outside that half; lanes [Re M_0..M_{K-1}, 0.., Im M_0..M_{K-1}, 0..], K4 = K rounded up
+ * to a multiple of 4 (the SIMD width of ../loops/quadratic-forms.wat). Each unordered pair {c, d}
+ * appears once: the contraction pairs it with the symmetrised products S = P + P^T.
  */
 export interface QuadraticKernels {
   names: string[];
-  block: tf.Tensor3D;
+  half: tf.Tensor3D;
   /**
-   * block[s] as 2N+1 separate [2(N+1), 2K] tensors, made on first use by a batched call (see
-   * ../loops/loop-integrals contractAntiDiagonals) and kept with the plan.
+   * Without the wasm kernel: the real block [2N+1, 2(N/2+1), 2K] = [[Re M, Im M], [-Im M, Re M]]
+   * mapping [Re S | Im S] to [Re A | Im A] in one matMul (made from `half` on first use and
+   * kept with the plan).
    */
-  slabs?: tf.Tensor2D[];
-  /** the slabs transposed (made on first use by a batched gradient) */
-  slabsT?: tf.Tensor2D[];
+  realBlock?: tf.Tensor3D;
 }
 
 /** K dot-product (P13-type) kernels as [1, K, N+1] real and imaginary parts. */
@@ -56,29 +53,28 @@ export function createTensorBasis(n: number, bias: number): TensorBasis {
   return {
     shape,
     analysis: tf.tensor2d(Float32Array.from(analysisMatrix(shape)), [n, 2 * nc], 'float32'),
-    dotSynthesis: tf.tensor2d(Float32Array.from(dotSynthesisMatrix(shape)), [2 * nc, n], 'float32'),
-    quadSynthesis: tf.tensor2d(Float32Array.from(quadraticSynthesisMatrix(shape)), [2 * ns, n], 'float32'),
+    dotScale: synthesisScale(shape, 'dot'),
+    quadScale: synthesisScale(shape, 'quadratic'),
   };
 }
 
 export function disposeTensorBasis(basis: TensorBasis): void {
-  tf.dispose([basis.analysis, basis.dotSynthesis, basis.quadSynthesis]);
+  tf.dispose(basis.analysis);
 }
 
-/**
- * Packs K complex symmetric kernels for the anti-diagonal contraction. With M'[c, s] = M[c, s-c]
- * (zero out of range), block[s] = [[Re M', Im M'], [-Im M', Re M']] (rows: Re P then Im P).
- */
+/** SIMD lanes per kernel group in `QuadraticKernels.half`. */
+export const kernelLanes = (K: number) => 4 * Math.ceil(K / 4);
+
+/** Packs K complex symmetric kernels (row-major (N+1)x(N+1), float64) into `QuadraticKernels`. */
 export function packQuadraticKernels(
   shape: BasisShape,
   kernels: Record<string, ComplexArray>,
 ): QuadraticKernels {
   const names = Object.keys(kernels);
-  const K = names.length;
+  const K4 = kernelLanes(names.length);
   const { nc, ns } = shape;
   const h = (nc - 1) / 2;
-  const width = 2 * (h + 1);
-  const block = new Float32Array(ns * width * 2 * K);
+  const half = new Float32Array(ns * (h + 1) * 2 * K4);
   names.forEach((name, k) => {
     const m = kernels[name];
     if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
@@ -86,22 +82,19 @@ export function packQuadraticKernels(
       for (let t = 0; t <= h; t++) {
         const c = s < nc ? t : h + t;
         const d = s - c;
-        if (d < 0 || d >= nc) continue;
-        // each unordered pair once, against symmetrised products S = P + P^T: weight 1, 1/2 on c = d
-        const keep = s < nc ? c <= d : c >= d;
-        if (!keep) continue;
+        if (d < 0 || d >= nc || (s < nc ? c > d : c < d)) continue;
         const w = c === d ? 0.5 : 1;
-        const mr = w * m.re[c * nc + d];
-        const mi = w * m.im[c * nc + d];
-        const base = s * width * 2 * K;
-        block[base + t * 2 * K + k] = mr; // Re S -> Re A
-        block[base + t * 2 * K + K + k] = mi; // Re S -> Im A
-        block[base + (h + 1 + t) * 2 * K + k] = -mi; // Im S -> Re A
-        block[base + (h + 1 + t) * 2 * K + K + k] = mr; // Im S -> Im A
+        const row = (s * (h + 1) + t) * 2 * K4;
+        half[row + k] = w * m.re[c * nc + d];
+        half[row + K4 + k] = w * m.im[c * nc + d];
       }
     }
   });
-  return { names, block: tf.tensor3d(block, [ns, width, 2 * K], 'float32') };
+  return { names, half: tf.tensor3d(half, [ns, h + 1, 2 * K4], 'float32') };
+}
+
+export function disposeQuadraticKernels(kernels: QuadraticKernels): void {
+  tf.dispose([kernels.half, kernels.realBlock ?? []]);
 }
 
 export function packDotKernels(shape: BasisShape, kernels: Record<string, ComplexArray>): DotKernels {

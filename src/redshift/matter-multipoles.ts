@@ -12,8 +12,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { gridPowers } from '../loops/matter-real';
-import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from '../loops/loop-integrals';
-import { combineFPowers, fPolynomial } from '../loops/f-power-sets';
+import { antiDiagonalProducts, dotLoops, fftlogCoefficients } from '../loops/loop-integrals';
+import { combineFPowers, fPolynomial, fPowerQuadraticLoops } from '../loops/f-power-sets';
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
@@ -48,19 +48,16 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): A
   const cW = fftlogCoefficients(basis, pW);
   // quadratic nw x nw and bilinear nw x w in one batch of 2B
   const products = antiDiagonalProducts(basis, tf.concat([cNw, cNw], 0), tf.concat([cNw, cW], 0));
-  const q = quadraticLoops(basis, products, sets.p22.kernels);
+  const p22 = fPowerQuadraticLoops(basis, products, sets.p22, tf.concat([f, f]) as tf.Tensor1D); // [2B, N] per name
   const d = dotLoops(basis, tf.concat([cNw, cW], 0), sets.p13.kernels);
-  const K22 = sets.p22.terms.length;
   const K13 = sets.p13.terms.length;
-  const p22nw = combineFPowers(tf.slice(q, [0, 0, 0], [B, K22, n]), sets.p22.terms, f);
-  const p22w = combineFPowers(tf.slice(q, [B, 0, 0], [B, K22, n]), sets.p22.terms, f);
   const f13nw = combineFPowers(tf.slice(d, [0, 0, 0], [B, K13, n]), sets.p13.terms, f);
   const f13w = combineFPowers(tf.slice(d, [B, 0, 0], [B, K13, n]), sets.p13.terms, f);
   const out: Arrays = { Pnw: pNw, Pw: pW };
   const k3e = tf.mul(k3, damping);
-  for (const name of Object.keys(p22nw)) {
-    out[`P22_${name}`] = tf.mul(k3e, p22nw[name]) as tf.Tensor2D;
-    out[`P22w_${name}`] = tf.mul(tf.mul(k3e, p22w[name]), 2) as tf.Tensor2D; // X_nw^T M (2 X_w)
+  for (const [name, q] of Object.entries(p22)) {
+    out[`P22_${name}`] = tf.mul(k3e, tf.slice(q, [0, 0], [B, n])) as tf.Tensor2D;
+    out[`P22w_${name}`] = tf.mul(tf.mul(k3e, tf.slice(q, [B, 0], [B, n])), 2) as tf.Tensor2D; // X_nw^T M (2 X_w)
   }
   for (const name of Object.keys(f13nw)) {
     const uv = uvTerm(linear, pNw, f, P13_UV_MU_POWERS[name]);
@@ -157,7 +154,7 @@ export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.
   const k3 = gridPowers(linear, 3);
   const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
   const coef = fftlogCoefficients(basis, pBin);
-  const p22 = combineFPowers(quadraticLoops(basis, antiDiagonalProducts(basis, coef), sets.p22.kernels), sets.p22.terms, f);
+  const p22 = fPowerQuadraticLoops(basis, antiDiagonalProducts(basis, coef), sets.p22, f);
   const f13 = combineFPowers(dotLoops(basis, coef, sets.p13.kernels), sets.p13.terms, f);
   const fb = tf.reshape(f, [B, 1]);
   const out: Arrays = {};
