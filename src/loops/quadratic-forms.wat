@@ -33,7 +33,27 @@
         (local.get $h)
         (local.get $h))))
 
-;; s modulo N for s in [0, 2N]
+;; out[o + l step] += re[l] and out[o + l step + step/2] += im[l] (Re A then Im A of kernel
+  ;; kb + l) for the lanes l < left
+  (func $addLanes (param $o i32) (param $step i32) (param $left i32) (param $re v128) (param $im v128)
+    (local $h i32)
+    (local.set $h (i32.shr_u (local.get $step) (i32.const 1)))
+    (call $add1 (local.get $o) (local.get $h) (f32x4.extract_lane 0 (local.get $re)) (f32x4.extract_lane 0 (local.get $im)))
+    (if (i32.gt_s (local.get $left) (i32.const 1)) (then
+      (call $add1 (i32.add (local.get $o) (local.get $step)) (local.get $h)
+        (f32x4.extract_lane 1 (local.get $re)) (f32x4.extract_lane 1 (local.get $im)))))
+    (if (i32.gt_s (local.get $left) (i32.const 2)) (then
+      (call $add1 (i32.add (local.get $o) (i32.shl (local.get $step) (i32.const 1))) (local.get $h)
+        (f32x4.extract_lane 2 (local.get $re)) (f32x4.extract_lane 2 (local.get $im)))))
+    (if (i32.gt_s (local.get $left) (i32.const 3)) (then
+      (call $add1 (i32.add (local.get $o) (i32.mul (local.get $step) (i32.const 3))) (local.get $h)
+        (f32x4.extract_lane 3 (local.get $re)) (f32x4.extract_lane 3 (local.get $im))))))
+
+  (func $add1 (param $o i32) (param $h i32) (param $re f32) (param $im f32)
+    (f32.store (local.get $o) (f32.add (f32.load (local.get $o)) (local.get $re)))
+    (f32.store (i32.add (local.get $o) (local.get $h)) (f32.add (f32.load (i32.add (local.get $o) (local.get $h))) (local.get $im))))
+
+  ;; s modulo N for s in [0, 2N]
   (func $fold (param $s i32) (param $n i32) (result i32)
     (if (result i32) (i32.lt_u (local.get $s) (local.get $n))
       (then (local.get $s))
@@ -51,7 +71,7 @@
     (local $xrc f32) (local $xic f32) (local $xrd f32) (local $xid f32)
     (local $yrc f32) (local $yic f32) (local $yrd f32) (local $yid f32)
     (local $accR v128) (local $accI v128) (local $sre v128) (local $sim v128)
-    (local $mr v128) (local $mi v128)
+    (local $mr v128) (local $mi v128) (local $accR2 v128) (local $accI2 v128)
     (local.set $n (i32.sub (local.get $nc) (i32.const 1)))
     (local.set $ns (i32.sub (i32.shl (local.get $nc) (i32.const 1)) (i32.const 1)))
     (local.set $h (i32.shr_u (i32.sub (local.get $nc) (i32.const 1)) (i32.const 1)))
@@ -95,56 +115,73 @@
               (f32.add (f32.mul (local.get $xrd) (local.get $yic)) (f32.mul (local.get $xid) (local.get $yrc)))))
           (local.set $t (i32.add (local.get $t) (i32.const 1)))
           (br $fLoop)))
-        ;; four kernels at a time: A += S (x) M, complex
+        ;; eight kernels at a time (four independent accumulator chains), then four: A += S (x) M, complex
         (local.set $kb (i32.const 0))
+        (local.set $o (i32.add (local.get $out) (i32.shl
+          (i32.add (i32.mul (i32.shl (i32.mul (local.get $b) (local.get $K)) (i32.const 1)) (local.get $n))
+            (call $fold (local.get $s) (local.get $n))) (i32.const 2))))   ;; out[b, 0, 0, s mod N]
+        (local.set $k (i32.shl (local.get $n) (i32.const 3)))              ;; bytes from kernel k to k + 1
         (block $kDone (loop $kLoop
           (br_if $kDone (i32.ge_u (local.get $kb) (local.get $K)))
           (local.set $accR (v128.const f32x4 0 0 0 0))
           (local.set $accI (v128.const f32x4 0 0 0 0))
+          (local.set $accR2 (v128.const f32x4 0 0 0 0))
+          (local.set $accI2 (v128.const f32x4 0 0 0 0))
           (local.set $p (i32.add (i32.add (local.get $blkS) (i32.mul (local.get $t0) (local.get $rowT)))
             (i32.shl (local.get $kb) (i32.const 2))))
           (local.set $q (i32.add (local.get $scr) (i32.shl (local.get $t0) (i32.const 3))))
           (local.set $t (local.get $t0))
-          (block $tDone (loop $tLoop
-            (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
-            (local.set $sre (v128.load32_splat (local.get $q)))
-            (local.set $sim (v128.load32_splat offset=4 (local.get $q)))
-            (local.set $mr (v128.load (local.get $p)))
-            (local.set $mi (v128.load (i32.add (local.get $p) (local.get $reIm))))
-            (local.set $accR (f32x4.sub
-              (f32x4.add (local.get $accR) (f32x4.mul (local.get $sre) (local.get $mr)))
-              (f32x4.mul (local.get $sim) (local.get $mi))))
-            (local.set $accI (f32x4.add
-              (f32x4.add (local.get $accI) (f32x4.mul (local.get $sre) (local.get $mi)))
-              (f32x4.mul (local.get $sim) (local.get $mr))))
-            (local.set $p (i32.add (local.get $p) (local.get $rowT)))
-            (local.set $q (i32.add (local.get $q) (i32.const 8)))
-            (local.set $t (i32.add (local.get $t) (i32.const 1)))
-            (br $tLoop)))
-          ;; out[b, k, 0|1, s mod N] += A for the lanes k = kb .. kb + 3 below K
-          (local.set $o (i32.add (local.get $out) (i32.shl
-            (i32.add (i32.mul (i32.shl (i32.add (i32.mul (local.get $b) (local.get $K)) (local.get $kb)) (i32.const 1))
-              (local.get $n)) (call $fold (local.get $s) (local.get $n))) (i32.const 2))))
-          (local.set $k (i32.shl (local.get $n) (i32.const 2)))           ;; bytes from Re to Im of a kernel
-          (f32.store (local.get $o) (f32.add (f32.load (local.get $o)) (f32x4.extract_lane 0 (local.get $accR))))
-          (f32.store (i32.add (local.get $o) (local.get $k))
-              (f32.add (f32.load (i32.add (local.get $o) (local.get $k))) (f32x4.extract_lane 0 (local.get $accI))))
-          (if (i32.lt_u (i32.add (local.get $kb) (i32.const 1)) (local.get $K)) (then
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 1))))
-            (f32.store (local.get $o) (f32.add (f32.load (local.get $o)) (f32x4.extract_lane 1 (local.get $accR))))
-            (f32.store (i32.add (local.get $o) (local.get $k))
-              (f32.add (f32.load (i32.add (local.get $o) (local.get $k))) (f32x4.extract_lane 1 (local.get $accI))))))
-          (if (i32.lt_u (i32.add (local.get $kb) (i32.const 2)) (local.get $K)) (then
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 1))))
-            (f32.store (local.get $o) (f32.add (f32.load (local.get $o)) (f32x4.extract_lane 2 (local.get $accR))))
-            (f32.store (i32.add (local.get $o) (local.get $k))
-              (f32.add (f32.load (i32.add (local.get $o) (local.get $k))) (f32x4.extract_lane 2 (local.get $accI))))))
-          (if (i32.lt_u (i32.add (local.get $kb) (i32.const 3)) (local.get $K)) (then
-            (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 1))))
-            (f32.store (local.get $o) (f32.add (f32.load (local.get $o)) (f32x4.extract_lane 3 (local.get $accR))))
-            (f32.store (i32.add (local.get $o) (local.get $k))
-              (f32.add (f32.load (i32.add (local.get $o) (local.get $k))) (f32x4.extract_lane 3 (local.get $accI))))))
-          (local.set $kb (i32.add (local.get $kb) (i32.const 4)))
+          (if (i32.gt_u (local.get $K) (i32.add (local.get $kb) (i32.const 4)))
+            (then
+              (block $tDone (loop $tLoop
+                (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
+                (local.set $sre (v128.load32_splat (local.get $q)))
+                (local.set $sim (v128.load32_splat offset=4 (local.get $q)))
+                (local.set $mr (v128.load (local.get $p)))
+                (local.set $mi (v128.load (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR (f32x4.sub
+                  (f32x4.add (local.get $accR) (f32x4.mul (local.get $sre) (local.get $mr)))
+                  (f32x4.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI (f32x4.add
+                  (f32x4.add (local.get $accI) (f32x4.mul (local.get $sre) (local.get $mi)))
+                  (f32x4.mul (local.get $sim) (local.get $mr))))
+                (local.set $mr (v128.load offset=16 (local.get $p)))
+                (local.set $mi (v128.load offset=16 (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR2 (f32x4.sub
+                  (f32x4.add (local.get $accR2) (f32x4.mul (local.get $sre) (local.get $mr)))
+                  (f32x4.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI2 (f32x4.add
+                  (f32x4.add (local.get $accI2) (f32x4.mul (local.get $sre) (local.get $mi)))
+                  (f32x4.mul (local.get $sim) (local.get $mr))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowT)))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+              (call $addLanes (local.get $o) (local.get $k) (i32.sub (local.get $K) (local.get $kb)) (local.get $accR) (local.get $accI))
+              (call $addLanes (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 2))) (local.get $k)
+                (i32.sub (local.get $K) (i32.add (local.get $kb) (i32.const 4))) (local.get $accR2) (local.get $accI2))
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3))))
+              (local.set $kb (i32.add (local.get $kb) (i32.const 8))))
+            (else
+              (block $tDone (loop $tLoop
+                (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
+                (local.set $sre (v128.load32_splat (local.get $q)))
+                (local.set $sim (v128.load32_splat offset=4 (local.get $q)))
+                (local.set $mr (v128.load (local.get $p)))
+                (local.set $mi (v128.load (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR (f32x4.sub
+                  (f32x4.add (local.get $accR) (f32x4.mul (local.get $sre) (local.get $mr)))
+                  (f32x4.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI (f32x4.add
+                  (f32x4.add (local.get $accI) (f32x4.mul (local.get $sre) (local.get $mi)))
+                  (f32x4.mul (local.get $sim) (local.get $mr))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowT)))
+                (local.set $q (i32.add (local.get $q) (i32.const 8)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $tLoop)))
+              (call $addLanes (local.get $o) (local.get $k) (i32.sub (local.get $K) (local.get $kb)) (local.get $accR) (local.get $accI))
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 2))))
+              (local.set $kb (i32.add (local.get $kb) (i32.const 4)))))
           (br $kLoop)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bLoop)))
