@@ -54,23 +54,3 @@ export function analysisMatrix(shape: BasisShape): Float64Array {
   }
   return w;
 }
-
-/**
- * The P22-type synthesis map [Re A | Im A] (2(2N+1)) -> f_j (N values), row-major
- * [2(2N+1) x N]: f_j = e^{2 j b Delta} Re sum_s A_s e^{2 pi i s j/N} (the host pure-AP rows; the
- * tensor path uses the FFT form of ./synthesis.ts).
- */
-export function quadraticSynthesisMatrix(shape: BasisShape): Float64Array {
-  const { n, ns, bias, delta } = shape;
-  const rows = ns;
-  const s = new Float64Array(2 * rows * n);
-  for (let j = 0; j < n; j++) {
-    const scale = Math.exp(2 * j * bias * delta);
-    for (let a = 0; a < rows; a++) {
-      const theta = (2 * Math.PI * ((a * j) % n)) / n;
-      s[a * n + j] = scale * Math.cos(theta);
-      s[(rows + a) * n + j] = -scale * Math.sin(theta);
-    }
-  }
-  return s;
-}

@@ -13,7 +13,8 @@
  * Why float64: the sum oscillates, and its float32 rounding (a float32 matMul, as in session 1)
  * is amplified by the cancellations of the AP-projected multipoles (loop_4_dd reached 1e-4 of
  * CLASS-PT; with this synthesis 2-3e-5). The map is linear: its vector-Jacobian product is the
- * transposed sum, also one FFT per row.
+ * transposed sum, also one FFT per row. The host float64 paths (../redshift/pure-ap-float64.ts,
+ * fnl-float64.ts) use the same functions.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import FFT from 'fft.js';
@@ -64,11 +65,11 @@ function dft(n: number, z: Float64Array, out: Float64Array): void {
  * rows [R, 2L] = [Re A_0..A_{L-1} | Im A_0..A_{L-1}] per row (L >= N) -> [R, N].
  * Re sum_m A_m w^{mj} = Re sum_m conj(A_m) e^{-2 pi i m j/N}: one forward FFT of the folded conj(A).
  */
-export function synthesize(rows: ArrayLike<number>, R: number, L: number, scale: Float64Array): Float32Array {
+export function synthesize(rows: ArrayLike<number>, R: number, L: number, scale: Float64Array): Float64Array {
   const n = scale.length;
   const z = new Float64Array(2 * n);
   const out = new Float64Array(2 * n);
-  const f = new Float32Array(R * n);
+  const f = new Float64Array(R * n);
   for (let r = 0; r < R; r++) {
     z.fill(0);
     const base = r * 2 * L;
@@ -87,11 +88,11 @@ export function synthesize(rows: ArrayLike<number>, R: number, L: number, scale:
  * The vector-Jacobian product of ./synthesize: g [R, N] -> [R, 2L]. With h_j = g_j scale_j and
  * H_m = sum_j h_j e^{-2 pi i m j/N}: dL/dRe A_m = Re H_{m mod N}, dL/dIm A_m = Im H_{m mod N}.
  */
-export function synthesizeAdjoint(g: ArrayLike<number>, R: number, L: number, scale: Float64Array): Float32Array {
+export function synthesizeAdjoint(g: ArrayLike<number>, R: number, L: number, scale: Float64Array): Float64Array {
   const n = scale.length;
   const z = new Float64Array(2 * n);
   const out = new Float64Array(2 * n);
-  const d = new Float32Array(R * 2 * L);
+  const d = new Float64Array(R * 2 * L);
   for (let r = 0; r < R; r++) {
     for (let j = 0; j < n; j++) {
       z[2 * j] = g[r * n + j] * scale[j];
@@ -115,8 +116,8 @@ export function fftlogSynthesis(a: tf.Tensor3D, scale: Float64Array): tf.Tensor3
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor3D;
     return {
-      value: tf.tensor3d(synthesize(x.dataSync(), B * M, twoL / 2, scale), [B, M, n]),
-      gradFunc: (dy: tf.Tensor) => tf.tensor3d(synthesizeAdjoint(dy.dataSync(), B * M, twoL / 2, scale), [B, M, twoL]),
+      value: tf.tensor3d(Float32Array.from(synthesize(x.dataSync(), B * M, twoL / 2, scale)), [B, M, n]),
+      gradFunc: (dy: tf.Tensor) => tf.tensor3d(Float32Array.from(synthesizeAdjoint(dy.dataSync(), B * M, twoL / 2, scale)), [B, M, twoL]),
     };
   });
   return op(a) as tf.Tensor3D;

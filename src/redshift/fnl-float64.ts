@@ -70,7 +70,7 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
   const k3 = k.map((v) => v * v * v);
   const grid: Record<string, Float64Array> = { Tnw: tNw, Tw: tW, Tbin: tBin };
   const form = (shape: BasisShape, cx: Float64Array, name: string) =>
-    hostQuadraticForm(shape, cx, kernels.matrices[name], hostMaps(shape).synthesis);
+    hostQuadraticForm(shape, cx, kernels.matrices[name]);
 
   if (x.biasedTracers) {
     const c08 = hostCoefficients(kernels.transfer, tBin);
@@ -85,13 +85,12 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
   if (x.irResummation) {
     const cNw = hostCoefficients(kernels.transfer, tNw);
     const cW = hostCoefficients(kernels.transfer, tW);
-    const synthesis = hostMaps(kernels.transfer).synthesis;
     for (const { prefix } of FNL_TEMPLATES) {
       for (const [mu, terms] of Object.entries(FNL_MU_POWERS)) {
         const matrices = terms.map(([key]) => kernels.matrices[`${prefix}:${key}`]);
         const weights = terms.map(([, c, p]) => c * Math.pow(f, p));
-        const a = hostQuadraticForms(kernels.transfer, cNw, matrices, weights, synthesis);
-        const b = hostQuadraticForms(kernels.transfer, cNw, matrices, weights, synthesis, cW);
+        const a = hostQuadraticForms(kernels.transfer, cNw, matrices, weights);
+        const b = hostQuadraticForms(kernels.transfer, cNw, matrices, weights, cW);
         for (let j = 0; j < n; j++) {
           const scale = tNw[j] * k3[j] * x.uvDamping[j];
           a[j] *= scale;

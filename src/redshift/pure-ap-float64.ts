@@ -7,7 +7,8 @@
  * ../loops and ./ap-moments) in float64; the float32 tensor path still supplies their gradient
  * (see ../compute.ts). No classy spectrum uses these rows.
  */
-import { analysisMatrix, quadraticSynthesisMatrix, type BasisShape } from '../fftlog/decomposition';
+import { analysisMatrix, type BasisShape } from '../fftlog/decomposition';
+import { synthesisScale, synthesize } from '../fftlog/synthesis';
 import type { ComplexArray } from '../kernels/f-power-kernels';
 import { splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
 import { gaussLegendre } from '../numerics/gauss-legendre';
@@ -20,8 +21,8 @@ export type HostBiasKernels = Record<string, (ComplexArray | null)[]>;
 export const PURE_AP_ROWS = ['Id2d2_2', 'Id2d2_4', 'Id2G2_2', 'Id2G2_4', 'IG2G2_2', 'IG2G2_4', '4_b1b2', '4_b1bG2'];
 
 /** f_j = Re X_j^T M X_j on the grid, in float64 (the anti-diagonal form of ../loops/loop-integrals); M symmetric. */
-export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: ComplexArray, synthesis: Float64Array): Float64Array {
-  return hostQuadraticForms(shape, coef, [m], [1], synthesis);
+export function hostQuadraticForm(shape: BasisShape, coef: Float64Array, m: ComplexArray): Float64Array {
+  return hostQuadraticForms(shape, coef, [m], [1]);
 }
 
 /**
@@ -37,10 +38,9 @@ export function hostQuadraticForms(
   coef: Float64Array,
   kernels: ComplexArray[],
   weights: number[],
-  synthesis: Float64Array,
   coefY: Float64Array = coef,
 ): Float64Array {
-  const { n, nc, ns } = shape;
+  const { nc, ns } = shape;
   const K = kernels.length;
   const ars = kernels.map(() => new Float64Array(ns));
   const ais = kernels.map(() => new Float64Array(ns));
@@ -74,32 +74,23 @@ export function hostQuadraticForms(
       }
     }
   }
-  const ar = new Float64Array(ns);
-  const ai = new Float64Array(ns);
+  const a = new Float64Array(2 * ns); // [Re A | Im A]
   for (let k = 0; k < K; k++) {
-    for (let a = 0; a < ns; a++) {
-      ar[a] += weights[k] * ars[k][a];
-      ai[a] += weights[k] * ais[k][a];
+    for (let s = 0; s < ns; s++) {
+      a[s] += weights[k] * ars[k][s];
+      a[ns + s] += weights[k] * ais[k][s];
     }
   }
-  const out = new Float64Array(n);
-  for (let a = 0; a < ns; a++) {
-    const rowR = a * n;
-    const rowI = (ns + a) * n;
-    const r = ar[a];
-    const i = ai[a];
-    for (let j = 0; j < n; j++) out[j] += synthesis[rowR + j] * r + synthesis[rowI + j] * i;
-  }
-  return out;
+  return synthesize(a, 1, ns, hostMaps(shape).scale);
 }
 
-const mapCache = new Map<string, { analysis: Float64Array; synthesis: Float64Array }>();
+const mapCache = new Map<string, { analysis: Float64Array; scale: Float64Array }>();
 
 /** The float64 FFTLog maps of a basis, built once. */
 export function hostMaps(shape: BasisShape) {
   const key = `${shape.n}:${shape.bias}`;
   let maps = mapCache.get(key);
-  if (!maps) mapCache.set(key, (maps = { analysis: analysisMatrix(shape), synthesis: quadraticSynthesisMatrix(shape) }));
+  if (!maps) mapCache.set(key, (maps = { analysis: analysisMatrix(shape), scale: synthesisScale(shape, 'quadratic') }));
   return maps;
 }
 
@@ -180,7 +171,6 @@ export function pureApRowsFloat64(
   const moments =
     sets ??
     hostApMomentSets({ gridKMpc: host.gridKMpc, hratio: host.hratio, dratio: host.dratio }, nSide, [[2, 0], [4, 0], [4, 2]]);
-  const { synthesis } = hostMaps(shape);
   const coef = hostCoefficients(shape, pBin);
   const onGrid = (name: string) => {
     const ms: ComplexArray[] = [];
@@ -190,7 +180,7 @@ export function pureApRowsFloat64(
       ms.push(m);
       ws.push(Math.pow(f, p));
     });
-    const q = hostQuadraticForms(shape, coef, ms, ws, synthesis);
+    const q = hostQuadraticForms(shape, coef, ms, ws);
     for (let j = 0; j < n; j++) q[j] *= k[j] ** 3;
     return q;
   };
