@@ -8,6 +8,9 @@ import {
   splineSecondDerivatives,
 } from '../src/numerics/spline';
 import { dot, maxAbs, uniformRng } from './metrics';
+import { outputSplineOperators } from '../src/numerics/output-spline';
+import { fftlogGrid } from '../src/fftlog/grid';
+import { useBackend } from '../src/backend';
 
 const rng = uniformRng;
 
@@ -107,5 +110,24 @@ describe('natural cubic spline', () => {
     for (let i = 0; i < xe.length; i++) e = Math.max(e, Math.abs(dot(W.subarray(i * 512, (i + 1) * 512), yk) - v[i]));
     expect(e).toBeLessThan(1e-12);
     console.log(`splineOperator 512 knots x 300 points: ${ms.toFixed(1)} ms`);
+  });
+});
+
+describe('output spline operators (src/numerics/output-spline.ts)', () => {
+  it('equal the spline on each cosmology own FFTLog nodes (scale-free cache, two h, repeated calls)', async () => {
+    await useBackend();
+    const n = 64;
+    const kOutHMpc = Float64Array.from({ length: 20 }, (_, i) => 0.01 + 0.015 * i);
+    for (const h of [0.67, 0.71, 0.67]) {
+      const grid = fftlogGrid(n, h).kMpc;
+      const kOut = Float64Array.from(kOutHMpc, (k) => k * h);
+      const t = outputSplineOperators([grid], [kOut]);
+      const got = t.dataSync();
+      t.dispose();
+      const W = splineOperator(grid, kOut); // [nOut, N]
+      let e = 0;
+      for (let i = 0; i < kOut.length; i++) for (let j = 0; j < n; j++) e = Math.max(e, Math.abs(got[j * kOut.length + i] - W[i * n + j]));
+      expect(e).toBeLessThan(1e-6); // float32 storage of entries <= 1
+    }
   });
 });

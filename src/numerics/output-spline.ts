@@ -7,20 +7,43 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { splineOperator, splineSecondDerivatives } from './spline';
 
-/** [B, N, nOut] float32 tensor W^T with values(kOut) = values(grid) . W^T, one per cosmology. */
+/**
+ * [B, N, nOut] float32 tensor W^T with values(kOut) = values(grid) . W^T, one per cosmology.
+ * A cubic spline is invariant under a common rescaling of knots and evaluation points, and the
+ * FFTLog nodes are k_min e^{j Delta}: W depends only on kOut / k_min (and N). Analyses keep their
+ * k bins fixed in h/Mpc, so kOut / k_min = kOut / (5e-5 h) repeats from call to call and across
+ * a batch; the operators are kept for the last few such keys.
+ */
 export function outputSplineOperators(gridKMpc: Float64Array[], kOutMpc: Float64Array[]): tf.Tensor3D {
   const B = gridKMpc.length;
   const n = gridKMpc[0].length;
   const nOut = kOutMpc[0].length;
   const data = new Float32Array(B * n * nOut);
-  for (let b = 0; b < B; b++) {
-    const w = splineOperator(gridKMpc[b], kOutMpc[b]); // [nOut, N] row-major
-    const base = b * n * nOut;
-    for (let i = 0; i < nOut; i++) {
-      for (let j = 0; j < n; j++) data[base + j * nOut + i] = w[i * n + j];
-    }
-  }
+  for (let b = 0; b < B; b++) data.set(scaledOperator(gridKMpc[b], kOutMpc[b]), b * n * nOut);
   return tf.tensor3d(data, [B, n, nOut]);
+}
+
+const operatorCache = new Map<string, Float32Array>();
+const OPERATOR_CACHE_SIZE = 8;
+
+/** W^T [N, nOut] for knots grid and points kOut, through the scale-free key (see above). */
+function scaledOperator(grid: Float64Array, kOut: Float64Array): Float32Array {
+  const k0 = grid[0];
+  const v = Float64Array.from(kOut, (k) => k / k0);
+  const key = `${grid.length}:${v.join(',')}`;
+  let wT = operatorCache.get(key);
+  if (!wT) {
+    const n = grid.length;
+    const nOut = v.length;
+    const w = splineOperator(Float64Array.from(grid, (k) => k / k0), v); // [nOut, N] row-major
+    wT = new Float32Array(n * nOut);
+    for (let i = 0; i < nOut; i++) {
+      for (let j = 0; j < n; j++) wT[j * nOut + i] = w[i * n + j];
+    }
+    if (operatorCache.size >= OPERATOR_CACHE_SIZE) operatorCache.delete(operatorCache.keys().next().value as string);
+    operatorCache.set(key, wT);
+  }
+  return wT;
 }
 
 /**
