@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ClaxPtInputError } from '../errors';
 import { fftlogGrid } from '../fftlog/grid';
 import type { LinearTensors } from './linear-stage-op';
-import { irResummation, irResummationOff, type IrSpectra } from '../ir/resummation';
+import { irResummationOff, type IrResummationOptions, type IrSpectra } from '../ir/resummation';
+import { irResummationBatch } from '../ir/host-pool';
 import { sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-power';
 
 /** One cosmology as the loops need it. k in 1/Mpc, P in Mpc^3. */
@@ -90,6 +91,7 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
     h: [], inputs: [], rsDragMpc: [], gridKMpc: [], pDisc: [], pNoWiggle: [], pWiggle: [], pWiggleRaw: [], pBin: [], pTree: [],
     sigmaV2: [], sigma2Bao: [], deltaSigma2Bao: [],
   };
+  const jobs: IrResummationOptions[] = [];
   cosmologies.forEach((cosmo, b) => {
     const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
     const h = checkScalar(`${where}h`, cosmo.h, true);
@@ -105,17 +107,12 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
     stage.inputs.push(input);
     stage.gridKMpc.push(grid.kMpc);
     stage.sigmaV2.push(sigmaV2(input));
-    const res: IrSpectra = ir
-      ? irResummation({
-          input,
-          kGridMpc: grid.kMpc,
-          h,
-          rsDragMpc: checkScalar(`${where}rsDragMpc`, hostValue(cosmo.rsDragMpc), true),
-          alphaRs,
-          noWiggle: options.noWiggle ?? false,
-        })
-      : irResummationOff(input, grid.kMpc); // CLASS-PT, IR off: P_bin = P_tree = P_nw = P_disc, P_w = 0
-    stage.rsDragMpc.push(ir ? (hostValue(cosmo.rsDragMpc) as number) : NaN);
+    stage.rsDragMpc.push(ir ? checkScalar(`${where}rsDragMpc`, hostValue(cosmo.rsDragMpc), true) : NaN);
+    if (ir) jobs.push({ input, kGridMpc: grid.kMpc, h, rsDragMpc: stage.rsDragMpc[b], alphaRs, noWiggle: options.noWiggle ?? false });
+  });
+  // CLASS-PT, IR off: P_bin = P_tree = P_nw = P_disc, P_w = 0
+  const spectra: IrSpectra[] = ir ? irResummationBatch(jobs) : stage.inputs.map((input, b) => irResummationOff(input, stage.gridKMpc[b]));
+  for (const res of spectra) {
     stage.pDisc.push(res.pDisc);
     stage.pNoWiggle.push(res.pNoWiggle);
     stage.pWiggle.push(res.pWiggle);
@@ -124,6 +121,6 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
     stage.pTree.push(res.pTree);
     stage.sigma2Bao.push(res.sigma2Bao);
     stage.deltaSigma2Bao.push(res.deltaSigma2Bao);
-  });
+  }
   return stage;
 }

@@ -1,0 +1,82 @@
+/**
+ * The IR split of a batch on two threads. CLASS-PT's IR split (./resummation.ts, a 65536-point
+ * sine-transform pair per cosmology, float64 host work) is the largest host stage of a batch and
+ * independent per cosmology, so from BATCH_MIN_FOR_WORKER cosmologies on, a worker thread takes
+ * the second half while the main thread runs the first. The API stays synchronous: the main thread
+ * blocks on a shared flag (Atomics.wait, allowed in Node) and reads the reply with
+ * receiveMessageOnPort. The worker starts on the first batch that could use it and is used once it
+ * reports ready; until then, or if it cannot start (e.g. a bundle without ir-worker.js), or with
+ * CLAX_PT_HOST_WORKER=0, everything runs on the main thread, with the same results.
+ */
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { irResummation, type IrResummationOptions, type IrSpectra } from './resummation';
+
+export const BATCH_MIN_FOR_WORKER = 4;
+
+interface Pool {
+  worker: Worker;
+  port: MessagePort;
+  /** [0]: reply posted, [1]: worker ready */
+  flag: Int32Array;
+  broken: boolean;
+}
+
+let pool: Pool | null | undefined;
+
+/**
+ * The worker's entry: dist/ir-worker.js beside the tsup bundle; from src/ (tsx, vitest, the
+ * benchmarks) a small ESM bootstrap that loads ./ir-worker.ts through tsx's API (a devDependency).
+ */
+function workerEntry(): URL {
+  if (!import.meta.url.endsWith('.ts')) return new URL('./ir-worker.js', import.meta.url);
+  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
+  const entry = new URL('./ir-worker.ts', import.meta.url).href;
+  const code = `import { tsImport } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});`;
+  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
+}
+
+function startPool(): Pool | null {
+  if (process.env.CLAX_PT_HOST_WORKER === '0') return null;
+  try {
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const worker = new Worker(workerEntry(), { workerData: { port: port2, flag: flag.buffer }, transferList: [port2] });
+    const p: Pool = { worker, port: port1, flag, broken: false };
+    worker.on('error', (e) => { if (process.env.CLAX_PT_DEBUG) console.error(e); p.broken = true; });
+    worker.on('exit', () => (p.broken = true));
+    worker.unref();
+    port1.unref();
+    return p;
+  } catch {
+    return null;
+  }
+}
+
+/** irResummation for every job, the second half on the worker when it is ready. */
+export function irResummationBatch(jobs: IrResummationOptions[]): IrSpectra[] {
+  if (jobs.length < BATCH_MIN_FOR_WORKER) return jobs.map(irResummation);
+  if (pool === undefined) pool = startPool();
+  const p = pool;
+  if (!p || p.broken || Atomics.load(p.flag, 1) !== 1) return jobs.map(irResummation);
+  const split = Math.ceil(jobs.length / 2);
+  Atomics.store(p.flag, 0, 0);
+  p.port.postMessage(jobs.slice(split));
+  const mine = jobs.slice(0, split).map(irResummation);
+  const waited = Atomics.wait(p.flag, 0, 0, 60_000);
+  const reply = receiveMessageOnPort(p.port)?.message as { spectra?: IrSpectra[]; error?: string } | undefined;
+  if (waited === 'timed-out' || !reply?.spectra) {
+    p.broken = true; // fall back for good; recompute here (an input error is rethrown by the main thread)
+    return [...mine, ...jobs.slice(split).map(irResummation)];
+  }
+  return [...mine, ...reply.spectra];
+}
+
+/** Whether the worker is in use for batches: for tests and benchmarks (starts it if needed). */
+export function hostWorkerState(): 'off' | 'starting' | 'ready' | 'broken' {
+  if (pool === undefined) pool = startPool();
+  if (!pool) return 'off';
+  if (pool.broken) return 'broken';
+  return Atomics.load(pool.flag, 1) === 1 ? 'ready' : 'starting';
+}
