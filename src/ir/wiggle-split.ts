@@ -12,7 +12,7 @@
  * (`dst2Transpose`, `removeBaoHarmonicsTranspose`, `idst2Transpose`); steps 1 and 4 are pointwise.
  * With g = dL/dP_nw: dL/d(ln kP) = dst2^T R^T idst2^T (g P_nw), R = removeBaoHarmonics.
  */
-import { splineAdjoint, splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
+import { splineAdjoint, splineEvaluate, splineKnots, splineSecondDerivatives, type SplineKnots } from '../numerics/spline';
 import { dst2, idst2 } from '../numerics/sine-transform';
 import type { LogPowerInterpolator } from '../input/linear-power';
 
@@ -49,12 +49,14 @@ export function logKPowerOnIrGrid(interp: LogPowerInterpolator, kIr: Float64Arra
   return out;
 }
 
-/** The default grids and ln k, computed once (never handed out: callers get copies). */
-let gridCache: { kInput: Float64Array; lnkInput: Float64Array; kKnots: Float64Array } | undefined;
+/** The default grids, ln k and the P_nw spline's knot factorisation, computed once (never handed
+ * out: callers get copies). */
+let gridCache: { kInput: Float64Array; lnkInput: Float64Array; kKnots: Float64Array; knots: SplineKnots } | undefined;
 function cache() {
   if (!gridCache) {
     const kInput = irGrid('input');
-    gridCache = { kInput, lnkInput: kInput.map(Math.log), kKnots: irGrid('knots') };
+    const kKnots = irGrid('knots');
+    gridCache = { kInput, lnkInput: kInput.map(Math.log), kKnots, knots: splineKnots(kKnots) };
   }
   return gridCache;
 }
@@ -163,8 +165,8 @@ export interface NoWiggleSpectrum {
 }
 
 export function noWiggleSpectrum(interp: LogPowerInterpolator): NoWiggleSpectrum {
-  const { kInput, kKnots } = cache();
+  const { kInput, kKnots, knots } = cache();
   const kMpc = Float64Array.from(kKnots);
   const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp, kInput), kMpc);
-  return { kMpc, pNw, pNwDD: splineSecondDerivatives(kMpc, pNw) };
+  return { kMpc, pNw, pNwDD: splineSecondDerivatives(knots, pNw) };
 }

@@ -3,10 +3,10 @@
  * `array_spline_table_lines` with `_SPLINE_NATURAL_`, evaluated by `array_interpolate_spline`).
  * CLASS-PT uses it everywhere (`SPLINE_SETUP` / `SPLINE_EVAL` in nonlinear_pt.c).
  *
- * Second derivatives M solve the tridiagonal system with M_0 = M_{n-1} = 0, written as CLASS
- * writes it (forward sweep with sig_i = (x_i - x_{i-1})/(x_{i+1} - x_{i-1}), p_i = sig_i d_{i-1} + 2,
- * d_i = (sig_i - 1)/p_i, u_i = (6 s_i/(x_{i+1} - x_{i-1}) - sig_i u_{i-1})/p_i, then
- * M_i = d_i M_{i+1} + u_i), so results agree with CLASS to the last bit. Evaluation in the
+ * Second derivatives M solve the tridiagonal system with M_0 = M_{n-1} = 0 by CLASS's sweep
+ * (sig_i = (x_i - x_{i-1})/(x_{i+1} - x_{i-1}), p_i = sig_i d_{i-1} + 2, d_i = (sig_i - 1)/p_i,
+ * u_i = (6 s_i/(x_{i+1} - x_{i-1}) - sig_i u_{i-1})/p_i, then M_i = d_i M_{i+1} + u_i), with the
+ * abscissa-only factors precomputed (`splineKnots`): CLASS's numbers up to rounding. Evaluation in the
  * interval [x_i, x_{i+1}] with x_i <= x < x_{i+1} (the last interval includes its right end):
  *   y = a y_i + b y_{i+1} + ((a^3 - a) M_i + (b^3 - b) M_{i+1}) h^2/6,  b = (x - x_i)/h, a = 1 - b.
  *
@@ -15,25 +15,38 @@
  * vector-Jacobian product needed for gradients with respect to the knot values).
  */
 
-/** Tridiagonal sweep coefficients that depend only on the abscissae (d_i, p_i, sig_i). */
-interface SweepCoefficients {
+/**
+ * The abscissa-only part of CLASS's sweep, factored once per knot set (the IR step re-splines on
+ * the same 65536 knots for every cosmology): d_i, the forward-sweep coefficients
+ * c_i = 6 / ((x_{i+1} - x_{i-1}) p_i) and e_i = sig_i / p_i, and 1/(x_{i+1} - x_i).
+ * With them the sweep is u_i = c_i S_i - e_i u_{i-1}, S_i the second divided difference
+ * (CLASS divides by p_i and the widths instead: the same numbers up to rounding).
+ */
+export interface SplineKnots {
+  x: Float64Array;
   d: Float64Array;
-  p: Float64Array;
-  sig: Float64Array;
+  c: Float64Array;
+  e: Float64Array;
+  hInv: Float64Array;
 }
 
-function sweepCoefficients(x: ArrayLike<number>): SweepCoefficients {
+export function splineKnots(xIn: ArrayLike<number>): SplineKnots {
+  checkKnots(xIn);
+  const x = Float64Array.from(xIn);
   const n = x.length;
   const d = new Float64Array(n);
-  const p = new Float64Array(n);
-  const sig = new Float64Array(n);
+  const c = new Float64Array(n);
+  const e = new Float64Array(n);
+  const hInv = new Float64Array(n);
+  for (let i = 0; i < n - 1; i++) hInv[i] = 1 / (x[i + 1] - x[i]);
   for (let i = 1; i < n - 1; i++) {
-    const s = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1]);
-    sig[i] = s;
-    p[i] = s * d[i - 1] + 2.0;
-    d[i] = (s - 1.0) / p[i];
+    const sig = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1]);
+    const p = sig * d[i - 1] + 2.0;
+    d[i] = (sig - 1.0) / p;
+    c[i] = 6.0 / (x[i + 1] - x[i - 1]) / p;
+    e[i] = sig / p;
   }
-  return { d, p, sig };
+  return { x, d, c, e, hInv };
 }
 
 function checkKnots(x: ArrayLike<number>, y?: ArrayLike<number>): void {
@@ -43,22 +56,27 @@ function checkKnots(x: ArrayLike<number>, y?: ArrayLike<number>): void {
   }
 }
 
-/** Natural-spline second derivatives M (CLASS `array_spline_table_columns`, `_SPLINE_NATURAL_`). */
-export function splineSecondDerivatives(x: ArrayLike<number>, y: ArrayLike<number>): Float64Array {
-  checkKnots(x, y);
-  const n = x.length;
-  const dd = new Float64Array(n);
-  const u = new Float64Array(n);
+function isKnots(x: ArrayLike<number> | SplineKnots): x is SplineKnots {
+  return (x as SplineKnots).hInv !== undefined;
+}
+
+/**
+ * Natural-spline second derivatives M (CLASS `array_spline_table_columns`, `_SPLINE_NATURAL_`),
+ * from the knots or their factorisation (`splineKnots`, for knots used again and again).
+ */
+export function splineSecondDerivatives(knots: ArrayLike<number> | SplineKnots, y: ArrayLike<number>): Float64Array {
+  const { d, c, e, hInv } = isKnots(knots) ? knots : splineKnots(knots);
+  checkKnots(d, y);
+  const n = d.length;
+  const yy = y instanceof Float64Array ? y : Float64Array.from(y);
+  const m = new Float64Array(n); // u_i in the forward sweep, then M_i
   for (let i = 1; i < n - 1; i++) {
-    const sig = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1]);
-    const p = sig * dd[i - 1] + 2.0;
-    dd[i] = (sig - 1.0) / p;
-    const s = (y[i + 1] - y[i]) / (x[i + 1] - x[i]) - (y[i] - y[i - 1]) / (x[i] - x[i - 1]);
-    u[i] = ((6.0 * s) / (x[i + 1] - x[i - 1]) - sig * u[i - 1]) / p;
+    const s = (yy[i + 1] - yy[i]) * hInv[i] - (yy[i] - yy[i - 1]) * hInv[i - 1];
+    m[i] = c[i] * s - e[i] * m[i - 1];
   }
-  dd[n - 1] = 0; // natural end: qn = un = 0
-  for (let i = n - 2; i >= 0; i--) dd[i] = dd[i] * dd[i + 1] + u[i];
-  return dd;
+  m[n - 1] = 0; // natural end: qn = un = 0
+  for (let i = n - 2; i >= 0; i--) m[i] = d[i] * m[i + 1] + m[i];
+  return m;
 }
 
 /**
@@ -144,21 +162,20 @@ export function splineOperator(xKnots: ArrayLike<number>, xEval: ArrayLike<numbe
     throw new RangeError(`splineOperator builds an ${n} x ${n} intermediate; for ${n} knots apply splineAdjoint instead`);
   }
   const x = xKnots;
-  const { d, p, sig } = sweepCoefficients(x);
-  // C[i*n + j] = dM_i/dy_j. Forward sweep: U_i = (6 S_i / w_i - sig_i U_{i-1}) / p_i, where S_i is
-  // the row of the second divided difference (three nonzeros); U_i has nonzeros in columns <= i+1.
+  const { d, c, e, hInv } = splineKnots(x);
+  // C[i*n + j] = dM_i/dy_j. Forward sweep: U_i = c_i S_i - e_i U_{i-1}, where S_i is the row of
+  // the second divided difference (three nonzeros); U_i has nonzeros in columns <= i+1.
   const C = new Float64Array(n * n);
   for (let i = 1; i < n - 1; i++) {
     const row = i * n;
     const prev = (i - 1) * n;
-    const f = -sig[i] / p[i];
+    const f = -e[i];
     for (let j = 0; j <= i; j++) C[row + j] = f * C[prev + j];
-    const c6 = 6.0 / (x[i + 1] - x[i - 1]) / p[i];
-    const hr = 1 / (x[i + 1] - x[i]);
-    const hl = 1 / (x[i] - x[i - 1]);
-    C[row + i + 1] += c6 * hr;
-    C[row + i] += -c6 * (hr + hl);
-    C[row + i - 1] += c6 * hl;
+    const hr = hInv[i];
+    const hl = hInv[i - 1];
+    C[row + i + 1] += c[i] * hr;
+    C[row + i] += -c[i] * (hr + hl);
+    C[row + i - 1] += c[i] * hl;
   }
   // back substitution: M_{n-1} = 0, M_i = d_i M_{i+1} + U_i; M_0 = 0 (d_0 = U_0 = 0)
   C.fill(0, (n - 1) * n, n * n);
@@ -213,22 +230,21 @@ export function splineAdjoint(xKnots: ArrayLike<number>, xEval: ArrayLike<number
     gM[i] += (((a * a * a - a) * h * h) / 6) * ge;
     gM[i + 1] += (((b * b * b - b) * h * h) / 6) * ge;
   }
-  const { d, p, sig } = sweepCoefficients(x);
+  const { d, c, e, hInv } = splineKnots(x);
   // adjoint of the back substitution M_i = d_i M_{i+1} + U_i (i = n-2 .. 0), M_{n-1} = 0
   const gU = new Float64Array(n);
   for (let i = 0; i <= n - 2; i++) {
     gU[i] = gM[i];
     gM[i + 1] += d[i] * gM[i];
   }
-  // adjoint of the forward sweep U_i = (6 S_i / w_i - sig_i U_{i-1}) / p_i (i = 1 .. n-2), U_0 = 0
+  // adjoint of the forward sweep U_i = c_i S_i - e_i U_{i-1} (i = 1 .. n-2), U_0 = 0,
+  // S_i = (y_{i+1} - y_i)/h_i - (y_i - y_{i-1})/h_{i-1}
   for (let i = n - 2; i >= 1; i--) {
-    const gs = (6.0 / (x[i + 1] - x[i - 1]) / p[i]) * gU[i];
-    gU[i - 1] += (-sig[i] / p[i]) * gU[i];
-    const hr = 1 / (x[i + 1] - x[i]);
-    const hl = 1 / (x[i] - x[i - 1]);
-    gy[i + 1] += gs * hr;
-    gy[i] -= gs * (hr + hl);
-    gy[i - 1] += gs * hl;
+    const gs = c[i] * gU[i];
+    gU[i - 1] -= e[i] * gU[i];
+    gy[i + 1] += gs * hInv[i];
+    gy[i] -= gs * (hInv[i] + hInv[i - 1]);
+    gy[i - 1] += gs * hInv[i - 1];
   }
   return gy;
 }
