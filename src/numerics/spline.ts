@@ -123,6 +123,62 @@ function makeLocator(x: ArrayLike<number>): (t: number) => number {
   };
 }
 
+function f64(a: ArrayLike<number>): Float64Array {
+  return a instanceof Float64Array ? a : Float64Array.from(a);
+}
+
+/**
+ * One spline evaluated point by point (`array_interpolate_spline`'s formula). It keeps the
+ * current interval and its factors (1/h, h^2/6, the end values), so sorted points cost O(1) each
+ * with no search; a point outside the interval moves it through `makeLocator`.
+ */
+export class SplineCursor {
+  private readonly x: Float64Array;
+  private readonly y: Float64Array;
+  private readonly y2: Float64Array;
+  private readonly locate: (t: number) => number;
+  private last: number;
+  private xl = 0;
+  private xr = -1;
+  private yl = 0;
+  private yr = 0;
+  private ml = 0;
+  private mr = 0;
+  private hInv = 0;
+  private h26 = 0;
+
+  constructor(x: ArrayLike<number>, y: ArrayLike<number>, y2: ArrayLike<number>) {
+    checkKnots(x, y);
+    this.x = f64(x);
+    this.y = f64(y);
+    this.y2 = f64(y2);
+    this.locate = makeLocator(this.x);
+    this.last = this.x.length - 2;
+  }
+
+  at(t: number): number {
+    // interval i: x_i <= t < x_{i+1}, the last one including its right end
+    if (!(t >= this.xl && (t < this.xr || (t === this.xr && this.last === this.x.length - 2)))) this.move(t);
+    const b = (t - this.xl) * this.hInv;
+    const a = 1 - b;
+    return a * this.yl + b * this.yr + ((a * a * a - a) * this.ml + (b * b * b - b) * this.mr) * this.h26;
+  }
+
+  private move(t: number): void {
+    const i = this.locate(t);
+    const h = this.x[i + 1] - this.x[i];
+    this.last = i;
+    this.xl = this.x[i];
+    this.xr = this.x[i + 1];
+    this.yl = this.y[i];
+    this.yr = this.y[i + 1];
+    this.ml = this.y2[i];
+    this.mr = this.y2[i + 1];
+    this.hInv = 1 / h;
+    this.h26 = (h * h) / 6;
+  }
+}
+
 /** Evaluate the spline (knots x, values y, second derivatives y2) at xEval (any order). */
 export function splineEvaluate(
   x: ArrayLike<number>,
@@ -130,17 +186,9 @@ export function splineEvaluate(
   y2: ArrayLike<number>,
   xEval: ArrayLike<number>,
 ): Float64Array {
-  checkKnots(x, y);
   const out = new Float64Array(xEval.length);
-  const locate = makeLocator(x);
-  for (let e = 0; e < xEval.length; e++) {
-    const t = xEval[e];
-    const i = locate(t);
-    const h = x[i + 1] - x[i];
-    const b = (t - x[i]) / h;
-    const a = 1 - b;
-    out[e] = a * y[i] + b * y[i + 1] + (((a * a * a - a) * y2[i] + (b * b * b - b) * y2[i + 1]) * h * h) / 6;
-  }
+  const cursor = new SplineCursor(x, y, y2);
+  for (let e = 0; e < xEval.length; e++) out[e] = cursor.at(xEval[e]);
   return out;
 }
 
