@@ -104,19 +104,23 @@ export function removeBaoHarmonics(
   right: number = BAO_HARMONIC_RIGHT,
   window: number = BAO_REFILL_WINDOW,
 ): Float64Array {
+  return refillBaoHarmonics(Float64Array.from(c), left, right, window);
+}
+
+/** `removeBaoHarmonics` in place. */
+function refillBaoHarmonics(c: Float64Array, left: number, right: number, window: number): Float64Array {
   const half = c.length >> 1;
   const { knots, gap } = harmonicLayout(half, left, right);
   const nThrow = right - left;
   const [lo, hi] = windowRange(knots.length, left, window);
   const x = knots.subarray(lo, hi);
-  const out = Float64Array.from(c);
   const vals = new Float64Array(hi - lo);
   for (let parity = 0; parity < 2; parity++) {
     for (let i = lo; i < hi; i++) vals[i - lo] = c[2 * (i < left ? i : i + nThrow) + parity];
     const filled = splineEvaluate(x, vals, splineSecondDerivatives(x, vals), gap);
-    for (let g = 0; g < nThrow; g++) out[2 * (left + g) + parity] = filled[g];
+    for (let g = 0; g < nThrow; g++) c[2 * (left + g) + parity] = filled[g];
   }
-  return out;
+  return c;
 }
 
 /** Transpose of `removeBaoHarmonics` (its vector-Jacobian product): kept entries pass g through,
@@ -148,9 +152,9 @@ export function removeBaoHarmonicsTranspose(
 /** Steps 2-4 from ln(kP) on the DST grid: P_nw_i = exp(idst2(R dst2(ln kP))_i) / k_i (2862-2913);
  * kIr are the P_nw knots (`irGrid('knots')`). */
 export function noWiggleFromLogKP(logKP: Float64Array, kIr: Float64Array): Float64Array {
-  const smooth = idst2(removeBaoHarmonics(dst2(logKP)));
-  const pNw = new Float64Array(kIr.length);
-  for (let i = 0; i < kIr.length; i++) pNw[i] = Math.exp(smooth[i]) / kIr[i];
+  const c = refillBaoHarmonics(dst2(logKP), BAO_HARMONIC_LEFT, BAO_HARMONIC_RIGHT, BAO_REFILL_WINDOW);
+  const pNw = idst2(c, c); // the smooth ln(kP), then P_nw, in place
+  for (let i = 0; i < kIr.length; i++) pNw[i] = Math.exp(pNw[i]) / kIr[i];
   return pNw;
 }
 

@@ -56,10 +56,10 @@ function plan(n: number): Plan {
   return p;
 }
 
-/** DST-II (scipy `dst(x, type=2)`) = DCT-II of (-1)^n x_n, read backwards. */
-export function dst2(x: ArrayLike<number>): Float64Array {
+/** DST-II (scipy `dst(x, type=2)`) = DCT-II of (-1)^n x_n, read backwards (into `out` if given;
+ * it may be x itself). */
+export function dst2(x: ArrayLike<number>, out: Float64Array = new Float64Array(x.length)): Float64Array {
   const n = x.length;
-  const out = new Float64Array(n);
   if (!isPow2(n)) {
     for (let k = 0; k < n; k++) {
       let s = 0;
@@ -99,10 +99,10 @@ export function dst2(x: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/** Inverse DST-II (scipy `idst(c, type=2)` = DST-III / 2N): (-1)^n DCT-III(c read backwards)_n / 2N. */
-export function idst2(c: ArrayLike<number>): Float64Array {
+/** Inverse DST-II (scipy `idst(c, type=2)` = DST-III / 2N): (-1)^n DCT-III(c read backwards)_n / 2N
+ * (into `out` if given; it may be c itself). */
+export function idst2(c: ArrayLike<number>, out: Float64Array = new Float64Array(c.length)): Float64Array {
   const n = c.length;
-  const out = new Float64Array(n);
   if (!isPow2(n)) {
     for (let j = 0; j < n; j++) {
       let s = (j & 1 ? -1 : 1) * c[n - 1];
