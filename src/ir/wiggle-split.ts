@@ -68,7 +68,20 @@ interface HarmonicLayout {
   gap: Float64Array;
 }
 
+/** Layouts already built, by `${half} ${left} ${right}` (the IR step uses one for every cosmology). */
+const layouts = new Map<string, HarmonicLayout>();
+
 function harmonicLayout(half: number, left: number, right: number): HarmonicLayout {
+  const key = `${half} ${left} ${right}`;
+  let layout = layouts.get(key);
+  if (!layout) {
+    layout = buildHarmonicLayout(half, left, right);
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+function buildHarmonicLayout(half: number, left: number, right: number): HarmonicLayout {
   if (!(0 <= left && left < right && right <= half && half - (right - left) >= 2)) {
     throw new RangeError(`BAO harmonic window [${left}, ${right}) does not fit ${half} harmonics`);
   }
