@@ -163,10 +163,10 @@ export function removeBaoHarmonicsTranspose(
 }
 
 /** Steps 2-4 from ln(kP) on the DST grid: P_nw_i = exp(idst2(R dst2(ln kP))_i) / k_i (2862-2913);
- * kIr are the P_nw knots (`irGrid('knots')`). */
+ * kIr are the P_nw knots (`irGrid('knots')`). In place: logKP is overwritten by P_nw (returned). */
 export function noWiggleFromLogKP(logKP: Float64Array, kIr: Float64Array): Float64Array {
-  const c = refillBaoHarmonics(dst2(logKP), BAO_HARMONIC_LEFT, BAO_HARMONIC_RIGHT, BAO_REFILL_WINDOW);
-  const pNw = idst2(c, c); // the smooth ln(kP), then P_nw, in place
+  const c = refillBaoHarmonics(dst2(logKP, logKP), BAO_HARMONIC_LEFT, BAO_HARMONIC_RIGHT, BAO_REFILL_WINDOW);
+  const pNw = idst2(c, c); // the smooth ln(kP), then P_nw
   for (let i = 0; i < kIr.length; i++) pNw[i] = Math.exp(pNw[i]) / kIr[i];
   return pNw;
 }
