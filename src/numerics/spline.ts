@@ -70,12 +70,19 @@ export function splineSecondDerivatives(knots: ArrayLike<number> | SplineKnots, 
   const n = d.length;
   const yy = y instanceof Float64Array ? y : Float64Array.from(y);
   const m = new Float64Array(n); // u_i in the forward sweep, then M_i
+  let slopeLeft = (yy[1] - yy[0]) * hInv[0];
+  let u = 0;
   for (let i = 1; i < n - 1; i++) {
-    const s = (yy[i + 1] - yy[i]) * hInv[i] - (yy[i] - yy[i - 1]) * hInv[i - 1];
-    m[i] = c[i] * s - e[i] * m[i - 1];
+    const slopeRight = (yy[i + 1] - yy[i]) * hInv[i];
+    u = c[i] * (slopeRight - slopeLeft) - e[i] * u;
+    m[i] = u;
+    slopeLeft = slopeRight;
   }
-  m[n - 1] = 0; // natural end: qn = un = 0
-  for (let i = n - 2; i >= 0; i--) m[i] = d[i] * m[i + 1] + m[i];
+  let mNext = 0; // natural end: qn = un = 0, M_{n-1} = 0
+  for (let i = n - 2; i >= 0; i--) {
+    mNext = d[i] * mNext + m[i];
+    m[i] = mNext;
+  }
   return m;
 }
 
