@@ -77,24 +77,31 @@ export function dst2(x: ArrayLike<number>, out: Float64Array = new Float64Array(
     v[n - 1 - j] = -x[2 * j + 1];
   }
   fft.transform(z, v); // Z = DFT_{N/2}(z)
-  for (let k = 0; k <= m; k++) {
-    // real-FFT unpacking: V_k = E_k + e^{-2 pi i k/N} O_k with
-    // E_k = (Z_k + conj Z_{N/2-k}) / 2, O_k = (Z_k - conj Z_{N/2-k}) / 2i  (Z_{N/2} = Z_0)
-    const kk = k === m ? 0 : k;
-    const kr = k === 0 ? 0 : m - k;
-    const zr = z[2 * kk];
-    const zi = z[2 * kk + 1];
-    const yr = z[2 * kr];
-    const yi = -z[2 * kr + 1];
+  // real-FFT unpacking, bins k and N/2-k together: with E = (Z_k + conj Z_{N/2-k}) / 2,
+  // O = (Z_k - conj Z_{N/2-k}) / 2i and P = e^{-2 pi i k/N} O (Z_{N/2} = Z_0),
+  // V_k = E + P and V_{N/2-k} = conj(E - P). DCT-II: y_k = 2 Re(e^{-i pi k/2N} V_k),
+  // y_{N-k} = -2 Im(e^{-i pi k/2N} V_k); dst2_k = y_{N-1-k}.
+  for (let k = 0; k <= m / 2; k++) {
+    const q = m - k;
+    const zr = z[2 * k];
+    const zi = z[2 * k + 1];
+    const yr = z[2 * (q % m)];
+    const yi = -z[2 * (q % m) + 1];
     const er = (zr + yr) / 2;
     const ei = (zi + yi) / 2;
     const or = (zi - yi) / 2;
     const oi = -(zr - yr) / 2;
-    const vr = er + tc[k] * or + ts[k] * oi;
-    const vi = ei + tc[k] * oi - ts[k] * or;
-    // DCT-II: y_k = 2 Re(e^{-i pi k/2N} V_k), y_{N-k} = -2 Im(e^{-i pi k/2N} V_k); dst2_k = y_{N-1-k}
+    const pr = tc[k] * or + ts[k] * oi;
+    const pi = tc[k] * oi - ts[k] * or;
+    const vr = er + pr;
+    const vi = ei + pi;
     out[n - 1 - k] = 2 * (cw[k] * vr + sw[k] * vi);
-    if (k > 0 && k < m) out[k - 1] = -2 * (cw[k] * vi - sw[k] * vr);
+    if (k > 0) out[k - 1] = -2 * (cw[k] * vi - sw[k] * vr);
+    if (q === k) continue;
+    const wr = er - pr;
+    const wi = -(ei - pi);
+    out[n - 1 - q] = 2 * (cw[q] * wr + sw[q] * wi);
+    if (q < m) out[q - 1] = -2 * (cw[q] * wi - sw[q] * wr);
   }
   return out;
 }
@@ -118,7 +125,8 @@ export function idst2(c: ArrayLike<number>, out: Float64Array = new Float64Array
   // and the real v = IDFT_N(V) packed as z_q = v_{2q} + i v_{2q+1} = IDFT_{N/2}(Z) / 2 with
   // Z_k = A_k + i B_k, A_k = V_k + V_{k+N/2}, B_k = (V_k - V_{k+N/2}) e^{2 pi i k/N}, V_{k+N/2} = conj V_{N/2-k}.
   // The inverse runs as a forward FFT of conj(Z), the factor 1/N and the 1/2 folded into `scale`.
-  for (let k = 0; k < m; k++) {
+  // Bins k and N/2-k together: Z_{N/2-k} = conj A_k + i conj B_k.
+  for (let k = 0; k <= m / 2; k++) {
     const q = m - k;
     const ak = c[n - 1 - k];
     const bk = k === 0 ? 0 : -c[k - 1];
@@ -126,14 +134,19 @@ export function idst2(c: ArrayLike<number>, out: Float64Array = new Float64Array
     const vi = (cw[k] * bk + sw[k] * ak) * scale;
     const aq = c[n - 1 - q];
     const bq = -c[q - 1];
-    const wr = (cw[q] * aq - sw[q] * bq) * scale;
+    const wr = (cw[q] * aq - sw[q] * bq) * scale; // conj V_{N/2-k}
     const wi = -(cw[q] * bq + sw[q] * aq) * scale;
+    const ar = vr + wr;
+    const ai = vi + wi;
     const dr = vr - wr;
     const di = vi - wi;
     const br = dr * tc[k] - di * ts[k];
     const bi = dr * ts[k] + di * tc[k];
-    zc[2 * k] = vr + wr - bi;
-    zc[2 * k + 1] = -(vi + wi + br);
+    zc[2 * k] = ar - bi;
+    zc[2 * k + 1] = -(ai + br);
+    if (q === k || q === m) continue;
+    zc[2 * q] = ar + bi;
+    zc[2 * q + 1] = ai - br;
   }
   fft.transform(w, zc); // conj(w_p) = v_p: even p real parts, odd p minus imaginary parts
   // x_{2j} = v_j, x_{2j+1} = v_{N-1-j}; idst2 = (-1)^n x_n
