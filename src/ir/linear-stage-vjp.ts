@@ -16,7 +16,7 @@ import { dampingGrid } from './damping';
 import {
   dst2Transpose,
   idst2Transpose,
-  irGrid,
+  irInputLogK,
   K_MAX_IR_MPC,
   K_MIN_IR_MPC,
   noWiggleSpectrum,
@@ -190,7 +190,7 @@ export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangent
     const gSmooth = gPnwIr.map((g, i) => g * nw.pNw[i]);
     const gLogKP = dst2Transpose(removeBaoHarmonicsTranspose(idst2Transpose(gSmooth)));
     // ln kP = ln k + ln P(ln k) on the DST input grid
-    lnPowerAdjoint(interp, irGrid('input').map(Math.log), gLogKP, gLnp);
+    lnPowerAdjoint(interp, irInputLogK(), gLogKP, gLnp);
   }
 
   // P_disc at the collected points: P = exp(ln P(ln k)) -> cotangent on ln P = g P

@@ -50,6 +50,11 @@ export function logKPowerOnIrGrid(interp: LogPowerInterpolator, kIr: Float64Arra
   return out;
 }
 
+/** ln k of the DST input grid `irGrid('input')` (a copy of the cached logs). */
+export function irInputLogK(): Float64Array {
+  return cache().lnkInput.slice();
+}
+
 /** The default grids, ln k and the P_nw spline's knot factorisation, computed once (never handed
  * out: callers get copies). */
 let gridCache: { kInput: Float64Array; lnkInput: Float64Array; kKnots: Float64Array; knots: SplineKnots } | undefined;
