@@ -185,11 +185,13 @@ export interface NoWiggleSpectrum {
   pNw: Float64Array;
   /** natural-spline second derivatives of P_nw in k (CLASS-PT splines P_nw in k, 2915) */
   pNwDD: Float64Array;
+  /** that spline's knot factorisation (shared, read-only; for `splineAdjoint`) */
+  knots: SplineKnots;
 }
 
 export function noWiggleSpectrum(interp: LogPowerInterpolator): NoWiggleSpectrum {
   const { kInput, kKnots, knots } = cache();
   const kMpc = Float64Array.from(kKnots);
   const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp, kInput), kMpc);
-  return { kMpc, pNw, pNwDD: splineSecondDerivatives(knots, pNw) };
+  return { kMpc, pNw, pNwDD: splineSecondDerivatives(knots, pNw), knots };
 }

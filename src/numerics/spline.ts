@@ -262,30 +262,35 @@ export function splineOperator(xKnots: ArrayLike<number>, xEval: ArrayLike<numbe
 
 /**
  * W^T g: the adjoint of `y -> spline(y)(xEval)` for fixed knots (the vector-Jacobian product of
- * the knot values). O(nKnots + nEval), no dense matrix. Returns a vector of length nKnots.
+ * the knot values), from the knots or their factorisation. O(nKnots + nEval), no dense matrix.
+ * Returns a vector of length nKnots.
  */
-export function splineAdjoint(xKnots: ArrayLike<number>, xEval: ArrayLike<number>, g: ArrayLike<number>): Float64Array {
-  checkKnots(xKnots);
+export function splineAdjoint(
+  knots: ArrayLike<number> | SplineKnots,
+  xEval: ArrayLike<number>,
+  g: ArrayLike<number>,
+): Float64Array {
   if (g.length !== xEval.length) throw new RangeError(`splineAdjoint: g has ${g.length} entries, xEval ${xEval.length}`);
-  const n = xKnots.length;
-  const x = xKnots;
+  const { x, d, c, e, hInv } = isKnots(knots) ? knots : splineKnots(knots);
+  const n = x.length;
   const gy = new Float64Array(n);
   const gM = new Float64Array(n);
   const locate = makeLocator(x);
-  // adjoint of the evaluation formula
-  for (let e = 0; e < xEval.length; e++) {
-    const t = xEval[e];
-    const i = locate(t);
+  // adjoint of the evaluation formula (as SplineCursor evaluates it)
+  let i = 0;
+  for (let q = 0; q < xEval.length; q++) {
+    const t = xEval[q];
+    if (!(t >= x[i] && t < x[i + 1])) i = locate(t);
     const h = x[i + 1] - x[i];
-    const b = (t - x[i]) / h;
+    const b = (t - x[i]) * hInv[i];
     const a = 1 - b;
-    const ge = g[e];
-    gy[i] += a * ge;
-    gy[i + 1] += b * ge;
-    gM[i] += (((a * a * a - a) * h * h) / 6) * ge;
-    gM[i + 1] += (((b * b * b - b) * h * h) / 6) * ge;
+    const h26 = (h * h) / 6;
+    const gq = g[q];
+    gy[i] += a * gq;
+    gy[i + 1] += b * gq;
+    gM[i] += (a * a * a - a) * h26 * gq;
+    gM[i + 1] += (b * b * b - b) * h26 * gq;
   }
-  const { d, c, e, hInv } = splineKnots(x);
   // adjoint of the back substitution M_i = d_i M_{i+1} + U_i (i = n-2 .. 0), M_{n-1} = 0
   const gU = new Float64Array(n);
   for (let i = 0; i <= n - 2; i++) {
