@@ -4,7 +4,7 @@
  * sigma_v^2. k in 1/Mpc, P in Mpc^3 (CLASS units).
  */
 import { ClaxPtInputError } from '../errors';
-import { SplineCursor, splineSecondDerivatives } from '../numerics/spline';
+import { splineEvaluateInto, splineSecondDerivatives } from '../numerics/spline';
 
 /** A tabulated linear spectrum at one redshift (CLASS's k grid and P_L(k, z)). */
 export interface LinearPowerInput {
@@ -84,15 +84,20 @@ export function logPowerInterpolator(input: LinearPowerInput): LogPowerInterpola
   const lnkLo = lnk[0];
   const lnkHi = lnk[n - 1];
 
-  /** ln P at ln k, any order (the spline cursor walks sorted queries; others bisect, as CLASS does) */
+  /** ln P at ln k, any order (runs of points inside the input grid go to the spline together) */
   const lnPowerAtLnK = (lnkEval: ArrayLike<number>): Float64Array => {
     const out = new Float64Array(lnkEval.length);
-    const spline = new SplineCursor(lnk, lnp, ddlnp);
-    for (let e = 0; e < lnkEval.length; e++) {
+    const inside = (t: number) => !(t < lnkLo || t > lnkHi); // NaN goes to the spline, which throws
+    for (let e = 0; e < lnkEval.length; ) {
       const t = lnkEval[e];
-      if (t < lnkLo) out[e] = lnp[0] + nS * (t - lnkLo);
-      else if (t > lnkHi) out[e] = lnp[n - 1] + slopeHigh * (t - lnkHi);
-      else out[e] = spline.at(t);
+      if (inside(t)) {
+        let end = e + 1;
+        while (end < lnkEval.length && inside(lnkEval[end])) end++;
+        splineEvaluateInto(lnk, lnp, ddlnp, lnkEval, out, e, end);
+        e = end;
+        continue;
+      }
+      out[e++] = t < lnkLo ? lnp[0] + nS * (t - lnkLo) : lnp[n - 1] + slopeHigh * (t - lnkHi);
     }
     return out;
   };

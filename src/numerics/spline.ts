@@ -135,54 +135,43 @@ function f64(a: ArrayLike<number>): Float64Array {
 }
 
 /**
- * One spline evaluated point by point (`array_interpolate_spline`'s formula). It keeps the
- * current interval and its factors (1/h, h^2/6, the end values), so sorted points cost O(1) each
- * with no search; a point outside the interval moves it through `makeLocator`.
+ * Evaluate the spline (knots x, values y, second derivatives y2) at xEval[from..to) into `out`
+ * (`array_interpolate_spline`'s formula; points in any order). Each run of consecutive points in
+ * one interval is a tight loop with the interval's factors (1/h, h^2/6, end values) hoisted, so
+ * sorted points cost O(1) each with no search; a new run finds its interval with `makeLocator`.
  */
-export class SplineCursor {
-  private readonly x: Float64Array;
-  private readonly y: Float64Array;
-  private readonly y2: Float64Array;
-  private readonly locate: (t: number) => number;
-  private last: number;
-  private xl = 0;
-  private xr = -1;
-  private yl = 0;
-  private yr = 0;
-  private ml = 0;
-  private mr = 0;
-  private hInv = 0;
-  private h26 = 0;
-
-  constructor(x: ArrayLike<number>, y: ArrayLike<number>, y2: ArrayLike<number>) {
-    checkKnots(x, y);
-    this.x = f64(x);
-    this.y = f64(y);
-    this.y2 = f64(y2);
-    this.locate = makeLocator(this.x);
-    this.last = this.x.length - 2;
-  }
-
-  at(t: number): number {
-    // interval i: x_i <= t < x_{i+1}, the last one including its right end
-    if (!(t >= this.xl && (t < this.xr || (t === this.xr && this.last === this.x.length - 2)))) this.move(t);
-    const b = (t - this.xl) * this.hInv;
-    const a = 1 - b;
-    return a * this.yl + b * this.yr + ((a * a * a - a) * this.ml + (b * b * b - b) * this.mr) * this.h26;
-  }
-
-  private move(t: number): void {
-    const i = this.locate(t);
-    const h = this.x[i + 1] - this.x[i];
-    this.last = i;
-    this.xl = this.x[i];
-    this.xr = this.x[i + 1];
-    this.yl = this.y[i];
-    this.yr = this.y[i + 1];
-    this.ml = this.y2[i];
-    this.mr = this.y2[i + 1];
-    this.hInv = 1 / h;
-    this.h26 = (h * h) / 6;
+export function splineEvaluateInto(
+  x: Float64Array,
+  y: Float64Array,
+  y2: Float64Array,
+  xEval: ArrayLike<number>,
+  out: Float64Array,
+  from = 0,
+  to = xEval.length,
+): void {
+  checkKnots(x, y);
+  const n = x.length;
+  const xMax = x[n - 1];
+  const locate = makeLocator(x);
+  let e = from;
+  while (e < to) {
+    const i = locate(xEval[e]); // throws outside [x_0, x_{n-1}]
+    const xl = x[i];
+    const xr = i === n - 2 ? Infinity : x[i + 1]; // the last interval includes its right end
+    const h = x[i + 1] - xl;
+    const hInv = 1 / h;
+    const h26 = (h * h) / 6;
+    const yl = y[i];
+    const yr = y[i + 1];
+    const ml = y2[i];
+    const mr = y2[i + 1];
+    for (; e < to; e++) {
+      const t = xEval[e];
+      if (!(t >= xl && t < xr && t <= xMax)) break;
+      const b = (t - xl) * hInv;
+      const a = 1 - b;
+      out[e] = a * yl + b * yr + ((a * a * a - a) * ml + (b * b * b - b) * mr) * h26;
+    }
   }
 }
 
@@ -194,8 +183,7 @@ export function splineEvaluate(
   xEval: ArrayLike<number>,
 ): Float64Array {
   const out = new Float64Array(xEval.length);
-  const cursor = new SplineCursor(x, y, y2);
-  for (let e = 0; e < xEval.length; e++) out[e] = cursor.at(xEval[e]);
+  splineEvaluateInto(f64(x), f64(y), f64(y2), xEval, out);
   return out;
 }
 
@@ -276,7 +264,7 @@ export function splineAdjoint(
   const gy = new Float64Array(n);
   const gM = new Float64Array(n);
   const locate = makeLocator(x);
-  // adjoint of the evaluation formula (as SplineCursor evaluates it)
+  // adjoint of the evaluation formula (as splineEvaluateInto evaluates it)
   let i = 0;
   for (let q = 0; q < xEval.length; q++) {
     const t = xEval[q];
