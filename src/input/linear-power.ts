@@ -4,7 +4,7 @@
  * sigma_v^2. k in 1/Mpc, P in Mpc^3 (CLASS units).
  */
 import { ClaxPtInputError } from '../errors';
-import { splineEvaluateInto, splineSecondDerivatives } from '../numerics/spline';
+import { splineEvaluateRun, splineSecondDerivatives } from '../numerics/spline';
 
 /** A tabulated linear spectrum at one redshift (CLASS's k grid and P_L(k, z)). */
 export interface LinearPowerInput {
@@ -86,18 +86,14 @@ export function logPowerInterpolator(input: LinearPowerInput): LogPowerInterpola
 
   /** ln P at ln k, any order (runs of points inside the input grid go to the spline together) */
   const lnPowerAtLnK = (lnkEval: ArrayLike<number>): Float64Array => {
-    const out = new Float64Array(lnkEval.length);
-    const inside = (t: number) => !(t < lnkLo || t > lnkHi); // NaN goes to the spline, which throws
-    for (let e = 0; e < lnkEval.length; ) {
+    const m = lnkEval.length;
+    const out = new Float64Array(m);
+    for (let e = 0; e < m; ) {
       const t = lnkEval[e];
-      if (inside(t)) {
-        let end = e + 1;
-        while (end < lnkEval.length && inside(lnkEval[end])) end++;
-        splineEvaluateInto(lnk, lnp, ddlnp, lnkEval, out, e, end);
-        e = end;
-        continue;
-      }
-      out[e++] = t < lnkLo ? lnp[0] + nS * (t - lnkLo) : lnp[n - 1] + slopeHigh * (t - lnkHi);
+      if (t < lnkLo) out[e++] = lnp[0] + nS * (t - lnkLo);
+      else if (t > lnkHi) out[e++] = lnp[n - 1] + slopeHigh * (t - lnkHi);
+      else if (t === t) e = splineEvaluateRun(lnk, lnp, ddlnp, lnkEval, out, e, m);
+      else throw new RangeError(`ln k = ${t} is not a number`);
     }
     return out;
   };

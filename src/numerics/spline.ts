@@ -136,26 +136,31 @@ function f64(a: ArrayLike<number>): Float64Array {
 
 /**
  * Evaluate the spline (knots x, values y, second derivatives y2) at xEval[from..to) into `out`
- * (`array_interpolate_spline`'s formula; points in any order). Each run of consecutive points in
- * one interval is a tight loop with the interval's factors (1/h, h^2/6, end values) hoisted, so
- * sorted points cost O(1) each with no search; a new run finds its interval with `makeLocator`.
+ * (`array_interpolate_spline`'s formula; points in any order), stopping at the first point outside
+ * [x_0, x_{n-1}] (or NaN): returns its index, `to` if there is none. Each run of consecutive
+ * points in one interval is a tight loop with the interval's factors (1/h, h^2/6, end values)
+ * hoisted, so sorted points cost O(1) each with no search; a new run finds its interval with
+ * `makeLocator`.
  */
-export function splineEvaluateInto(
+export function splineEvaluateRun(
   x: Float64Array,
   y: Float64Array,
   y2: Float64Array,
   xEval: ArrayLike<number>,
   out: Float64Array,
-  from = 0,
-  to = xEval.length,
-): void {
+  from: number,
+  to: number,
+): number {
   checkKnots(x, y);
   const n = x.length;
+  const xMin = x[0];
   const xMax = x[n - 1];
   const locate = makeLocator(x);
   let e = from;
   while (e < to) {
-    const i = locate(xEval[e]); // throws outside [x_0, x_{n-1}]
+    const t0 = xEval[e];
+    if (!(t0 >= xMin && t0 <= xMax)) return e;
+    const i = locate(t0);
     const xl = x[i];
     const xr = i === n - 2 ? Infinity : x[i + 1]; // the last interval includes its right end
     const h = x[i + 1] - xl;
@@ -173,6 +178,7 @@ export function splineEvaluateInto(
       out[e] = a * yl + b * yr + ((a * a * a - a) * ml + (b * b * b - b) * mr) * h26;
     }
   }
+  return to;
 }
 
 /** Evaluate the spline (knots x, values y, second derivatives y2) at xEval (any order). */
@@ -182,8 +188,10 @@ export function splineEvaluate(
   y2: ArrayLike<number>,
   xEval: ArrayLike<number>,
 ): Float64Array {
+  const xx = f64(x);
   const out = new Float64Array(xEval.length);
-  splineEvaluateInto(f64(x), f64(y), f64(y2), xEval, out);
+  const stop = splineEvaluateRun(xx, f64(y), f64(y2), xEval, out, 0, xEval.length);
+  if (stop < xEval.length) splineInterval(xx, xEval[stop]); // throws, naming the point (CLASS fails too)
   return out;
 }
 
@@ -264,7 +272,7 @@ export function splineAdjoint(
   const gy = new Float64Array(n);
   const gM = new Float64Array(n);
   const locate = makeLocator(x);
-  // adjoint of the evaluation formula (as splineEvaluateInto evaluates it)
+  // adjoint of the evaluation formula (as splineEvaluateRun evaluates it)
   let i = 0;
   for (let q = 0; q < xEval.length; q++) {
     const t = xEval[q];
