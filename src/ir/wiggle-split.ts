@@ -13,7 +13,7 @@
  * With g = dL/dP_nw: dL/d(ln kP) = dst2^T R^T idst2^T (g P_nw), R = removeBaoHarmonics.
  */
 import { splineAdjoint, splineEvaluate, splineKnots, splineSecondDerivatives, type SplineKnots } from '../numerics/spline';
-import { exp64 } from '../numerics/exp';
+import { expDividedBy } from '../numerics/exp';
 import { dst2, idst2 } from '../numerics/sine-transform';
 import type { LogPowerInterpolator } from '../input/linear-power';
 
@@ -172,9 +172,7 @@ export function removeBaoHarmonicsTranspose(
  * kIr are the P_nw knots (`irGrid('knots')`). In place: logKP is overwritten by P_nw (returned). */
 export function noWiggleFromLogKP(logKP: Float64Array, kIr: Float64Array): Float64Array {
   const c = refillBaoHarmonics(dst2(logKP, logKP), BAO_HARMONIC_LEFT, BAO_HARMONIC_RIGHT, BAO_REFILL_WINDOW);
-  const pNw = idst2(c, c); // the smooth ln(kP), then P_nw
-  for (let i = 0; i < kIr.length; i++) pNw[i] = exp64(pNw[i]) / kIr[i];
-  return pNw;
+  return expDividedBy(idst2(c, c), kIr); // the smooth ln(kP), then P_nw
 }
 
 /** The no-wiggle spectrum on CLASS-PT's DST grid. */

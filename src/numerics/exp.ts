@@ -28,3 +28,9 @@ export function exp64(x: number): number {
   const em1 = r * (1 + r * (1 / 2 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120)))));
   return t + t * em1;
 }
+
+/** out_i = e^{x_i} / d_i (in place by default): one loop, so that exp64 is inlined into it. */
+export function expDividedBy(x: Float64Array, d: Float64Array, out: Float64Array = x): Float64Array {
+  for (let i = 0; i < x.length; i++) out[i] = exp64(x[i]) / d[i];
+  return out;
+}
