@@ -261,7 +261,7 @@ function linearStageProfile(inputs: CaseInputs, reps: number): TimedRow[] {
     { name: '    DST-II, 65536 points', ms: timeMedian(reps, () => dst2(logKP)) },
     { name: '    remove BAO harmonics (spline refill)', ms: timeMedian(reps, () => removeBaoHarmonics(c2)) },
     { name: '    inverse DST-II, 65536 points', ms: timeMedian(reps, () => idst2(r)) },
-    { name: '    spline y\'\' of P_nw on 65536 knots', ms: timeMedian(reps, () => splineSecondDerivatives(nw.kMpc, nw.pNw)) },
+    { name: '    spline y\'\' of P_nw on 65536 knots', ms: timeMedian(reps, () => splineSecondDerivatives(nw.knots, nw.pNw)) },
     { name: '    noWiggleSpectrum total', ms: timeMedian(reps, () => noWiggleSpectrum(interp)) },
     { name: '    Sigma^2, delta Sigma^2 (500-point integrals)', ms: timeMedian(reps, () => baoDampingScales(nw, c.h, c.rsDragMpc as number)) },
   ];

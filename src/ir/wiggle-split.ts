@@ -55,14 +55,14 @@ export function irInputLogK(): Float64Array {
   return cache().lnkInput.slice();
 }
 
-/** The default grids, ln k and the P_nw spline's knot factorisation, computed once (never handed
- * out: callers get copies). */
-let gridCache: { kInput: Float64Array; lnkInput: Float64Array; kKnots: Float64Array; knots: SplineKnots } | undefined;
+/** The default grids, ln k and the P_nw spline's knot factorisation, computed once (the grids
+ * and logs are never handed out: callers get copies; the factorisation, with its copy of the knots,
+ * is shared read-only through `NoWiggleSpectrum`). */
+let gridCache: { kInput: Float64Array; lnkInput: Float64Array; knots: SplineKnots } | undefined;
 function cache() {
   if (!gridCache) {
     const kInput = irGrid('input');
-    const kKnots = irGrid('knots');
-    gridCache = { kInput, lnkInput: kInput.map(Math.log), kKnots, knots: splineKnots(kKnots) };
+    gridCache = { kInput, lnkInput: kInput.map(Math.log), knots: splineKnots(irGrid('knots')) };
   }
   return gridCache;
 }
@@ -177,7 +177,7 @@ export function noWiggleFromLogKP(logKP: Float64Array, kIr: Float64Array): Float
 
 /** The no-wiggle spectrum on CLASS-PT's DST grid. */
 export interface NoWiggleSpectrum {
-  /** the DST grid, 1/Mpc */
+  /** the DST grid, 1/Mpc (shared, read-only: `knots.x`) */
   kMpc: Float64Array;
   /** P_nw on it, Mpc^3 */
   pNw: Float64Array;
@@ -188,8 +188,8 @@ export interface NoWiggleSpectrum {
 }
 
 export function noWiggleSpectrum(interp: LogPowerInterpolator): NoWiggleSpectrum {
-  const { kInput, kKnots, knots } = cache();
-  const kMpc = Float64Array.from(kKnots);
+  const { kInput, knots } = cache();
+  const kMpc = knots.x;
   const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp, kInput), kMpc);
   return { kMpc, pNw, pNwDD: splineSecondDerivatives(knots, pNw), knots };
 }
