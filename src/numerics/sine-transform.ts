@@ -61,9 +61,10 @@ function plan(n: number): Plan {
 export function dst2(x: ArrayLike<number>, out: Float64Array = new Float64Array(x.length)): Float64Array {
   const n = x.length;
   if (!isPow2(n)) {
+    const xs = out === x ? Float64Array.from(x) : x;
     for (let k = 0; k < n; k++) {
       let s = 0;
-      for (let j = 0; j < n; j++) s += x[j] * Math.sin((Math.PI * (k + 1) * (2 * j + 1)) / (2 * n));
+      for (let j = 0; j < n; j++) s += xs[j] * Math.sin((Math.PI * (k + 1) * (2 * j + 1)) / (2 * n));
       out[k] = 2 * s;
     }
     return out;
@@ -111,9 +112,10 @@ export function dst2(x: ArrayLike<number>, out: Float64Array = new Float64Array(
 export function idst2(c: ArrayLike<number>, out: Float64Array = new Float64Array(c.length)): Float64Array {
   const n = c.length;
   if (!isPow2(n)) {
+    const cs = out === c ? Float64Array.from(c) : c;
     for (let j = 0; j < n; j++) {
-      let s = (j & 1 ? -1 : 1) * c[n - 1];
-      for (let k = 0; k < n - 1; k++) s += 2 * c[k] * Math.sin((Math.PI * (k + 1) * (2 * j + 1)) / (2 * n));
+      let s = (j & 1 ? -1 : 1) * cs[n - 1];
+      for (let k = 0; k < n - 1; k++) s += 2 * cs[k] * Math.sin((Math.PI * (k + 1) * (2 * j + 1)) / (2 * n));
       out[j] = s / (2 * n);
     }
     return out;
