@@ -42,11 +42,11 @@ export function irGrid(form: 'input' | 'knots' = 'input', nIr: number = NIR): Fl
   return k;
 }
 
-/** ln(k P_L(k)) on the DST grid with CLASS-PT's three input rules (2765-2787). */
-export function logKPowerOnIrGrid(interp: LogPowerInterpolator, kIr: Float64Array): Float64Array {
-  const lnk = kIr === cache().kInput ? cache().lnkInput : kIr.map(Math.log);
+/** ln(k P_L(k)) on the DST input grid `irGrid('input')` with CLASS-PT's three input rules (2765-2787). */
+export function logKPowerOnIrGrid(interp: LogPowerInterpolator): Float64Array {
+  const lnk = cache().lnkInput;
   const out = interp.lnPowerAtLnK(lnk);
-  for (let i = 0; i < kIr.length; i++) out[i] += lnk[i];
+  for (let i = 0; i < lnk.length; i++) out[i] += lnk[i];
   return out;
 }
 
@@ -55,14 +55,13 @@ export function irInputLogK(): Float64Array {
   return cache().lnkInput.slice();
 }
 
-/** The default grids, ln k and the P_nw spline's knot factorisation, computed once (the grids
- * and logs are never handed out: callers get copies; the factorisation, with its copy of the knots,
- * is shared read-only through `NoWiggleSpectrum`). */
-let gridCache: { kInput: Float64Array; lnkInput: Float64Array; knots: SplineKnots } | undefined;
+/** ln k of the DST input grid and the P_nw spline's knot factorisation, computed once (the logs
+ * are never handed out: callers get copies; the factorisation, with its copy of the knots, is
+ * shared read-only through `NoWiggleSpectrum`). */
+let gridCache: { lnkInput: Float64Array; knots: SplineKnots } | undefined;
 function cache() {
   if (!gridCache) {
-    const kInput = irGrid('input');
-    gridCache = { kInput, lnkInput: kInput.map(Math.log), knots: splineKnots(irGrid('knots')) };
+    gridCache = { lnkInput: irGrid('input').map(Math.log), knots: splineKnots(irGrid('knots')) };
   }
   return gridCache;
 }
@@ -188,8 +187,8 @@ export interface NoWiggleSpectrum {
 }
 
 export function noWiggleSpectrum(interp: LogPowerInterpolator): NoWiggleSpectrum {
-  const { kInput, knots } = cache();
+  const { knots } = cache();
   const kMpc = knots.x;
-  const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp, kInput), kMpc);
+  const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp), kMpc);
   return { kMpc, pNw, pNwDD: splineSecondDerivatives(knots, pNw), knots };
 }
