@@ -12,7 +12,7 @@ import type { CaseInputs } from '../src/cli/case-file';
 import { fftlogGrid } from '../src/fftlog/grid';
 import { logPowerInterpolator, sigmaV2, type LinearPowerInput } from '../src/input/linear-power';
 import { irResummation } from '../src/ir/resummation';
-import { irGrid, logKPowerOnIrGrid, noWiggleSpectrum, removeBaoHarmonics } from '../src/ir/wiggle-split';
+import { logKPowerOnIrGrid, noWiggleSpectrum, removeBaoHarmonics } from '../src/ir/wiggle-split';
 import { baoDampingScales } from '../src/ir/damping';
 import { dst2, idst2 } from '../src/numerics/sine-transform';
 import { splineOperator, splineSecondDerivatives } from '../src/numerics/spline';
@@ -247,8 +247,7 @@ function linearStageProfile(inputs: CaseInputs, reps: number): TimedRow[] {
   const input: LinearPowerInput = { kMpc: Float64Array.from(c.kMpc), pkMpc3: Float64Array.from(c.pkMpc3 as ArrayLike<number>), nS: c.nS };
   const grid = fftlogGrid(inputs.n, c.h).kMpc;
   const interp = logPowerInterpolator(input);
-  const kIr = irGrid('input');
-  const logKP = logKPowerOnIrGrid(interp, kIr);
+  const logKP = logKPowerOnIrGrid(interp);
   const c2 = dst2(logKP);
   const r = removeBaoHarmonics(c2);
   const nw = noWiggleSpectrum(interp);
@@ -257,11 +256,11 @@ function linearStageProfile(inputs: CaseInputs, reps: number): TimedRow[] {
     { name: '  input spline: ln P in ln k + P on the FFTLog grid', ms: timeMedian(reps, () => logPowerInterpolator(input).powerAt(grid)) },
     { name: '  sigma_v^2', ms: timeMedian(reps, () => sigmaV2(input)) },
     { name: '  IR split: irResummation total', ms: timeMedian(reps, () => irResummation({ input, kGridMpc: grid, h: c.h, rsDragMpc: c.rsDragMpc as number })) },
-    { name: '    ln(kP) on the 65536-point DST grid (spline evals)', ms: timeMedian(reps, () => logKPowerOnIrGrid(interp, kIr)), note: 'incl. 65536 logs that src caches' },
+    { name: '    ln(kP) on the 65536-point DST grid (spline evals)', ms: timeMedian(reps, () => logKPowerOnIrGrid(interp)) },
     { name: '    DST-II, 65536 points', ms: timeMedian(reps, () => dst2(logKP)) },
     { name: '    remove BAO harmonics (spline refill)', ms: timeMedian(reps, () => removeBaoHarmonics(c2)) },
     { name: '    inverse DST-II, 65536 points', ms: timeMedian(reps, () => idst2(r)) },
-    { name: '    spline y\'\' of P_nw on 65536 knots', ms: timeMedian(reps, () => splineSecondDerivatives(nw.kMpc, nw.pNw)) },
+    { name: '    spline y\'\' of P_nw on 65536 knots', ms: timeMedian(reps, () => splineSecondDerivatives(nw.knots, nw.pNw)) },
     { name: '    noWiggleSpectrum total', ms: timeMedian(reps, () => noWiggleSpectrum(interp)) },
     { name: '    Sigma^2, delta Sigma^2 (500-point integrals)', ms: timeMedian(reps, () => baoDampingScales(nw, c.h, c.rsDragMpc as number)) },
   ];

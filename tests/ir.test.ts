@@ -52,6 +52,16 @@ describe('DST-II pair (scipy convention)', () => {
     }
   });
 
+  it('gives the same values in place (out = input)', () => {
+    for (const n of [16, 12]) {
+      const x = randomVector(n, 9);
+      const a = x.slice();
+      const c = x.slice();
+      expect(maxAbs(dst2(a, a), dst2(x))).toBe(0);
+      expect(maxAbs(idst2(c, c), idst2(x))).toBe(0);
+    }
+  });
+
   it('round-trips at the IR size Nir = 65536', () => {
     const x = randomVector(65536, 3);
     expect(maxAbs(idst2(dst2(x)), x)).toBeLessThan(1e-13);

@@ -4,7 +4,7 @@
  * sigma_v^2. k in 1/Mpc, P in Mpc^3 (CLASS units).
  */
 import { ClaxPtInputError } from '../errors';
-import { splineInterval, splineSecondDerivatives } from '../numerics/spline';
+import { splineEvaluateRun, splineSecondDerivatives } from '../numerics/spline';
 
 /** A tabulated linear spectrum at one redshift (CLASS's k grid and P_L(k, z)). */
 export interface LinearPowerInput {
@@ -84,23 +84,16 @@ export function logPowerInterpolator(input: LinearPowerInput): LogPowerInterpola
   const lnkLo = lnk[0];
   const lnkHi = lnk[n - 1];
 
-  /** ln P at ln k, any order (monotone queries walk a cursor; others bisect, as CLASS does) */
+  /** ln P at ln k, any order (runs of points inside the input grid go to the spline together) */
   const lnPowerAtLnK = (lnkEval: ArrayLike<number>): Float64Array => {
-    const out = new Float64Array(lnkEval.length);
-    let i = 0;
-    for (let e = 0; e < lnkEval.length; e++) {
+    const m = lnkEval.length;
+    const out = new Float64Array(m);
+    for (let e = 0; e < m; ) {
       const t = lnkEval[e];
-      if (t < lnkLo) out[e] = lnp[0] + nS * (t - lnkLo);
-      else if (t > lnkHi) out[e] = lnp[n - 1] + slopeHigh * (t - lnkHi);
-      else {
-        // interval with lnk_i <= t < lnk_{i+1} (the last interval includes its right end)
-        if (t < lnk[i] || (i + 8 < n - 1 && t >= lnk[i + 8])) i = splineInterval(lnk, t);
-        else while (i < n - 2 && t >= lnk[i + 1]) i++;
-        const h = lnk[i + 1] - lnk[i];
-        const b = (t - lnk[i]) / h;
-        const a = 1 - b;
-        out[e] = a * lnp[i] + b * lnp[i + 1] + (((a * a * a - a) * ddlnp[i] + (b * b * b - b) * ddlnp[i + 1]) * h * h) / 6;
-      }
+      if (t < lnkLo) out[e++] = lnp[0] + nS * (t - lnkLo);
+      else if (t > lnkHi) out[e++] = lnp[n - 1] + slopeHigh * (t - lnkHi);
+      else if (t === t) e = splineEvaluateRun(lnk, lnp, ddlnp, lnkEval, out, e, m);
+      else throw new RangeError(`ln k = ${t} is not a number`);
     }
     return out;
   };

@@ -16,7 +16,7 @@ import { dampingGrid } from './damping';
 import {
   dst2Transpose,
   idst2Transpose,
-  irGrid,
+  irInputLogK,
   K_MAX_IR_MPC,
   K_MIN_IR_MPC,
   noWiggleSpectrum,
@@ -60,8 +60,9 @@ function lnPowerAdjoint(interp: LogPowerInterpolator, lnkEval: ArrayLike<number>
   const lo = lnk[0];
   const hi = lnk[n - 1];
   const dHi = lnk[n - 1] - lnk[n - 2];
-  const inT: number[] = [];
-  const inG: number[] = [];
+  const inT = new Float64Array(lnkEval.length);
+  const inG = new Float64Array(lnkEval.length);
+  let nInside = 0;
   for (let e = 0; e < lnkEval.length; e++) {
     const t = lnkEval[e];
     const ge = g[e];
@@ -73,12 +74,12 @@ function lnPowerAdjoint(interp: LogPowerInterpolator, lnkEval: ArrayLike<number>
       gLnp[n - 1] += ge * (1 + w);
       gLnp[n - 2] -= ge * w;
     } else {
-      inT.push(t);
-      inG.push(ge);
+      inT[nInside] = t;
+      inG[nInside++] = ge;
     }
   }
-  if (inT.length) {
-    const back = splineAdjoint(lnk, inT, inG);
+  if (nInside) {
+    const back = splineAdjoint(lnk, inT.subarray(0, nInside), inG.subarray(0, nInside));
     for (let i = 0; i < n; i++) gLnp[i] += back[i];
   }
 }
@@ -177,20 +178,12 @@ export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangent
     }
     // back to P_nw on the DST grid: spline adjoints at k, alpha k and q
     const gq = q.map((_, i) => tw[i] * q[i] * (gSigma2 * c6 * kSig(q[i] * r) + dy.deltaSigma2Bao * c2 * kDel(q[i] * r)));
-    const gPnwIr = splineAdjoint(nw.kMpc, q, gq);
-    if (kIn.length) {
-      const b = splineAdjoint(nw.kMpc, kIn, gNwAtK);
-      for (let i = 0; i < b.length; i++) gPnwIr[i] += b[i];
-    }
-    if (akIn.length) {
-      const b = splineAdjoint(nw.kMpc, akIn, gNwAtAk);
-      for (let i = 0; i < b.length; i++) gPnwIr[i] += b[i];
-    }
+    const gPnwIr = splineAdjoint(nw.knots, [...q, ...kIn, ...akIn], [...gq, ...gNwAtK, ...gNwAtAk]);
     // P_nw = exp(s)/k with s = idst2(R dst2(ln kP)):  ds = g P_nw
     const gSmooth = gPnwIr.map((g, i) => g * nw.pNw[i]);
     const gLogKP = dst2Transpose(removeBaoHarmonicsTranspose(idst2Transpose(gSmooth)));
     // ln kP = ln k + ln P(ln k) on the DST input grid
-    lnPowerAdjoint(interp, irGrid('input').map(Math.log), gLogKP, gLnp);
+    lnPowerAdjoint(interp, irInputLogK(), gLogKP, gLnp);
   }
 
   // P_disc at the collected points: P = exp(ln P(ln k)) -> cotangent on ln P = g P

@@ -12,7 +12,8 @@
  * (`dst2Transpose`, `removeBaoHarmonicsTranspose`, `idst2Transpose`); steps 1 and 4 are pointwise.
  * With g = dL/dP_nw: dL/d(ln kP) = dst2^T R^T idst2^T (g P_nw), R = removeBaoHarmonics.
  */
-import { splineAdjoint, splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
+import { splineAdjoint, splineEvaluate, splineKnots, splineSecondDerivatives, type SplineKnots } from '../numerics/spline';
+import { expDividedBy } from '../numerics/exp';
 import { dst2, idst2 } from '../numerics/sine-transform';
 import type { LogPowerInterpolator } from '../input/linear-power';
 
@@ -41,20 +42,26 @@ export function irGrid(form: 'input' | 'knots' = 'input', nIr: number = NIR): Fl
   return k;
 }
 
-/** ln(k P_L(k)) on the DST grid with CLASS-PT's three input rules (2765-2787). */
-export function logKPowerOnIrGrid(interp: LogPowerInterpolator, kIr: Float64Array): Float64Array {
-  const lnk = kIr === cache().kInput ? cache().lnkInput : kIr.map(Math.log);
+/** ln(k P_L(k)) on the DST input grid `irGrid('input')` with CLASS-PT's three input rules (2765-2787). */
+export function logKPowerOnIrGrid(interp: LogPowerInterpolator): Float64Array {
+  const lnk = cache().lnkInput;
   const out = interp.lnPowerAtLnK(lnk);
-  for (let i = 0; i < kIr.length; i++) out[i] += lnk[i];
+  for (let i = 0; i < lnk.length; i++) out[i] += lnk[i];
   return out;
 }
 
-/** The default grids and ln k, computed once (never handed out: callers get copies). */
-let gridCache: { kInput: Float64Array; lnkInput: Float64Array; kKnots: Float64Array } | undefined;
+/** ln k of the DST input grid `irGrid('input')` (a copy of the cached logs). */
+export function irInputLogK(): Float64Array {
+  return cache().lnkInput.slice();
+}
+
+/** ln k of the DST input grid and the P_nw spline's knot factorisation, computed once (the logs
+ * are never handed out: callers get copies; the factorisation, with its copy of the knots, is
+ * shared read-only through `NoWiggleSpectrum`). */
+let gridCache: { lnkInput: Float64Array; knots: SplineKnots } | undefined;
 function cache() {
   if (!gridCache) {
-    const kInput = irGrid('input');
-    gridCache = { kInput, lnkInput: kInput.map(Math.log), kKnots: irGrid('knots') };
+    gridCache = { lnkInput: irGrid('input').map(Math.log), knots: splineKnots(irGrid('knots')) };
   }
   return gridCache;
 }
@@ -66,7 +73,20 @@ interface HarmonicLayout {
   gap: Float64Array;
 }
 
+/** Layouts already built, by `${half} ${left} ${right}` (the IR step uses one for every cosmology). */
+const layouts = new Map<string, HarmonicLayout>();
+
 function harmonicLayout(half: number, left: number, right: number): HarmonicLayout {
+  const key = `${half} ${left} ${right}`;
+  let layout = layouts.get(key);
+  if (!layout) {
+    layout = buildHarmonicLayout(half, left, right);
+    layouts.set(key, layout);
+  }
+  return layout;
+}
+
+function buildHarmonicLayout(half: number, left: number, right: number): HarmonicLayout {
   if (!(0 <= left && left < right && right <= half && half - (right - left) >= 2)) {
     throw new RangeError(`BAO harmonic window [${left}, ${right}) does not fit ${half} harmonics`);
   }
@@ -102,19 +122,23 @@ export function removeBaoHarmonics(
   right: number = BAO_HARMONIC_RIGHT,
   window: number = BAO_REFILL_WINDOW,
 ): Float64Array {
+  return refillBaoHarmonics(Float64Array.from(c), left, right, window);
+}
+
+/** `removeBaoHarmonics` in place. */
+function refillBaoHarmonics(c: Float64Array, left: number, right: number, window: number): Float64Array {
   const half = c.length >> 1;
   const { knots, gap } = harmonicLayout(half, left, right);
   const nThrow = right - left;
   const [lo, hi] = windowRange(knots.length, left, window);
   const x = knots.subarray(lo, hi);
-  const out = Float64Array.from(c);
   const vals = new Float64Array(hi - lo);
   for (let parity = 0; parity < 2; parity++) {
     for (let i = lo; i < hi; i++) vals[i - lo] = c[2 * (i < left ? i : i + nThrow) + parity];
     const filled = splineEvaluate(x, vals, splineSecondDerivatives(x, vals), gap);
-    for (let g = 0; g < nThrow; g++) out[2 * (left + g) + parity] = filled[g];
+    for (let g = 0; g < nThrow; g++) c[2 * (left + g) + parity] = filled[g];
   }
-  return out;
+  return c;
 }
 
 /** Transpose of `removeBaoHarmonics` (its vector-Jacobian product): kept entries pass g through,
@@ -144,27 +168,27 @@ export function removeBaoHarmonicsTranspose(
 }
 
 /** Steps 2-4 from ln(kP) on the DST grid: P_nw_i = exp(idst2(R dst2(ln kP))_i) / k_i (2862-2913);
- * kIr are the P_nw knots (`irGrid('knots')`). */
+ * kIr are the P_nw knots (`irGrid('knots')`). In place: logKP is overwritten by P_nw (returned). */
 export function noWiggleFromLogKP(logKP: Float64Array, kIr: Float64Array): Float64Array {
-  const smooth = idst2(removeBaoHarmonics(dst2(logKP)));
-  const pNw = new Float64Array(kIr.length);
-  for (let i = 0; i < kIr.length; i++) pNw[i] = Math.exp(smooth[i]) / kIr[i];
-  return pNw;
+  const c = refillBaoHarmonics(dst2(logKP, logKP), BAO_HARMONIC_LEFT, BAO_HARMONIC_RIGHT, BAO_REFILL_WINDOW);
+  return expDividedBy(idst2(c, c), kIr); // the smooth ln(kP), then P_nw
 }
 
 /** The no-wiggle spectrum on CLASS-PT's DST grid. */
 export interface NoWiggleSpectrum {
-  /** the DST grid, 1/Mpc */
+  /** the DST grid, 1/Mpc (shared, read-only: `knots.x`) */
   kMpc: Float64Array;
   /** P_nw on it, Mpc^3 */
   pNw: Float64Array;
   /** natural-spline second derivatives of P_nw in k (CLASS-PT splines P_nw in k, 2915) */
   pNwDD: Float64Array;
+  /** that spline's knot factorisation (shared, read-only; for `splineAdjoint`) */
+  knots: SplineKnots;
 }
 
 export function noWiggleSpectrum(interp: LogPowerInterpolator): NoWiggleSpectrum {
-  const { kInput, kKnots } = cache();
-  const kMpc = Float64Array.from(kKnots);
-  const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp, kInput), kMpc);
-  return { kMpc, pNw, pNwDD: splineSecondDerivatives(kMpc, pNw) };
+  const { knots } = cache();
+  const kMpc = knots.x;
+  const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp), kMpc);
+  return { kMpc, pNw, pNwDD: splineSecondDerivatives(knots, pNw), knots };
 }

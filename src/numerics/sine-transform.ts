@@ -1,7 +1,8 @@
 /**
  * Type-II discrete sine transform and its inverse, in the unnormalised scipy convention that
  * CLASS-PT's IR step uses (nonlinear_pt.c 2791-2805 and 2862-2907 build them from a 4N-point
- * complex FFT; here they go through one N-point real FFT, Makhoul's DCT-II algorithm):
+ * complex FFT; here each goes through one N/2-point complex FFT: Makhoul's DCT-II algorithm on
+ * (-1)^n x_n, with the N-point real FFT packed into N/2 complex points):
  *
  *   dst2(x)_k  = 2 sum_{n=0}^{N-1} x_n sin(pi (k+1)(2n+1) / 2N)              = scipy.fft.dst(x, type=2)
  *   idst2(c)_n = [(-1)^n c_{N-1} + 2 sum_{k=0}^{N-2} c_k sin(pi (k+1)(2n+1) / 2N)] / 2N
@@ -10,27 +11,23 @@
  * Both maps are linear, so their vector-Jacobian products are their transposes:
  *   dst2^T(y)  = 2N idst2(y with y_{N-1} doubled)
  *   idst2^T(x) = dst2(x) / 2N with the last entry halved.
- * Power-of-two N use fft.js; other N fall back to the direct O(N^2) sums.
+ * Power-of-two N use fft.js (setup and work buffers cached per size); other N fall back to the
+ * direct O(N^2) sums.
  */
 import FFT from 'fft.js';
 
 interface Plan {
-  n: number;
+  /** N/2-point complex FFT (interleaved re/im) */
   fft: FFT;
-  /** half-size FFT for the packed real inverse */
-  fftHalf: FFT;
-  /** cos and sin of 2 pi k / N, k = 0..N/2-1 */
+  /** cos and sin of 2 pi k / N, k = 0..N/2 (real-FFT packing) */
   tc: Float64Array;
   ts: Float64Array;
-  /** cos and sin of pi k / 2N, k = 0..N/2 */
+  /** cos and sin of pi k / 2N, k = 0..N/2 (Makhoul's twiddle) */
   cw: Float64Array;
   sw: Float64Array;
-  real: Float64Array;
-  spec: Float64Array;
-  spec2: Float64Array;
-  /** views of length N (interleaved N/2 complex) for the half-size inverse */
-  half: Float64Array;
-  half2: Float64Array;
+  /** work buffers, N entries each (N/2 interleaved complex) */
+  a: Float64Array;
+  b: Float64Array;
 }
 
 const plans = new Map<number, Plan>();
@@ -42,132 +39,125 @@ function isPow2(n: number): boolean {
 function plan(n: number): Plan {
   let p = plans.get(n);
   if (!p) {
-    const cw = new Float64Array(n / 2 + 1);
-    const sw = new Float64Array(n / 2 + 1);
-    for (let k = 0; k <= n / 2; k++) {
+    const m = n / 2;
+    const tc = new Float64Array(m + 1);
+    const ts = new Float64Array(m + 1);
+    const cw = new Float64Array(m + 1);
+    const sw = new Float64Array(m + 1);
+    for (let k = 0; k <= m; k++) {
+      tc[k] = Math.cos((2 * Math.PI * k) / n);
+      ts[k] = Math.sin((2 * Math.PI * k) / n);
       cw[k] = Math.cos((Math.PI * k) / (2 * n));
       sw[k] = Math.sin((Math.PI * k) / (2 * n));
     }
-    const tc = new Float64Array(n / 2);
-    const ts = new Float64Array(n / 2);
-    for (let k = 0; k < n / 2; k++) {
-      tc[k] = Math.cos((2 * Math.PI * k) / n);
-      ts[k] = Math.sin((2 * Math.PI * k) / n);
-    }
-    p = {
-      n, fft: new FFT(n), fftHalf: new FFT(n / 2), tc, ts, cw, sw,
-      real: new Float64Array(n), spec: new Float64Array(2 * n), spec2: new Float64Array(2 * n),
-      half: new Float64Array(n), half2: new Float64Array(n),
-    };
+    p = { fft: new FFT(m), tc, ts, cw, sw, a: new Float64Array(n), b: new Float64Array(n) };
     plans.set(n, p);
   }
   return p;
 }
 
-/** Unnormalised DCT-II, y_k = 2 sum_n x_n cos(pi k (2n+1)/2N) (= scipy.fft.dct(x, type=2)). */
-export function dct2(x: ArrayLike<number>): Float64Array {
+/** DST-II (scipy `dst(x, type=2)`) = DCT-II of (-1)^n x_n, read backwards (into `out` if given;
+ * it may be x itself). */
+export function dst2(x: ArrayLike<number>, out: Float64Array = new Float64Array(x.length)): Float64Array {
   const n = x.length;
-  const y = new Float64Array(n);
   if (!isPow2(n)) {
+    const xs = out === x ? Float64Array.from(x) : x;
     for (let k = 0; k < n; k++) {
       let s = 0;
-      for (let j = 0; j < n; j++) s += x[j] * Math.cos((Math.PI * k * (2 * j + 1)) / (2 * n));
-      y[k] = 2 * s;
+      for (let j = 0; j < n; j++) s += xs[j] * Math.sin((Math.PI * (k + 1) * (2 * j + 1)) / (2 * n));
+      out[k] = 2 * s;
     }
-    return y;
+    return out;
   }
-  const { fft, cw, sw, real: v, spec } = plan(n);
-  // Makhoul reordering: v_j = x_{2j}, v_{N-1-j} = x_{2j+1}
-  for (let j = 0; j < n / 2; j++) {
+  const { fft, tc, ts, cw, sw, a: v, b: z } = plan(n);
+  const m = n / 2;
+  // Makhoul's reordering of u_j = (-1)^j x_j: v_j = u_{2j}, v_{N-1-j} = u_{2j+1}. Read as N/2
+  // interleaved complex numbers, v is the packed input z_q = v_{2q} + i v_{2q+1} of the real FFT.
+  for (let j = 0; j < m; j++) {
     v[j] = x[2 * j];
-    v[n - 1 - j] = x[2 * j + 1];
+    v[n - 1 - j] = -x[2 * j + 1];
   }
-  fft.realTransform(spec, v); // bins 0..N/2
-  y[0] = 2 * spec[0];
-  for (let k = 1; k <= n / 2; k++) {
-    // z = e^{-i pi k/2N} V_k; y_k = 2 Re z, y_{N-k} = -2 Im z
-    const vr = spec[2 * k];
-    const vi = spec[2 * k + 1];
-    const zr = cw[k] * vr + sw[k] * vi;
-    const zi = cw[k] * vi - sw[k] * vr;
-    y[k] = 2 * zr;
-    if (k < n / 2) y[n - k] = -2 * zi;
+  fft.transform(z, v); // Z = DFT_{N/2}(z)
+  // real-FFT unpacking, bins k and N/2-k together: with E = (Z_k + conj Z_{N/2-k}) / 2,
+  // O = (Z_k - conj Z_{N/2-k}) / 2i and P = e^{-2 pi i k/N} O (Z_{N/2} = Z_0),
+  // V_k = E + P and V_{N/2-k} = conj(E - P). DCT-II: y_k = 2 Re(e^{-i pi k/2N} V_k),
+  // y_{N-k} = -2 Im(e^{-i pi k/2N} V_k); dst2_k = y_{N-1-k}.
+  for (let k = 0; k <= m / 2; k++) {
+    const q = m - k;
+    const zr = z[2 * k];
+    const zi = z[2 * k + 1];
+    const yr = z[2 * (q % m)];
+    const yi = -z[2 * (q % m) + 1];
+    const er = (zr + yr) / 2;
+    const ei = (zi + yi) / 2;
+    const or = (zi - yi) / 2;
+    const oi = -(zr - yr) / 2;
+    const pr = tc[k] * or + ts[k] * oi;
+    const pi = tc[k] * oi - ts[k] * or;
+    const vr = er + pr;
+    const vi = ei + pi;
+    out[n - 1 - k] = 2 * (cw[k] * vr + sw[k] * vi);
+    if (k > 0) out[k - 1] = -2 * (cw[k] * vi - sw[k] * vr);
+    if (q === k) continue;
+    const wr = er - pr;
+    const wi = -(ei - pi);
+    out[n - 1 - q] = 2 * (cw[q] * wr + sw[q] * wi);
+    if (q < m) out[q - 1] = -2 * (cw[q] * wi - sw[q] * wr);
   }
-  return y;
+  return out;
 }
 
-/** Inverse of `dct2`: x = DCT-III(y) / 2N (= scipy.fft.idct(y, type=2)). */
-export function idct2(y: ArrayLike<number>): Float64Array {
-  const n = y.length;
-  const x = new Float64Array(n);
+/** Inverse DST-II (scipy `idst(c, type=2)` = DST-III / 2N): (-1)^n DCT-III(c read backwards)_n / 2N
+ * (into `out` if given; it may be c itself). */
+export function idst2(c: ArrayLike<number>, out: Float64Array = new Float64Array(c.length)): Float64Array {
+  const n = c.length;
   if (!isPow2(n)) {
+    const cs = out === c ? Float64Array.from(c) : c;
     for (let j = 0; j < n; j++) {
-      let s = y[0];
-      for (let k = 1; k < n; k++) s += 2 * y[k] * Math.cos((Math.PI * k * (2 * j + 1)) / (2 * n));
-      x[j] = s / (2 * n);
+      let s = (j & 1 ? -1 : 1) * cs[n - 1];
+      for (let k = 0; k < n - 1; k++) s += 2 * cs[k] * Math.sin((Math.PI * (k + 1) * (2 * j + 1)) / (2 * n));
+      out[j] = s / (2 * n);
     }
-    return x;
+    return out;
   }
-  const { fftHalf, tc, ts, cw, sw, spec, half, half2 } = plan(n);
-  // V_k = e^{i pi k/2N} (y_k - i y_{N-k}) / 2 for k = 0..N/2 (Hermitian: V_{N-k} = conj V_k)
-  spec[0] = y[0] / 2;
-  spec[1] = 0;
-  for (let k = 1; k <= n / 2; k++) {
-    const a = y[k] / 2;
-    const b = -y[n - k] / 2; // for k = N/2 this is -y_{N/2}/2 as well
-    spec[2 * k] = cw[k] * a - sw[k] * b;
-    spec[2 * k + 1] = cw[k] * b + sw[k] * a;
-  }
-  // real v = IDFT_N(V) through one N/2-point complex IDFT: Z_k = A_k + i B_k with
-  // A_k = V_k + V_{k+N/2}, B_k = (V_k - V_{k+N/2}) e^{2 pi i k/N}; IDFT_{N/2}(Z)_m = 2 (v_{2m} + i v_{2m+1})
+  const { fft, tc, ts, cw, sw, a: zc, b: w } = plan(n);
   const m = n / 2;
-  for (let k = 0; k < m; k++) {
-    const vr = spec[2 * k];
-    const vi = spec[2 * k + 1];
-    const wr = spec[2 * (m - k)]; // V_{k+N/2} = conj V_{N/2-k}
-    const wi = -spec[2 * (m - k) + 1];
+  const scale = 1 / (2 * n);
+  // With y_k = c_{N-1-k} (y_N = 0): V_k = e^{i pi k/2N} (y_k - i y_{N-k}) / 2, k = 0..N/2 (Hermitian),
+  // and the real v = IDFT_N(V) packed as z_q = v_{2q} + i v_{2q+1} = IDFT_{N/2}(Z) / 2 with
+  // Z_k = A_k + i B_k, A_k = V_k + V_{k+N/2}, B_k = (V_k - V_{k+N/2}) e^{2 pi i k/N}, V_{k+N/2} = conj V_{N/2-k}.
+  // The inverse runs as a forward FFT of conj(Z), the factor 1/N and the 1/2 folded into `scale`.
+  // Bins k and N/2-k together: Z_{N/2-k} = conj A_k + i conj B_k.
+  for (let k = 0; k <= m / 2; k++) {
+    const q = m - k;
+    const ak = c[n - 1 - k];
+    const bk = k === 0 ? 0 : -c[k - 1];
+    const vr = (cw[k] * ak - sw[k] * bk) * scale;
+    const vi = (cw[k] * bk + sw[k] * ak) * scale;
+    const aq = c[n - 1 - q];
+    const bq = -c[q - 1];
+    const wr = (cw[q] * aq - sw[q] * bq) * scale; // conj V_{N/2-k}
+    const wi = -(cw[q] * bq + sw[q] * aq) * scale;
+    const ar = vr + wr;
+    const ai = vi + wi;
     const dr = vr - wr;
     const di = vi - wi;
     const br = dr * tc[k] - di * ts[k];
     const bi = dr * ts[k] + di * tc[k];
-    half[2 * k] = vr + wr - bi;
-    half[2 * k + 1] = vi + wi + br;
+    zc[2 * k] = ar - bi;
+    zc[2 * k + 1] = -(ai + br);
+    if (q === k || q === m) continue;
+    zc[2 * q] = ar + bi;
+    zc[2 * q + 1] = ai - br;
   }
-  fftHalf.inverseTransform(half2, half);
-  // x_{2j} = v_j, x_{2j+1} = v_{N-1-j}
-  for (let q = 0; q < m; q++) {
-    const ve = half2[2 * q] / 2; // v_{2q}
-    const vo = half2[2 * q + 1] / 2; // v_{2q+1}
-    // v_{2q} -> x at j = 2q: j < N/2 -> x_{4q}; else x_{2(N-1-2q)+1}
-    const je = 2 * q;
-    if (je < m) x[2 * je] = ve;
-    else x[2 * (n - 1 - je) + 1] = ve;
-    const jo = 2 * q + 1;
-    if (jo < m) x[2 * jo] = vo;
-    else x[2 * (n - 1 - jo) + 1] = vo;
+  fft.transform(w, zc); // conj(w_p) = v_p: even p real parts, odd p minus imaginary parts
+  // x_{2j} = v_j, x_{2j+1} = v_{N-1-j}; idst2 = (-1)^n x_n
+  for (let j = 0; j < m; j++) {
+    out[2 * j] = j & 1 ? -w[j] : w[j];
+    const p = n - 1 - j;
+    out[2 * j + 1] = p & 1 ? w[p] : -w[p];
   }
-  return x;
-}
-
-/** DST-II (scipy `dst(x, type=2)`): DCT-II of (-1)^n x_n, read backwards. */
-export function dst2(x: ArrayLike<number>): Float64Array {
-  const n = x.length;
-  const alt = new Float64Array(n);
-  for (let j = 0; j < n; j++) alt[j] = j & 1 ? -x[j] : x[j];
-  const c = dct2(alt);
-  const y = new Float64Array(n);
-  for (let k = 0; k < n; k++) y[k] = c[n - 1 - k];
-  return y;
-}
-
-/** Inverse DST-II (scipy `idst(c, type=2)` = DST-III / 2N): (-1)^n idct2(c read backwards)_n. */
-export function idst2(c: ArrayLike<number>): Float64Array {
-  const n = c.length;
-  const rev = new Float64Array(n);
-  for (let k = 0; k < n; k++) rev[k] = c[n - 1 - k];
-  const x = idct2(rev);
-  for (let j = 1; j < n; j += 2) x[j] = -x[j];
-  return x;
+  return out;
 }
 
 /** Transpose of `dst2`: S^T y = DST-III(y') with y'_{N-1} = 2 y_{N-1}, i.e. 2N idst2(y'). */
