@@ -249,9 +249,12 @@ export function projectWithMomentSets(
     const moments = tf.reshape(tf.transpose(tf.stack(sets.map((s) => s.moments), 1), [0, 3, 1, 2]), [B, 1, 5, L, nj]);
     let out = tf.sum(tf.mul(terms, moments), 2) as tf.Tensor4D; // [B, C, L, J]
     if (sets.some((s) => s.far)) {
-      const pointwise = tf.reshape(interpolateAtTrueK(geo, y, y2), [B, C, 1, nj, geo.ng]); // [B, C, 1, J, G]
-      const far = tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, geo.ng])), 1); // [B, L, J, G]
-      out = tf.add(out, tf.sum(tf.mul(pointwise, tf.reshape(far, [B, 1, L, nj, geo.ng])), 4));
+      // far nodes pointwise: sum_g y(k_t) far_g for every (channel, set), one matMul per (b, j)
+      const G = geo.ng;
+      const pointwise = tf.transpose(interpolateAtTrueK(geo, y, y2), [0, 2, 1, 3]); // [B, J, C, G]
+      const far = tf.transpose(tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, G])), 1), [0, 2, 1, 3]); // [B, J, L, G]
+      const sums = tf.matMul(tf.reshape(pointwise, [B * nj, C, G]), tf.reshape(far, [B * nj, L, G]), false, true); // [B J, C, L]
+      out = tf.add(out, tf.transpose(tf.reshape(sums, [B, nj, C, L]), [0, 2, 3, 1]));
     }
     return tf.pad(out, [[0, 0], [0, 0], [0, 0], [nSide, nSide]]) as tf.Tensor4D;
   });
