@@ -13,6 +13,7 @@
  * Output names are classy's rows, before its signs (applied in ./bias-signs).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { splitRows } from '../numerics/rows';
 import { anisotropicBaoDamping, interpolateAtTrueK, projectMultipoles, type ApGeometry } from './ap-projection';
 import { apMoments, MOMENT_SETS, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
@@ -66,8 +67,8 @@ export function projectBiasMultipoles(
       }
     });
     const columns = tf.reshape(tf.transpose(tf.reshape(projected, [B, K, n]), [1, 0, 2]), [K, B * n]);
-    const rows = tf.unstack(tf.reshape(tf.matMul(tf.tensor2d(weights, [names.length, K]), columns), [names.length, B, n]));
-    const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((row, r) => [row, rows[r] as tf.Tensor2D]));
+    const rows = splitRows(tf.reshape(tf.matMul(tf.tensor2d(weights, [names.length, K]), columns), [names.length, B, n]));
+    const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((row, r) => [row, rows[r]]));
 
     // IFG2 carries p_lo = (P_nw + P_w e)/P_bin: pointwise form
     const stacked = tf.stack(['Pnw', 'Pw', 'Pbin', 'IFG2'].map((k) => arrays[k]), 1) as tf.Tensor3D;
@@ -75,10 +76,11 @@ export function projectBiasMultipoles(
     const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
     const ifg2 = tf.mul(tf.div(tf.add(at[0], tf.mul(at[1], damp)), at[2]), at[3]);
     const ifg2f = tf.mul(ifg2, tf.mul(tf.reshape(f, [B, 1, 1]), geo.mu2t));
-    const ifg2Rows = tf.unstack(tf.reshape(projectMultipoles(geo, tf.stack([ifg2, ifg2f], 1) as tf.Tensor4D), [B, 6, n]), 1);
-    out.IFG2_0b1 = ifg2Rows[0] as tf.Tensor2D; // ifg2, l = 0
-    out.IFG2_0 = ifg2Rows[3] as tf.Tensor2D; // ifg2 f mu_t^2, l = 0
-    out.IFG2_2 = ifg2Rows[4] as tf.Tensor2D; // ifg2 f mu_t^2, l = 2
+    const projected2 = tf.reshape(projectMultipoles(geo, tf.stack([ifg2, ifg2f], 1) as tf.Tensor4D), [B, 6, n]);
+    const ifg2Row = (i: number) => tf.reshape(tf.slice(projected2, [0, i, 0], [B, 1, n]), [B, n]) as tf.Tensor2D;
+    out.IFG2_0b1 = ifg2Row(0); // ifg2, l = 0
+    out.IFG2_0 = ifg2Row(3); // ifg2 f mu_t^2, l = 0
+    out.IFG2_2 = ifg2Row(4); // ifg2 f mu_t^2, l = 2
     return out;
   });
 }

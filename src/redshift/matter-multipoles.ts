@@ -17,6 +17,7 @@ import { combineFPowers, fPolynomial } from '../loops/f-power-sets';
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
+import { splitRows } from '../numerics/rows';
 import { interpolateAtTrueK, legendreSums, padEndNodes, sigmaTotal, type ApGeometry } from './ap-projection';
 
 export interface RsdScalars {
@@ -175,8 +176,8 @@ export function projectMatterMultipoles(
     const R = MATTER_ROWS.length;
     const flat = tf.reshape(tf.transpose(sums, [0, 2, 1, 3]), [B * J, C * 3]);
     const rows = tf.matMul(flat, tf.tensor2d(plan.rows, [C * 3, R])); // [B J, rows]
-    const grid = padEndNodes(geo, tf.transpose(tf.reshape(rows, [B, J, R]), [2, 0, 1])); // [rows, B, N]
-    const parts = tf.unstack(grid) as tf.Tensor2D[];
+    const grid = padEndNodes(geo, tf.transpose(tf.reshape(rows, [B, J, R]), [2, 0, 1]) as tf.Tensor3D); // [rows, B, N]
+    const parts = splitRows(grid);
     return Object.fromEntries(MATTER_ROWS.map((row, i) => [row, parts[i]])) as Arrays;
   });
 }
