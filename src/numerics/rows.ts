@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** The S rows [B, N] of x [S, B, N]. */
-export function splitRows(x: tf.Tensor3D): tf.Tensor2D[] {
+export function splitRows(x: tf.Tensor): tf.Tensor2D[] {
   const [S, B, N] = x.shape;
   const flat = tf.reshape(x, [S * B, N]);
   return Array.from({ length: S }, (_, s) => tf.slice(flat, [s * B, 0], [B, N]) as tf.Tensor2D);
