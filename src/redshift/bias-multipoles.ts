@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { splitRows } from '../numerics/rows';
-import { anisotropicBaoDamping, interpolateAtTrueK, projectMultipoles, type ApGeometry } from './ap-projection';
+import { anisotropicBaoDamping, interpolateAtTrueK, padEndNodes, projectMultipoles, type ApGeometry } from './ap-projection';
 import { apMoments, MOMENT_SETS, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** The linear channels, grouped by their angular factor phi(mu_t) = L_phi(mu_t). */
@@ -55,19 +55,21 @@ export function projectBiasMultipoles(
     const channels = phis.flatMap((phi) => LINEAR_CHANNELS[phi].map((name) => ({ name, phi })));
     const y = tf.stack(channels.map(({ name }) => arrays[name]), 1) as tf.Tensor3D;
     const sets = MOMENT_SETS.map(([l, phi]) => apMoments(geo, host, moments.host, l, phi, moments.differentiable));
-    const projected = projectWithMomentSets(geo, host.gridKMpc, y, secondDerivatives(y), sets); // [B, C, 9, N]
+    const projected = projectWithMomentSets(geo, host.gridKMpc, y, secondDerivatives(y), sets); // [B, J, C, 9]
     const names = Object.keys(LINEAR_ROWS);
+    const R = names.length;
     const K = channels.length * MOMENT_SETS.length;
-    const weights = new Float32Array(names.length * K);
+    const weights = new Float32Array(K * R); // [(channel, set), row]
     names.forEach((row, r) => {
       for (const [name, l] of LINEAR_ROWS[row]) {
         const c = channels.findIndex((ch) => ch.name === name);
         const s = MOMENT_SETS.findIndex(([sl, sphi]) => sl === l && sphi === channels[c].phi);
-        weights[r * K + c * MOMENT_SETS.length + s] = 1;
+        weights[(c * MOMENT_SETS.length + s) * R + r] = 1;
       }
     });
-    const columns = tf.reshape(tf.transpose(tf.reshape(projected, [B, K, n]), [1, 0, 2]), [K, B * n]);
-    const rows = splitRows(tf.reshape(tf.matMul(tf.tensor2d(weights, [names.length, K]), columns), [names.length, B, n]));
+    const J = geo.nj;
+    const combined = tf.matMul(tf.reshape(projected, [B * J, K]), tf.tensor2d(weights, [K, R])); // [B J, rows]
+    const rows = splitRows(padEndNodes(geo, tf.transpose(tf.reshape(combined, [B, J, R]), [2, 0, 1])));
     const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((row, r) => [row, rows[r]]));
 
     // IFG2 carries p_lo = (P_nw + P_w e)/P_bin: pointwise form
