@@ -248,15 +248,17 @@ export function projectWithMomentSets(
     const slope = tf.sub(tf.div(tf.sub(at(yT, 1), yj), hUp), tf.mul(tf.div(hUp, 6), tf.add(tf.mul(y2j, 2), y2up)));
     const c3up = tf.div(tf.sub(y2up, y2j), tf.mul(hUp, 6));
     const c3lo = tf.div(tf.sub(y2j, y2lo), tf.mul(hLo, 6));
-    // terms [B J, C, 5] x moments [B J, 5, L]
-    const terms = tf.reshape(tf.stack([yj, slope, tf.div(y2j, 2), c3lo, c3up], 3), [B * nj, C, 5]) as tf.Tensor3D;
-    const moments = tf.reshape(tf.stack(sets.map((s) => s.moments), 3), [B * nj, 5, L]) as tf.Tensor3D;
+    // terms [B J, C, 5] x moments [B J, 5, L]; stacked on the leading axis and transposed (a
+    // stack on the innermost axis is a concat of one-element runs, a slow JS loop on wasm)
+    const innermost = (parts: tf.Tensor[]) => tf.transpose(tf.reshape(tf.stack(parts), [parts.length, -1]));
+    const terms = tf.reshape(innermost([yj, slope, tf.div(y2j, 2), c3lo, c3up]), [B * nj, C, 5]) as tf.Tensor3D;
+    const moments = tf.reshape(innermost(sets.map((s) => s.moments)), [B * nj, 5, L]) as tf.Tensor3D;
     let out = tf.matMul(terms, moments); // [B J, C, L]
     if (sets.some((s) => s.far)) {
       // far nodes pointwise: sum_g y(k_t) far_g for every (channel, set), one matMul per (b, j)
       const pointwise = tf.transpose(interpolateAtTrueK(geo, y, y2), [0, 2, 1, 3]); // [B, J, C, G]
-      const far = tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, G])), 2); // [B, J, L, G]
-      out = tf.add(out, tf.matMul(tf.reshape(pointwise, [B * nj, C, G]), tf.reshape(far, [B * nj, L, G]), false, true));
+      const far = tf.transpose(tf.reshape(tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, G]))), [L, B * nj, G]), [1, 0, 2]); // [B J, L, G]
+      out = tf.add(out, tf.matMul(tf.reshape(pointwise, [B * nj, C, G]), far as tf.Tensor3D, false, true));
     }
     return tf.reshape(out, [B, nj, C, L]) as tf.Tensor4D;
   });
