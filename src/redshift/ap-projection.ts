@@ -78,12 +78,16 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
   const dr = inputs.dratio.arraySync() as number[];
 
   const size = B * nj * ng;
-  const offsets = new Int32Array(size);
   const kLo = new Float32Array(size);
   const hStep = new Float32Array(size);
   const kNode = new Float32Array(B * nj);
-  let minOffset = 0;
-  let maxOffset = 0;
+  // 0/1 masks per node shift s: "k_t's bracket starts at j + s" (a) and "ends at j + s" (b)
+  const masks = new Map<number, { a: Float32Array; b: Float32Array }>();
+  const maskOf = (s: number) => {
+    let m = masks.get(s);
+    if (!m) masks.set(s, (m = { a: new Float32Array(size), b: new Float32Array(size) }));
+    return m;
+  };
   for (let b = 0; b < B; b++) {
     const k = gridKMpc[b];
     const invD2 = 1 / (dr[b] * dr[b]);
@@ -93,35 +97,20 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
       for (let g = 0; g < ng; g++) {
         const mu = rule.x[g];
         const kt = k[j] * Math.sqrt(invD2 + (hr[b] * hr[b] - invD2) * mu * mu);
-        // CLASS-PT AP_BSEARCH_SETUP: inf with k[inf] <= kt < k[sup] (no range check, trap T25)
-        let inf = 0;
-        let sup = n - 1;
-        while (sup - inf > 1) {
-          const mid = (inf + sup) >> 1;
-          if (kt < k[mid]) sup = mid;
-          else inf = mid;
-        }
+        // CLASS-PT AP_BSEARCH_SETUP: inf with k[inf] <= kt < k[inf + 1], inf in [0, n - 2] (no
+        // range check, trap T25); walked from node j, where k_t lies for small AP distortions
+        let inf = j;
+        while (inf > 0 && kt < k[inf]) inf--;
+        while (inf < n - 2 && kt >= k[inf + 1]) inf++;
         const idx = (b * nj + jj) * ng + g;
-        offsets[idx] = inf - j;
         kLo[idx] = k[inf];
-        hStep[idx] = k[sup] - k[inf];
-        if (inf - j < minOffset) minOffset = inf - j;
-        if (inf - j > maxOffset) maxOffset = inf - j;
+        hStep[idx] = k[inf + 1] - k[inf];
+        maskOf(inf - j).a[idx] = 1;
+        maskOf(inf - j + 1).b[idx] = 1;
       }
     }
   }
-  // 0/1 masks per node shift s: "k_t's bracket starts at j + s" (a) and "ends at j + s" (b)
-  const shiftMasks: { shift: number; a: Float32Array; b: Float32Array }[] = [];
-  for (let s = minOffset; s <= maxOffset + 1; s++) {
-    const a = new Float32Array(size);
-    const bMask = new Float32Array(size);
-    let any = false;
-    for (let i = 0; i < size; i++) {
-      if (offsets[i] === s) (a[i] = 1), (any = true);
-      if (offsets[i] + 1 === s) (bMask[i] = 1), (any = true);
-    }
-    if (any) shiftMasks.push({ shift: s, a, b: bMask });
-  }
+  const shiftMasks = [...masks].sort(([s1], [s2]) => s1 - s2).map(([shift, m]) => ({ shift, ...m }));
 
   return tf.tidy(() => {
     const mu2 = tf.tensor3d(Float32Array.from(rule.x, (x) => x * x), [1, 1, ng]);
