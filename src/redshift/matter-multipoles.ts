@@ -167,7 +167,7 @@ export function projectMatterMultipoles(
     const fb = tf.reshape(f, [B, 1]);
     const muPow: tf.Tensor[] = [tf.onesLike(mu2), mu2]; // mu_t^0 ... mu_t^8
     while (muPow.length < 5) muPow.push(tf.mul(muPow[muPow.length - 1], mu2));
-    const fPow = [tf.onesLike(fb), fb, tf.square(fb)];
+    const fPow: Record<number, tf.Tensor> = { 1: fb, 2: tf.square(fb) };
     const factors = tf.mul(
       tf.stack(plan.channels.map(({ p, e }) => (e === 0 ? muPow[p / 2] : tf.mul(muPow[p / 2], fPow[e]))), 1),
       tf.reshape(geo.volume, [B, 1, 1]),
