@@ -45,7 +45,7 @@ function legendre(l: number, x: number): number {
 export interface HostMoments {
   /** [B, J, 5] row-major: M0, M1, M2, M3 below, M3 above */
   m64: Float64Array;
-  /** [B, J, G] weights of far nodes (zero for adjacent ones) */
+  /** [B, J, G] weights of far nodes (zero for adjacent ones); empty when anyFar is false */
   far: Float64Array;
   anyFar: boolean;
   adjMask: Float32Array;
@@ -91,7 +91,8 @@ export function hostApMomentSets(
   const upMask = new Float32Array(B * nj * ng);
   const S = wanted.length;
   const m64s = wanted.map(() => new Float64Array(B * nj * 5));
-  const fars = wanted.map(() => new Float64Array(B * nj * ng));
+  // far-node weights: allocated at the first far node (none for the usual small AP distortions)
+  let fars: Float64Array[] = wanted.map(() => new Float64Array(0));
   // per set and node: w_g (2l+1)/2 L_l(mu_g) (times the volume per cosmology below)
   const lw = wanted.map(([l]) => Float64Array.from(rule.x, (mu) => ((2 * l + 1) / 2) * legendre(l, mu)));
   const phis = Int32Array.from(wanted, ([, phi]) => phi / 2);
@@ -139,6 +140,7 @@ export function hostApMomentSets(
             m[at3] += c * d3;
           }
         } else {
+          if (!anyFar) fars = wanted.map(() => new Float64Array(B * nj * ng));
           anyFar = true;
           for (let s = 0; s < S; s++) fars[s][idx] = wv * lw[s][g] * lPhi[phis[s]];
         }
