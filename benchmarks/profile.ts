@@ -151,7 +151,7 @@ function timeMedian(reps: number, fn: () => unknown): number {
   return median(runs);
 }
 
-async function stageProfile(plan: Plan, inputs: CaseInputs, settings: ForwardSettings, batch: number, reps: number): Promise<StageProfile> {
+export async function stageProfile(plan: Plan, inputs: CaseInputs, settings: ForwardSettings, batch: number, reps: number): Promise<StageProfile> {
   void settings;
   const cos = batch === 1 ? [inputs.cosmology] : batchOf(inputs, batch);
   const perStage = new Map<string, { ms: number[]; calls: number; kernels: number[]; kernelMs: number[]; top: string }>();

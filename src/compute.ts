@@ -28,6 +28,7 @@ import { projectFnlBiasMultipoles, projectFnlMatterMultipoles } from './redshift
 import { fnlRedshiftRowsFloat64 } from './redshift/fnl-float64';
 import { hostApMomentSets, type HostMomentSets } from './redshift/ap-moments';
 import { installWasmKernels } from './wasm-kernels';
+import { splitRows } from './numerics/rows';
 
 export interface ComputeOptions extends LinearStageOptions {
   /**
@@ -261,17 +262,14 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     }
     if (!pureAp) for (const name of PURE_AP_ROWS) delete onGrid[name];
     return stage('tensor: signs + output spline matMul + rows', () => {
-    for (const name of Object.keys(onGrid)) {
-      if (NEGATED_ROWS.has(name)) onGrid[name] = tf.neg(onGrid[name]);
-    }
     const names = Object.keys(onGrid);
-    const stacked = tf.stack(names.map((n) => onGrid[n]), 1) as tf.Tensor3D; // [B, C, N]
+    // classy's signs as one mul of the stack [B, C, N]
+    const signs = tf.tensor3d(Float32Array.from(names, (n) => (NEGATED_ROWS.has(n) ? -1 : 1)), [1, names.length, 1]);
+    const stacked = tf.mul(tf.stack(names.map((n) => onGrid[n]), 1), signs) as tf.Tensor3D;
     // [B, C, nOut]; many cosmologies: one 2D matMul each (XNNPACK; the batched one is a slow loop)
     const atOut = B >= 8 ? batchedMatMulBy2D(stacked, spline) : tf.matMul(stacked, spline);
-    const out: Record<string, tf.Tensor2D> = {};
-    names.forEach((name, c) => {
-      out[name] = tf.squeeze(tf.slice(atOut, [0, c, 0], [B, 1, -1]), [1]) as tf.Tensor2D;
-    });
+    const rows = splitRows(B === 1 ? tf.reshape(atOut, [names.length, 1, -1]) : tf.transpose(atOut, [1, 0, 2]));
+    const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((name, c) => [name, rows[c]]));
     // CLASS-PT multiplies the 4_dd row and the 18 fNL matter multipoles by exp(-(k/3)^4) at
     // output (k in 1/Mpc, no h; nonlinear_pt.c 4660, 4680)
     const outputCut = () =>

@@ -62,3 +62,35 @@ export function kSquared(k: KArray): tf.Tensor {
   const rows = kRows(k).map((r) => r.map((x) => x * x));
   return rows.length === 1 && !(k instanceof tf.Tensor && k.rank === 2) ? tf.tensor1d(rows[0]) : tf.tensor2d(rows);
 }
+
+/**
+ * Coefficients of the linear forms of ./spectra.ts: a number stays on the host (float64) and a
+ * tensor follows param's broadcasting rule, so that products and sums of plain numbers fold on
+ * the host and only parameters given as tensors become tensor ops.
+ */
+export type Coef = number | tf.Tensor;
+
+/** A parameter as a coefficient (see Coef); validated like param. */
+export function coef(name: string, p: Param | undefined): Coef {
+  return typeof p === 'number' ? p : param(name, p);
+}
+
+/** Product of coefficients: the numbers multiplied on the host, then the tensors. */
+export function cmul(...xs: Coef[]): Coef {
+  let n = 1;
+  const ts: tf.Tensor[] = [];
+  for (const x of xs) typeof x === 'number' ? (n *= x) : ts.push(x);
+  if (ts.length === 0) return n;
+  const t = ts.slice(1).reduce((a, b) => tf.mul(a, b), ts[0]);
+  return n === 1 ? t : tf.mul(t, n);
+}
+
+/** Sum of coefficients: the numbers added on the host, then the tensors. */
+export function cadd(...xs: Coef[]): Coef {
+  let n = 0;
+  const ts: tf.Tensor[] = [];
+  for (const x of xs) typeof x === 'number' ? (n += x) : ts.push(x);
+  if (ts.length === 0) return n;
+  const t = ts.slice(1).reduce((a, b) => tf.add(a, b), ts[0]);
+  return n === 0 ? t : tf.add(t, n);
+}

@@ -21,8 +21,9 @@
  * Helpers live in ./params.ts, Pd2d2_0 in ./pd2d2.ts (both re-exported here).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { add, comp, hOf, kSquared, mul, param, sq, type Components, type HArg, type KArray, type Param } from './params';
+import { cadd, cmul, coef, comp, hOf, kRows, param, type Coef, type Components, type HArg, type KArray, type Param } from './params';
 import { pd2d2Classy } from './pd2d2';
+import { splitRows } from '../numerics/rows';
 
 export type { Components, HArg, KArray, Param } from './params';
 export { pd2d2Classy, pd2d2Fixed, simpsonWeights, type SimpsonEvenRule } from './pd2d2';
@@ -38,16 +39,127 @@ export interface MultipoleContext {
   Pd2d2_0?: Param;
 }
 
+/* ---------------------------------------------------------------- linear forms */
+
+/**
+ * Every spectrum is linear in the rows: sum_r coefficient_r row_r, with the coefficients built
+ * from the parameters (numbers fold on the host, see Coef) and the rows the components plus
+ * three k-dependent ones: a constant (Pshot, Pd2d2_0), (k/0.45)^2 (a0, a2) and k^2 ctr_4 (b4).
+ */
+const ONE = '1';
+const KK45 = '(k/0.45)^2';
+const K2_CTR4 = 'k^2 ctr_4';
+type Form = Map<string, Coef>;
+
+/** A form from (row, coefficient) terms; a row named twice gets the sum. */
+function form(terms: [string, Coef][]): Form {
+  const out: Form = new Map();
+  for (const [row, c] of terms) out.set(row, out.has(row) ? cadd(out.get(row)!, c) : c);
+  return out;
+}
+
+/** The same coefficient on several rows. */
+const each = (c: Coef, ...rows: string[]): [string, Coef][] => rows.map((r) => [r, c]);
+
+/** Parameters by name as coefficients (validated). */
+function coefs<K extends string>(p: Partial<Record<K, Param>>, keys: readonly K[]): Record<K, Coef> {
+  return Object.fromEntries(keys.map((k) => [k, coef(k, p[k])])) as Record<K, Coef>;
+}
+
+/** h^3 (every component row) and 2 / h^2 (the counterterms), as coefficients. */
+function hFactors(h: HArg): { h: Coef; h3: Coef; twoOverH2: Coef } {
+  const hh = coef('h', hOf(h));
+  return typeof hh === 'number'
+    ? { h: hh, h3: hh ** 3, twoOverH2: 2 / hh ** 2 }
+    : { h: hh, h3: tf.pow(hh, 3), twoOverH2: tf.mul(2, tf.pow(hh, -2)) };
+}
+
+/** A form of component rows times h^3 plus terms outside the h^3 (stochastic, b4). */
+function scaled(h3: Coef, body: [string, Coef][], outside: [string, Coef][] = []): Form {
+  return form([...body.map(([r, c]): [string, Coef] => [r, cmul(c, h3)]), ...outside]);
+}
+
+/**
+ * Evaluates forms over the same components in one matMul: the rows stacked [R, B, nK], the
+ * coefficients a [S, R] matrix (or [B, S, R] when a parameter is per cosmology), numbers placed
+ * on the host and tensor coefficients by one small matMul. Returns one [B, nK] tensor per form
+ * ([nK] when every component is [nK] and no parameter is per cosmology).
+ */
+function evaluate(c: Components, forms: Form[], fn: string, kOutMpc?: KArray): tf.Tensor[] {
+  const names = [...new Set(forms.flatMap((f) => [...f.keys()]))];
+  const comps = new Map<string, tf.Tensor>();
+  for (const r of names) if (r !== ONE && r !== KK45) comps.set(r, comp(c, r === K2_CTR4 ? 'ctr_4' : r, fn));
+  const first = comps.values().next().value as tf.Tensor | undefined;
+  const kHost = kOutMpc !== undefined && (names.includes(KK45) || names.includes(K2_CTR4)) ? kRows(kOutMpc) : undefined;
+  const nK = first ? first.shape[first.rank - 1] : kHost![0].length;
+  const perK = (scale: number) => {
+    const rows = kHost!.map((k) => k.map((x) => (x * x) / scale));
+    return rows.length === 1 ? tf.tensor1d(rows[0]) : tf.tensor2d(rows);
+  };
+  const k2 = names.includes(K2_CTR4) ? perK(1) : undefined;
+  const tensors = names.map((r) =>
+    r === ONE ? tf.ones([nK]) : r === KK45 ? perK(0.45 * 0.45) : r === K2_CTR4 ? tf.mul(k2!, comps.get(r)!) : comps.get(r)!,
+  );
+  const rowBatch = Math.max(...tensors.map((t) => (t.rank === 2 ? t.shape[0] : 1)));
+  const rows = tensors.map((t) => {
+    const t2 = t.rank === 2 ? t : tf.reshape(t, [1, nK]);
+    return t2.shape[0] === rowBatch ? t2 : tf.mul(t2, tf.ones([rowBatch, 1]));
+  });
+  // coefficients: host numbers and tensor entries (rank 0 or [B, 1])
+  const S = forms.length;
+  const R = names.length;
+  const numbers = new Float64Array(S * R);
+  const entries: { at: number; t: tf.Tensor }[] = [];
+  forms.forEach((f, s) => {
+    for (const [r, v] of f) {
+      const at = s * R + names.indexOf(r);
+      if (typeof v === 'number') numbers[at] = v;
+      else entries.push({ at, t: v });
+    }
+  });
+  const coefBatch = Math.max(1, ...entries.map(({ t }) => (t.rank === 2 ? t.shape[0] : 1)));
+  let W: tf.Tensor2D = tf.tensor2d(Float32Array.from(numbers), [1, S * R]);
+  if (entries.length > 0) {
+    const cols = entries.map(({ t }) => {
+      const col = tf.reshape(t, [-1, 1]);
+      return col.shape[0] === coefBatch ? col : tf.mul(col, tf.ones([coefBatch, 1]));
+    });
+    const placement = new Float32Array(entries.length * S * R);
+    entries.forEach(({ at }, e) => (placement[e * S * R + at] = 1));
+    const values = cols.length === 1 ? cols[0] : tf.concat(cols, 1);
+    W = tf.add(tf.matMul(values, tf.tensor2d(placement, [entries.length, S * R])), W);
+  }
+  let out: tf.Tensor3D; // [S, B, nK]
+  if (coefBatch === 1) {
+    const stacked = tf.reshape(tf.stack(rows), [R, rowBatch * nK]);
+    out = tf.reshape(tf.matMul(tf.reshape(W, [S, R]), stacked), [S, rowBatch, nK]);
+  } else if (rowBatch === 1) {
+    const stacked = tf.reshape(tf.stack(rows), [R, nK]);
+    out = tf.transpose(tf.reshape(tf.matMul(tf.reshape(W, [coefBatch * S, R]), stacked), [coefBatch, S, nK]), [1, 0, 2]);
+  } else {
+    if (rowBatch !== coefBatch) throw new RangeError(`${fn}: parameters for ${coefBatch} cosmologies, components for ${rowBatch}`);
+    const stacked = tf.stack(rows, 1) as tf.Tensor3D; // [B, R, nK]
+    out = tf.transpose(tf.matMul(tf.reshape(W, [coefBatch, S, R]) as tf.Tensor3D, stacked), [1, 0, 2]) as tf.Tensor3D;
+  }
+  const flat = tensors.every((t) => t.rank === 1) && entries.every(({ t }) => t.rank === 0);
+  return splitRows(out).map((t) => (flat ? tf.reshape(t, [nK]) : t));
+}
+
+/** One form evaluated (see evaluate). */
+function evaluateOne(c: Components, f: Form, fn: string, kOutMpc?: KArray): tf.Tensor {
+  return tf.tidy(() => evaluate(c, [f], fn, kOutMpc)[0]);
+}
+
 /* ---------------------------------------------------------------- real space */
 
 /** classy `pk_mm_real(cs)` = (loop + tree + 2 cs ctr/h^2) h^3. */
+function mmRealForm(p: { cs: Param }, h: HArg): Form {
+  const { h3, twoOverH2 } = hFactors(h);
+  return scaled(h3, [['loop', 1], ['tree', 1], ['ctr', cmul(coef('cs', p.cs), twoOverH2)]]);
+}
+
 export function pkMmReal(c: Components, p: { cs: Param }, h: HArg): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkMmReal');
-    const hh = param('h', hOf(h));
-    const cs = param('cs', p.cs);
-    return mul(add(g('loop'), g('tree'), mul(2, cs, g('ctr'), tf.pow(hh, -2))), tf.pow(hh, 3));
-  });
+  return tf.tidy(() => evaluateOne(c, mmRealForm(p, h), 'pkMmReal'));
 }
 
 export interface GgRealParams { b1: Param; b2: Param; bG2: Param; bGamma3: Param; cs: Param; cs0: Param; Pshot: Param }
@@ -57,24 +169,24 @@ export interface GgRealParams { b1: Param; b2: Param; bG2: Param; bGamma3: Param
  * + 2 (cs b1^2 + cs0 b1) ctr/h^2 + b1 b2 Id2 + b2^2/4 Id2d2 + 2 b1 bG2 IG2
  * + b1 (2 bG2 + 0.8 bGamma3) IFG2 + bG2^2 IG2G2 + b2 bG2 Id2G2) h^3 + Pshot. (No Pd2d2_0 here.)
  */
+function ggRealForm(p: GgRealParams, h: HArg): Form {
+  const { h3, twoOverH2 } = hFactors(h);
+  const { b1, b2, bG2, bGamma3, cs, cs0, Pshot } = coefs(p, ['b1', 'b2', 'bG2', 'bGamma3', 'cs', 'cs0', 'Pshot'] as const);
+  const b1sq = cmul(b1, b1);
+  return scaled(h3, [
+    ...each(b1sq, 'tree', 'loop'),
+    ['ctr', cmul(cadd(cmul(cs, b1sq), cmul(cs0, b1)), twoOverH2)],
+    ['Id2', cmul(b1, b2)],
+    ['Id2d2', cmul(0.25, b2, b2)],
+    ['IG2', cmul(2, b1, bG2)],
+    ['IFG2', cmul(b1, cadd(cmul(2, bG2), cmul(0.8, bGamma3)))],
+    ['IG2G2', cmul(bG2, bG2)],
+    ['Id2G2', cmul(b2, bG2)],
+  ], [[ONE, Pshot]]);
+}
+
 export function pkGgReal(c: Components, p: GgRealParams, h: HArg): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGgReal');
-    const hh = param('h', hOf(h));
-    const [b1, b2, bG2, bGamma3, cs, cs0, Pshot] = (['b1', 'b2', 'bG2', 'bGamma3', 'cs', 'cs0', 'Pshot'] as const).map((k) => param(k, p[k]));
-    const body = add(
-      mul(sq(b1), g('tree')),
-      mul(sq(b1), g('loop')),
-      mul(2, add(mul(cs, sq(b1)), mul(cs0, b1)), g('ctr'), tf.pow(hh, -2)),
-      mul(b1, b2, g('Id2')),
-      mul(0.25, sq(b2), g('Id2d2')),
-      mul(2, b1, bG2, g('IG2')),
-      mul(b1, add(mul(2, bG2), mul(0.8, bGamma3)), g('IFG2')),
-      mul(sq(bG2), g('IG2G2')),
-      mul(b2, bG2, g('Id2G2')),
-    );
-    return add(mul(body, tf.pow(hh, 3)), Pshot);
-  });
+  return tf.tidy(() => evaluateOne(c, ggRealForm(p, h), 'pkGgReal'));
 }
 
 export type GmRealParams = Omit<GgRealParams, 'Pshot'>;
@@ -83,47 +195,49 @@ export type GmRealParams = Omit<GgRealParams, 'Pshot'>;
  * classy `pk_gm_real(b1, b2, bG2, bGamma3, cs, cs0)` = (b1 (tree + loop) + (2 cs b1 + cs0) ctr/h^2
  * + b2/2 Id2 + bG2 IG2 + (bG2 + 0.4 bGamma3) IFG2) h^3. Note: `(2 cs b1 + cs0)`, without a 2 on cs0.
  */
+function gmRealForm(p: GmRealParams, h: HArg): Form {
+  const { h3, twoOverH2 } = hFactors(h);
+  const { b1, b2, bG2, bGamma3, cs, cs0 } = coefs(p, ['b1', 'b2', 'bG2', 'bGamma3', 'cs', 'cs0'] as const);
+  return scaled(h3, [
+    ...each(b1, 'tree', 'loop'),
+    ['ctr', cmul(cadd(cmul(2, cs, b1), cs0), twoOverH2, 0.5)],
+    ['Id2', cmul(0.5, b2)],
+    ['IG2', bG2],
+    ['IFG2', cadd(bG2, cmul(0.4, bGamma3))],
+  ]);
+}
+
 export function pkGmReal(c: Components, p: GmRealParams, h: HArg): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGmReal');
-    const hh = param('h', hOf(h));
-    const [b1, b2, bG2, bGamma3, cs, cs0] = (['b1', 'b2', 'bG2', 'bGamma3', 'cs', 'cs0'] as const).map((k) => param(k, p[k]));
-    const body = add(
-      mul(b1, g('tree')),
-      mul(b1, g('loop')),
-      mul(add(mul(2, cs, b1), cs0), g('ctr'), tf.pow(hh, -2)),
-      mul(0.5, b2, g('Id2')),
-      mul(bG2, g('IG2')),
-      mul(add(bG2, mul(0.4, bGamma3)), g('IFG2')),
-    );
-    return mul(body, tf.pow(hh, 3));
-  });
+  return tf.tidy(() => evaluateOne(c, gmRealForm(p, h), 'pkGmReal'));
 }
 
 /* ---------------------------------------------------------------- matter multipoles */
 
+const MM_ROWS = {
+  0: ['tree_0_vv', 'loop_0_vv', 'tree_0_vd', 'loop_0_vd', 'tree_0_dd', 'loop_0_dd'],
+  2: ['tree_2_vv', 'loop_2_vv', 'tree_2_vd', 'loop_2_vd', 'loop_2_dd'],
+  4: ['tree_4_vv', 'loop_4_vv', 'loop_4_vd', 'loop_4_dd'],
+} as const;
+
+/** classy `pk_mm_l{0,2,4}(cs_l)` = (the l rows summed + 2 cs_l ctr_l/h^2) h^3. */
+function mmMultipoleForm(l: 0 | 2 | 4, cs: Coef, h: HArg): Form {
+  const { h3, twoOverH2 } = hFactors(h);
+  return scaled(h3, [...each(1, ...MM_ROWS[l]), [`ctr_${l}`, cmul(cs, twoOverH2)]]);
+}
+
 /** classy `pk_mm_l0(cs0)` = (tree_0_{vv,vd,dd} + loop_0_{vv,vd,dd} + 2 cs0 ctr_0/h^2) h^3. */
 export function pkMmL0(c: Components, p: { cs0: Param }, h: HArg): tf.Tensor {
-  return mmMultipole(c, 'pkMmL0', ['tree_0_vv', 'loop_0_vv', 'tree_0_vd', 'loop_0_vd', 'tree_0_dd', 'loop_0_dd'], 'ctr_0', ['cs0', p.cs0], h);
+  return tf.tidy(() => evaluateOne(c, mmMultipoleForm(0, coef('cs0', p.cs0), h), 'pkMmL0'));
 }
 
 /** classy `pk_mm_l2(cs2)` = (tree_2_vv + loop_2_vv + tree_2_vd + loop_2_vd + loop_2_dd + 2 cs2 ctr_2/h^2) h^3. */
 export function pkMmL2(c: Components, p: { cs2: Param }, h: HArg): tf.Tensor {
-  return mmMultipole(c, 'pkMmL2', ['tree_2_vv', 'loop_2_vv', 'tree_2_vd', 'loop_2_vd', 'loop_2_dd'], 'ctr_2', ['cs2', p.cs2], h);
+  return tf.tidy(() => evaluateOne(c, mmMultipoleForm(2, coef('cs2', p.cs2), h), 'pkMmL2'));
 }
 
 /** classy `pk_mm_l4(cs4)` = (tree_4_vv + loop_4_vv + loop_4_vd + loop_4_dd + 2 cs4 ctr_4/h^2) h^3. */
 export function pkMmL4(c: Components, p: { cs4: Param }, h: HArg): tf.Tensor {
-  return mmMultipole(c, 'pkMmL4', ['tree_4_vv', 'loop_4_vv', 'loop_4_vd', 'loop_4_dd'], 'ctr_4', ['cs4', p.cs4], h);
-}
-
-function mmMultipole(c: Components, fn: string, rows: string[], ctr: string, csArg: [string, Param], h: HArg): tf.Tensor {
-  return tf.tidy(() => {
-    const hh = param('h', hOf(h));
-    const cs = param(...csArg);
-    const body = add(...rows.map((r) => comp(c, r, fn)), mul(2, cs, comp(c, ctr, fn), tf.pow(hh, -2)));
-    return mul(body, tf.pow(hh, 3));
-  });
+  return tf.tidy(() => evaluateOne(c, mmMultipoleForm(4, coef('cs4', p.cs4), h), 'pkMmL4'));
 }
 
 /* ---------------------------------------------------------------- galaxy multipoles */
@@ -132,20 +246,18 @@ export interface GgL0Params { b1: Param; b2: Param; bG2: Param; bGamma3: Param; 
 export interface GgL2Params { b1: Param; b2: Param; bG2: Param; bGamma3: Param; cs2: Param; a2: Param; b4: Param }
 export interface GgL4Params { b1: Param; b2: Param; bG2: Param; bGamma3: Param; cs4: Param; b4: Param }
 
-/** Shared by the three gg multipoles: parameters as tensors, h^3, 2/h^2, (k/0.45)^2, k^2, f. */
-function rsdScope(fn: string, ctx: MultipoleContext) {
+/** The growth rate of a gg multipole's context, checked. */
+function rsdF(fn: string, ctx: MultipoleContext): Coef {
   if (ctx.kOutMpc === undefined) throw new TypeError(`${fn}: ctx.kOutMpc missing`);
-  const hh = param('h', ctx.h);
-  const k2 = kSquared(ctx.kOutMpc);
-  return { hh, h3: tf.pow(hh, 3), twoOverH2: tf.mul(2, tf.pow(hh, -2)), f: param('f', ctx.f), k2, kk45: tf.div(k2, 0.45 * 0.45) };
+  return coef('f', ctx.f);
 }
 
 /**
  * classy's b4 term: fz^2 b4 kh^2 poly (35/8) ctr_4 h, with kh the k passed to classy (1/Mpc),
- * `pm13` = ctr_4 in Mpc^3 and one power of h (as classy writes it).
+ * `pm13` = ctr_4 in Mpc^3 and one power of h (as classy writes it): the coefficient of k^2 ctr_4.
  */
-function b4Term(f: tf.Tensor, b4: tf.Tensor, k2: tf.Tensor, poly: tf.Tensor, ctr4: tf.Tensor, h: tf.Tensor): tf.Tensor {
-  return mul(sq(f), b4, k2, poly, 35 / 8, ctr4, h);
+function b4Term(f: Coef, b4: Coef, poly: Coef, h: Coef): [string, Coef] {
+  return [K2_CTR4, cmul(f, f, b4, poly, 35 / 8, h)];
 }
 
 /**
@@ -156,36 +268,40 @@ function b4Term(f: tf.Tensor, b4: tf.Tensor, k2: tf.Tensor, poly: tf.Tensor, ctr
  * + IFG2_0)) h^3 + Pshot + a0 (kh/0.45)^2 + a2/3 (kh/0.45)^2 + b2^2/4 Pd2d2_0
  * + fz^2 b4 kh^2 (fz^2/9 + 2 fz b1/7 + b1^2/5)(35/8) ctr_4 h.
  */
+function ggL0Form(p: GgL0Params, ctx: MultipoleContext, pd2d2: Coef): Form {
+  const f = rsdF('pkGgL0', ctx);
+  const { h, h3, twoOverH2 } = hFactors(ctx.h);
+  const { b1, b2, bG2, bGamma3, cs0, Pshot, a0, a2, b4 } = coefs(p, ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'Pshot', 'a0', 'a2', 'b4'] as const);
+  const g3 = cadd(cmul(2, bG2), cmul(0.8, bGamma3));
+  const poly = cadd(cmul(f, f, 1 / 9), cmul(2 / 7, f, b1), cmul(b1, b1, 1 / 5));
+  return scaled(h3, [
+    ...each(1, 'tree_0_vv', 'loop_0_vv'),
+    ...each(b1, 'tree_0_vd', 'loop_0_vd'),
+    ...each(cmul(b1, b1), 'tree_0_dd', 'loop_0_dd'),
+    ['Id2d2', cmul(0.25, b2, b2)],
+    ['0_b1b2', cmul(b1, b2)],
+    ['0_b2', b2],
+    ['0_b1bG2', cmul(b1, bG2)],
+    ['0_bG2', bG2],
+    ['Id2G2', cmul(b2, bG2)],
+    ['IG2G2', cmul(bG2, bG2)],
+    ['ctr_0', cmul(cs0, twoOverH2)],
+    ['IFG2_0b1', cmul(g3, b1)],
+    ['IFG2_0', g3],
+  ], [
+    [ONE, cadd(Pshot, cmul(0.25, b2, b2, pd2d2))],
+    [KK45, cadd(a0, cmul(a2, 1 / 3))],
+    b4Term(f, b4, poly, h),
+  ]);
+}
+
+/** classy's Pd2d2_0 of a gg_l0 context: given, or pd2d2Classy(tree, k, h). */
+function pd2d2Of(c: Components, ctx: MultipoleContext): Coef {
+  return ctx.Pd2d2_0 !== undefined ? coef('Pd2d2_0', ctx.Pd2d2_0) : param('Pd2d2_0', pd2d2Classy(comp(c, 'tree', 'pkGgL0'), ctx.kOutMpc, ctx.h));
+}
+
 export function pkGgL0(c: Components, p: GgL0Params, ctx: MultipoleContext): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGgL0');
-    const s = rsdScope('pkGgL0', ctx);
-    const [b1, b2, bG2, bGamma3, cs0, Pshot, a0, a2, b4] = (['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'Pshot', 'a0', 'a2', 'b4'] as const).map((k) => param(k, p[k]));
-    const pd2d2 = ctx.Pd2d2_0 !== undefined ? param('Pd2d2_0', ctx.Pd2d2_0) : param('Pd2d2_0', pd2d2Classy(g('tree'), ctx.kOutMpc, ctx.h));
-    const body = add(
-      g('tree_0_vv'), g('loop_0_vv'),
-      mul(b1, add(g('tree_0_vd'), g('loop_0_vd'))),
-      mul(sq(b1), add(g('tree_0_dd'), g('loop_0_dd'))),
-      mul(0.25, sq(b2), g('Id2d2')),
-      mul(b1, b2, g('0_b1b2')),
-      mul(b2, g('0_b2')),
-      mul(b1, bG2, g('0_b1bG2')),
-      mul(bG2, g('0_bG2')),
-      mul(b2, bG2, g('Id2G2')),
-      mul(sq(bG2), g('IG2G2')),
-      mul(cs0, g('ctr_0'), s.twoOverH2),
-      mul(add(mul(2, bG2), mul(0.8, bGamma3)), add(mul(b1, g('IFG2_0b1')), g('IFG2_0'))),
-    );
-    const poly = add(mul(sq(s.f), 1 / 9), mul(2 / 7, s.f, b1), mul(sq(b1), 1 / 5));
-    return add(
-      mul(body, s.h3),
-      Pshot,
-      mul(a0, s.kk45),
-      mul(a2, 1 / 3, s.kk45),
-      mul(0.25, sq(b2), pd2d2),
-      b4Term(s.f, b4, s.k2, poly, g('ctr_4'), s.hh),
-    );
-  });
+  return tf.tidy(() => evaluateOne(c, ggL0Form(p, ctx, pd2d2Of(c, ctx)), 'pkGgL0', ctx.kOutMpc));
 }
 
 /**
@@ -194,25 +310,26 @@ export function pkGgL0(c: Components, p: GgL0Params, ctx: MultipoleContext): tf.
  * + bG2 [2_bG2] + 2 cs2 ctr_2/h^2 + (2 bG2 + 0.8 bGamma3) IFG2_2) h^3 + a2 (2/3)(kh/0.45)^2
  * + fz^2 b4 kh^2 ((70 fz^2 + 165 fz b1 + 99 b1^2) 4/693)(35/8) ctr_4 h.
  */
+function ggL2Form(p: GgL2Params, ctx: MultipoleContext): Form {
+  const f = rsdF('pkGgL2', ctx);
+  const { h, h3, twoOverH2 } = hFactors(ctx.h);
+  const { b1, b2, bG2, bGamma3, cs2, a2, b4 } = coefs(p, ['b1', 'b2', 'bG2', 'bGamma3', 'cs2', 'a2', 'b4'] as const);
+  const poly = cmul(cadd(cmul(70, f, f), cmul(165, f, b1), cmul(99, b1, b1)), 4 / 693);
+  return scaled(h3, [
+    ...each(1, 'tree_2_vv', 'loop_2_vv'),
+    ...each(b1, 'tree_2_vd', 'loop_2_vd'),
+    ['loop_2_dd', cmul(b1, b1)],
+    ['2_b1b2', cmul(b1, b2)],
+    ['2_b2', b2],
+    ['2_b1bG2', cmul(b1, bG2)],
+    ['2_bG2', bG2],
+    ['ctr_2', cmul(cs2, twoOverH2)],
+    ['IFG2_2', cadd(cmul(2, bG2), cmul(0.8, bGamma3))],
+  ], [[KK45, cmul(a2, 2 / 3)], b4Term(f, b4, poly, h)]);
+}
+
 export function pkGgL2(c: Components, p: GgL2Params, ctx: MultipoleContext): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGgL2');
-    const s = rsdScope('pkGgL2', ctx);
-    const [b1, b2, bG2, bGamma3, cs2, a2, b4] = (['b1', 'b2', 'bG2', 'bGamma3', 'cs2', 'a2', 'b4'] as const).map((k) => param(k, p[k]));
-    const body = add(
-      g('tree_2_vv'), g('loop_2_vv'),
-      mul(b1, add(g('tree_2_vd'), g('loop_2_vd'))),
-      mul(sq(b1), g('loop_2_dd')),
-      mul(b1, b2, g('2_b1b2')),
-      mul(b2, g('2_b2')),
-      mul(b1, bG2, g('2_b1bG2')),
-      mul(bG2, g('2_bG2')),
-      mul(cs2, g('ctr_2'), s.twoOverH2),
-      mul(add(mul(2, bG2), mul(0.8, bGamma3)), g('IFG2_2')),
-    );
-    const poly = mul(add(mul(70, sq(s.f)), mul(165, s.f, b1), mul(99, sq(b1))), 4 / 693);
-    return add(mul(body, s.h3), mul(a2, 2 / 3, s.kk45), b4Term(s.f, b4, s.k2, poly, g('ctr_4'), s.hh));
-  });
+  return tf.tidy(() => evaluateOne(c, ggL2Form(p, ctx), 'pkGgL2', ctx.kOutMpc));
 }
 
 /**
@@ -220,23 +337,24 @@ export function pkGgL2(c: Components, p: GgL2Params, ctx: MultipoleContext): tf.
  * + b1^2 loop_4_dd + b2 [4_b2] + bG2 [4_bG2] + 2 cs4 ctr_4/h^2) h^3
  * + fz^2 b4 kh^2 ((210 fz^2 + 390 fz b1 + 143 b1^2) 8/5005)(35/8) ctr_4 h. (bGamma3 unused, as in classy.)
  */
+function ggL4Form(p: GgL4Params, ctx: MultipoleContext): Form {
+  const f = rsdF('pkGgL4', ctx);
+  const { h, h3, twoOverH2 } = hFactors(ctx.h);
+  const { b1, b2, bG2, cs4, b4 } = coefs(p, ['b1', 'b2', 'bG2', 'cs4', 'b4'] as const);
+  coef('bGamma3', p.bGamma3); // validated, not used (classy's signature)
+  const poly = cmul(cadd(cmul(210, f, f), cmul(390, f, b1), cmul(143, b1, b1)), 8 / 5005);
+  return scaled(h3, [
+    ...each(1, 'tree_4_vv', 'loop_4_vv'),
+    ['loop_4_vd', b1],
+    ['loop_4_dd', cmul(b1, b1)],
+    ['4_b2', b2],
+    ['4_bG2', bG2],
+    ['ctr_4', cmul(cs4, twoOverH2)],
+  ], [b4Term(f, b4, poly, h)]);
+}
+
 export function pkGgL4(c: Components, p: GgL4Params, ctx: MultipoleContext): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGgL4');
-    const s = rsdScope('pkGgL4', ctx);
-    const [b1, b2, bG2, cs4, b4] = (['b1', 'b2', 'bG2', 'cs4', 'b4'] as const).map((k) => param(k, p[k]));
-    param('bGamma3', p.bGamma3); // validated, not used (classy's signature)
-    const body = add(
-      g('tree_4_vv'), g('loop_4_vv'),
-      mul(b1, g('loop_4_vd')),
-      mul(sq(b1), g('loop_4_dd')),
-      mul(b2, g('4_b2')),
-      mul(bG2, g('4_bG2')),
-      mul(cs4, g('ctr_4'), s.twoOverH2),
-    );
-    const poly = mul(add(mul(210, sq(s.f)), mul(390, s.f, b1), mul(143, sq(b1))), 8 / 5005);
-    return add(mul(body, s.h3), b4Term(s.f, b4, s.k2, poly, g('ctr_4'), s.hh));
-  });
+  return tf.tidy(() => evaluateOne(c, ggL4Form(p, ctx), 'pkGgL4', ctx.kOutMpc));
 }
 
 /* ---------------------------------------------------------------- galaxy-matter multipoles */
@@ -250,22 +368,23 @@ export interface GmL4Params { b1: Param; b2: Param; bG2: Param; bGamma3: Param; 
  * + b1 (tree_0_dd + loop_0_dd) + b2/2 ([0_b1b2] + [0_b2]) + bG2 ([0_b1bG2] + [0_bG2])
  * + 2 cs0 ctr_0/h^2 + (bG2 + 0.4 bGamma3)(b1 IFG2_0b1 + IFG2_0)) h^3.
  */
+function gmL0Form(p: GmL0Params, h: HArg): Form {
+  const { h3, twoOverH2 } = hFactors(h);
+  const { b1, b2, bG2, bGamma3, cs0 } = coefs(p, ['b1', 'b2', 'bG2', 'bGamma3', 'cs0'] as const);
+  const g3 = cadd(bG2, cmul(0.4, bGamma3));
+  return scaled(h3, [
+    ...each(1, 'tree_0_vv', 'loop_0_vv'),
+    ...each(b1, 'tree_0_vd', 'loop_0_vd', 'tree_0_dd', 'loop_0_dd'),
+    ...each(cmul(0.5, b2), '0_b1b2', '0_b2'),
+    ...each(bG2, '0_b1bG2', '0_bG2'),
+    ['ctr_0', cmul(cs0, twoOverH2)],
+    ['IFG2_0b1', cmul(g3, b1)],
+    ['IFG2_0', g3],
+  ]);
+}
+
 export function pkGmL0(c: Components, p: GmL0Params, h: HArg): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGmL0');
-    const hh = param('h', hOf(h));
-    const [b1, b2, bG2, bGamma3, cs0] = (['b1', 'b2', 'bG2', 'bGamma3', 'cs0'] as const).map((k) => param(k, p[k]));
-    const body = add(
-      g('tree_0_vv'), g('loop_0_vv'),
-      mul(b1, add(g('tree_0_vd'), g('loop_0_vd'))),
-      mul(b1, add(g('tree_0_dd'), g('loop_0_dd'))),
-      mul(0.5, b2, add(g('0_b1b2'), g('0_b2'))),
-      mul(bG2, add(g('0_b1bG2'), g('0_bG2'))),
-      mul(2, cs0, g('ctr_0'), tf.pow(hh, -2)),
-      mul(add(bG2, mul(0.4, bGamma3)), add(mul(b1, g('IFG2_0b1')), g('IFG2_0'))),
-    );
-    return mul(body, tf.pow(hh, 3));
-  });
+  return tf.tidy(() => evaluateOne(c, gmL0Form(p, h), 'pkGmL0'));
 }
 
 /**
@@ -273,44 +392,42 @@ export function pkGmL0(c: Components, p: GmL0Params, h: HArg): tf.Tensor {
  * + b1 loop_2_dd + b2/2 ([2_b1b2] + [2_b2]) + bG2 ([2_b1bG2] + [2_bG2]) + 2 cs2 ctr_2/h^2
  * + (bG2 + 0.4 bGamma3) IFG2_2) h^3.
  */
+function gmL2Form(p: GmL2Params, h: HArg): Form {
+  const { h3, twoOverH2 } = hFactors(h);
+  const { b1, b2, bG2, bGamma3, cs2 } = coefs(p, ['b1', 'b2', 'bG2', 'bGamma3', 'cs2'] as const);
+  return scaled(h3, [
+    ...each(1, 'tree_2_vv', 'loop_2_vv'),
+    ...each(b1, 'tree_2_vd', 'loop_2_vd', 'loop_2_dd'),
+    ...each(cmul(0.5, b2), '2_b1b2', '2_b2'),
+    ...each(bG2, '2_b1bG2', '2_bG2'),
+    ['ctr_2', cmul(cs2, twoOverH2)],
+    ['IFG2_2', cadd(bG2, cmul(0.4, bGamma3))],
+  ]);
+}
+
 export function pkGmL2(c: Components, p: GmL2Params, h: HArg): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGmL2');
-    const hh = param('h', hOf(h));
-    const [b1, b2, bG2, bGamma3, cs2] = (['b1', 'b2', 'bG2', 'bGamma3', 'cs2'] as const).map((k) => param(k, p[k]));
-    const body = add(
-      g('tree_2_vv'), g('loop_2_vv'),
-      mul(b1, add(g('tree_2_vd'), g('loop_2_vd'))),
-      mul(b1, g('loop_2_dd')),
-      mul(0.5, b2, add(g('2_b1b2'), g('2_b2'))),
-      mul(bG2, add(g('2_b1bG2'), g('2_bG2'))),
-      mul(2, cs2, g('ctr_2'), tf.pow(hh, -2)),
-      mul(add(bG2, mul(0.4, bGamma3)), g('IFG2_2')),
-    );
-    return mul(body, tf.pow(hh, 3));
-  });
+  return tf.tidy(() => evaluateOne(c, gmL2Form(p, h), 'pkGmL2'));
 }
 
 /**
  * classy `pk_gm_l4(b1, b2, bG2, bGamma3, cs4)` = (tree_4_vv + loop_4_vv + b1 loop_4_vd
  * + b1 loop_4_dd + b2/2 [4_b2] + bG2 [4_bG2] + 2 cs4 ctr_4/h^2) h^3. (bGamma3 unused, as in classy.)
  */
+function gmL4Form(p: GmL4Params, h: HArg): Form {
+  const { h3, twoOverH2 } = hFactors(h);
+  const { b1, b2, bG2, cs4 } = coefs(p, ['b1', 'b2', 'bG2', 'cs4'] as const);
+  coef('bGamma3', p.bGamma3);
+  return scaled(h3, [
+    ...each(1, 'tree_4_vv', 'loop_4_vv'),
+    ...each(b1, 'loop_4_vd', 'loop_4_dd'),
+    ['4_b2', cmul(0.5, b2)],
+    ['4_bG2', bG2],
+    ['ctr_4', cmul(cs4, twoOverH2)],
+  ]);
+}
+
 export function pkGmL4(c: Components, p: GmL4Params, h: HArg): tf.Tensor {
-  return tf.tidy(() => {
-    const g = (n: string) => comp(c, n, 'pkGmL4');
-    const hh = param('h', hOf(h));
-    const [b1, b2, bG2, cs4] = (['b1', 'b2', 'bG2', 'cs4'] as const).map((k) => param(k, p[k]));
-    param('bGamma3', p.bGamma3);
-    const body = add(
-      g('tree_4_vv'), g('loop_4_vv'),
-      mul(b1, g('loop_4_vd')),
-      mul(b1, g('loop_4_dd')),
-      mul(0.5, b2, g('4_b2')),
-      mul(bG2, g('4_bG2')),
-      mul(2, cs4, g('ctr_4'), tf.pow(hh, -2)),
-    );
-    return mul(body, tf.pow(hh, 3));
-  });
+  return tf.tidy(() => evaluateOne(c, gmL4Form(p, h), 'pkGmL4'));
 }
 
 /* ---------------------------------------------------------------- all twelve */
@@ -405,32 +522,25 @@ export function assembleAll(c: Components, bias: Bias, ctx: AssembleContext, opt
   return tf.tidy(() => {
     const b = bias as Record<BiasName, Param>;
     const h = ctx.h;
-    let rsd: MultipoleContext | undefined;
-    const rsdCtx = (): MultipoleContext => {
-      if (!rsd) {
-        const k = ctx.kOutMpc as KArray;
-        const needPd2d2 = ctx.Pd2d2_0 === undefined && todo.includes('gg_l0');
-        rsd = { h, f: ctx.f as Param, kOutMpc: k, Pd2d2_0: needPd2d2 ? pd2d2Classy(c.tree, k, h) : ctx.Pd2d2_0 };
-      }
-      return rsd;
-    };
-    const out: Partial<Record<SpectrumName, tf.Tensor>> = {};
-    for (const n of todo) {
+    const rsd = { h, f: ctx.f as Param, kOutMpc: ctx.kOutMpc as KArray, Pd2d2_0: ctx.Pd2d2_0 };
+    const formOf = (n: SpectrumName): Form => {
       switch (n) {
-        case 'mm_real': out[n] = pkMmReal(c, b, h); break;
-        case 'gg_real': out[n] = pkGgReal(c, b, h); break;
-        case 'gm_real': out[n] = pkGmReal(c, b, h); break;
-        case 'mm_l0': out[n] = pkMmL0(c, b, h); break;
-        case 'mm_l2': out[n] = pkMmL2(c, b, h); break;
-        case 'mm_l4': out[n] = pkMmL4(c, b, h); break;
-        case 'gg_l0': out[n] = pkGgL0(c, b, rsdCtx()); break;
-        case 'gg_l2': out[n] = pkGgL2(c, b, rsdCtx()); break;
-        case 'gg_l4': out[n] = pkGgL4(c, b, rsdCtx()); break;
-        case 'gm_l0': out[n] = pkGmL0(c, b, h); break;
-        case 'gm_l2': out[n] = pkGmL2(c, b, h); break;
-        case 'gm_l4': out[n] = pkGmL4(c, b, h); break;
+        case 'mm_real': return mmRealForm(b, h);
+        case 'gg_real': return ggRealForm(b, h);
+        case 'gm_real': return gmRealForm(b, h);
+        case 'mm_l0': return mmMultipoleForm(0, coef('cs0', b.cs0), h);
+        case 'mm_l2': return mmMultipoleForm(2, coef('cs2', b.cs2), h);
+        case 'mm_l4': return mmMultipoleForm(4, coef('cs4', b.cs4), h);
+        case 'gg_l0': return ggL0Form(b, rsd, pd2d2Of(c, rsd));
+        case 'gg_l2': return ggL2Form(b, rsd);
+        case 'gg_l4': return ggL4Form(b, rsd);
+        case 'gm_l0': return gmL0Form(b, h);
+        case 'gm_l2': return gmL2Form(b, h);
+        case 'gm_l4': return gmL4Form(b, h);
       }
-    }
-    return out as Record<string, tf.Tensor>;
+    };
+    // all requested spectra in one evaluation: one stack of their rows, one matMul
+    const values = todo.length > 0 ? evaluate(c, todo.map(formOf), 'assembleAll', ctx.kOutMpc) : [];
+    return Object.fromEntries(todo.map((n, i) => [n, values[i]])) as Record<string, tf.Tensor>;
   }) as Partial<Record<SpectrumName, tf.Tensor>>;
 }

@@ -45,7 +45,7 @@ function legendre(l: number, x: number): number {
 export interface HostMoments {
   /** [B, J, 5] row-major: M0, M1, M2, M3 below, M3 above */
   m64: Float64Array;
-  /** [B, J, G] weights of far nodes (zero for adjacent ones) */
+  /** [B, J, G] weights of far nodes (zero for adjacent ones); empty when anyFar is false */
   far: Float64Array;
   anyFar: boolean;
   adjMask: Float32Array;
@@ -91,7 +91,8 @@ export function hostApMomentSets(
   const upMask = new Float32Array(B * nj * ng);
   const S = wanted.length;
   const m64s = wanted.map(() => new Float64Array(B * nj * 5));
-  const fars = wanted.map(() => new Float64Array(B * nj * ng));
+  // far-node weights: allocated at the first far node (none for the usual small AP distortions)
+  let fars: Float64Array[] = wanted.map(() => new Float64Array(0));
   // per set and node: w_g (2l+1)/2 L_l(mu_g) (times the volume per cosmology below)
   const lw = wanted.map(([l]) => Float64Array.from(rule.x, (mu) => ((2 * l + 1) / 2) * legendre(l, mu)));
   const phis = Int32Array.from(wanted, ([, phi]) => phi / 2);
@@ -139,6 +140,7 @@ export function hostApMomentSets(
             m[at3] += c * d3;
           }
         } else {
+          if (!anyFar) fars = wanted.map(() => new Float64Array(B * nj * ng));
           anyFar = true;
           for (let s = 0; s < S; s++) fars[s][idx] = wv * lw[s][g] * lPhi[phis[s]];
         }
@@ -215,7 +217,9 @@ export function apMoments(
 /**
  * Projects arrays y [B, C, N] (with natural-spline second derivatives y2 [B, C, N] in k over the
  * nodes gridKMpc) with L moment sets at once (the spline terms y_j, S'_j, y''_j/2, c3 below and
- * above are built once and shared): returns [B, C, L, N] with zero end nodes (trap T16).
+ * above are built once and shared): returns [B, J, C, L] on the projected nodes (the Nside end
+ * nodes, zero in CLASS-PT, trap T16, are left to the caller). Laid out by node, the sum over the
+ * five terms is one batched matMul [C, 5] x [5, L] per (b, j).
  */
 export function projectWithMomentSets(
   geo: ApGeometry,
@@ -225,45 +229,39 @@ export function projectWithMomentSets(
   sets: MomentSet[],
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const { batch: B, nj, nSide } = geo;
+    const { batch: B, nj, nSide, ng: G } = geo;
     const C = y.shape[1];
     const L = sets.length;
-    const at = (t: tf.Tensor3D, offset: number) => tf.slice(t, [0, 0, nSide + offset], [B, C, nj]);
+    const yT = tf.transpose(y, [0, 2, 1]); // [B, N, C]
+    const y2T = tf.transpose(y2, [0, 2, 1]);
+    const at = (t: tf.Tensor3D, offset: number) => tf.slice(t, [0, nSide + offset, 0], [B, nj, C]);
     const step = (offset: number) =>
       tf.tensor3d(
         Float32Array.from(gridKMpc.flatMap((k) => Array.from({ length: nj }, (_, jj) => k[nSide + jj + offset + 1] - k[nSide + jj + offset]))),
-        [B, 1, nj],
+        [B, nj, 1],
       );
     const hUp = step(0); // h_j
     const hLo = step(-1); // h_{j-1}
-    const yj = at(y, 0);
-    const y2j = at(y2, 0);
-    const y2up = at(y2, 1);
-    const y2lo = at(y2, -1);
+    const yj = at(yT, 0);
+    const y2j = at(y2T, 0);
+    const y2up = at(y2T, 1);
+    const y2lo = at(y2T, -1);
     // S'(k_j) from the upper cell; c3 on each side
-    const slope = tf.sub(tf.div(tf.sub(at(y, 1), yj), hUp), tf.mul(tf.div(hUp, 6), tf.add(tf.mul(y2j, 2), y2up)));
+    const slope = tf.sub(tf.div(tf.sub(at(yT, 1), yj), hUp), tf.mul(tf.div(hUp, 6), tf.add(tf.mul(y2j, 2), y2up)));
     const c3up = tf.div(tf.sub(y2up, y2j), tf.mul(hUp, 6));
     const c3lo = tf.div(tf.sub(y2j, y2lo), tf.mul(hLo, 6));
-    // terms [B, C, 5, 1, J] x moments [B, 1, 5, L, J], summed over the 5 terms
-    const terms = tf.reshape(tf.stack([yj, slope, tf.div(y2j, 2), c3lo, c3up], 2), [B, C, 5, 1, nj]);
-    const moments = tf.reshape(tf.transpose(tf.stack(sets.map((s) => s.moments), 1), [0, 3, 1, 2]), [B, 1, 5, L, nj]);
-    let out = tf.sum(tf.mul(terms, moments), 2) as tf.Tensor4D; // [B, C, L, J]
+    // terms [B J, C, 5] x moments [B J, 5, L]; stacked on the leading axis and transposed (a
+    // stack on the innermost axis is a concat of one-element runs, a slow JS loop on wasm)
+    const innermost = (parts: tf.Tensor[]) => tf.transpose(tf.reshape(tf.stack(parts), [parts.length, -1]));
+    const terms = tf.reshape(innermost([yj, slope, tf.div(y2j, 2), c3lo, c3up]), [B * nj, C, 5]) as tf.Tensor3D;
+    const moments = tf.reshape(innermost(sets.map((s) => s.moments)), [B * nj, 5, L]) as tf.Tensor3D;
+    let out = tf.matMul(terms, moments); // [B J, C, L]
     if (sets.some((s) => s.far)) {
-      const pointwise = tf.reshape(interpolateAtTrueK(geo, y, y2), [B, C, 1, nj, geo.ng]); // [B, C, 1, J, G]
-      const far = tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, geo.ng])), 1); // [B, L, J, G]
-      out = tf.add(out, tf.sum(tf.mul(pointwise, tf.reshape(far, [B, 1, L, nj, geo.ng])), 4));
+      // far nodes pointwise: sum_g y(k_t) far_g for every (channel, set), one matMul per (b, j)
+      const pointwise = tf.transpose(interpolateAtTrueK(geo, y, y2), [0, 2, 1, 3]); // [B, J, C, G]
+      const far = tf.transpose(tf.reshape(tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, G]))), [L, B * nj, G]), [1, 0, 2]); // [B J, L, G]
+      out = tf.add(out, tf.matMul(tf.reshape(pointwise, [B * nj, C, G]), far as tf.Tensor3D, false, true));
     }
-    return tf.pad(out, [[0, 0], [0, 0], [0, 0], [nSide, nSide]]) as tf.Tensor4D;
+    return tf.reshape(out, [B, nj, C, L]) as tf.Tensor4D;
   });
-}
-
-/** One moment set: [B, C, N] (see projectWithMomentSets). */
-export function projectWithMoments(
-  geo: ApGeometry,
-  gridKMpc: Float64Array[],
-  y: tf.Tensor3D,
-  y2: tf.Tensor3D,
-  set: MomentSet,
-): tf.Tensor3D {
-  return tf.tidy(() => tf.squeeze(projectWithMomentSets(geo, gridKMpc, y, y2, [set]), [2]) as tf.Tensor3D);
 }

@@ -20,6 +20,19 @@ import { gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
 /** CLASS-PT's quadrature: the 40-node Gauss-Legendre rule on [-1, 1] (`gauss_tab.dat`). */
 export const AP_GAUSS_NODES = 40;
 
+/**
+ * The natural-spline weights of every k_t gathered by the FFTLog node they multiply: k_t's
+ * bracket is [k_{j+d}, k_{j+d+1}] (d = lo - j), so y at node j + s enters with weight
+ * wa [d = s] + wb [d + 1 = s] and y'' with wa3 [d = s] + wb3 [d + 1 = s].
+ */
+export interface ShiftWeights {
+  /** node offset s from the projected node j */
+  shift: number;
+  /** [B, 1, J, G] weight of y[j + s] and of y''[j + s] */
+  y: tf.Tensor4D;
+  y2: tf.Tensor4D;
+}
+
 /** Per-batch geometry of the AP map, built once per call. */
 export interface ApGeometry {
   batch: number;
@@ -31,17 +44,12 @@ export interface ApGeometry {
   ng: number;
   /** [B, J, G] true wavenumber k_t in 1/Mpc */
   kt: tf.Tensor3D;
-  /** [B, J, G] mu_t^2 */
+  /** [B, 1, G] mu_t^2 (it depends on the Gauss-Legendre node and the cosmology only) */
   mu2t: tf.Tensor3D;
-  /** int32 [B, J*G]: spline bracket lower index for each k_t */
-  lo: tf.Tensor2D;
-  /** [B, J, G] spline weights (CLASS `array_interpolate_spline`) */
-  wa: tf.Tensor3D;
-  wb: tf.Tensor3D;
-  wa3: tf.Tensor3D;
-  wb3: tf.Tensor3D;
-  /** [1, 1, G] per-node projection weights w_g (2l+1)/2 L_l(mu_g) for l = 0, 2, 4 */
-  legendre: [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+  /** the spline weights of k_t by node offset (see ShiftWeights) */
+  shifts: ShiftWeights[];
+  /** [G, 3] projection weights w_g (2l+1)/2 L_l(mu_g), columns l = 0, 2, 4 */
+  legendre: tf.Tensor2D;
   /** [B, 1, 1] volume factor h_r / D^2 */
   volume: tf.Tensor3D;
 }
@@ -69,10 +77,17 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
   const hr = inputs.hratio.arraySync() as number[];
   const dr = inputs.dratio.arraySync() as number[];
 
-  const lo = new Int32Array(B * nj * ng);
-  const kLo = new Float32Array(B * nj * ng);
-  const hStep = new Float32Array(B * nj * ng);
+  const size = B * nj * ng;
+  const kLo = new Float32Array(size);
+  const hStep = new Float32Array(size);
   const kNode = new Float32Array(B * nj);
+  // 0/1 masks per node shift s: "k_t's bracket starts at j + s" (a) and "ends at j + s" (b)
+  const masks = new Map<number, { a: Float32Array; b: Float32Array }>();
+  const maskOf = (s: number) => {
+    let m = masks.get(s);
+    if (!m) masks.set(s, (m = { a: new Float32Array(size), b: new Float32Array(size) }));
+    return m;
+  };
   for (let b = 0; b < B; b++) {
     const k = gridKMpc[b];
     const invD2 = 1 / (dr[b] * dr[b]);
@@ -82,64 +97,62 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
       for (let g = 0; g < ng; g++) {
         const mu = rule.x[g];
         const kt = k[j] * Math.sqrt(invD2 + (hr[b] * hr[b] - invD2) * mu * mu);
-        // CLASS-PT AP_BSEARCH_SETUP: inf with k[inf] <= kt < k[sup] (no range check, trap T25)
-        let inf = 0;
-        let sup = n - 1;
-        while (sup - inf > 1) {
-          const mid = (inf + sup) >> 1;
-          if (kt < k[mid]) sup = mid;
-          else inf = mid;
-        }
+        // CLASS-PT AP_BSEARCH_SETUP: inf with k[inf] <= kt < k[inf + 1], inf in [0, n - 2] (no
+        // range check, trap T25); walked from node j, where k_t lies for small AP distortions
+        let inf = j;
+        while (inf > 0 && kt < k[inf]) inf--;
+        while (inf < n - 2 && kt >= k[inf + 1]) inf++;
         const idx = (b * nj + jj) * ng + g;
-        lo[idx] = inf;
         kLo[idx] = k[inf];
-        hStep[idx] = k[sup] - k[inf];
+        hStep[idx] = k[inf + 1] - k[inf];
+        maskOf(inf - j).a[idx] = 1;
+        maskOf(inf - j + 1).b[idx] = 1;
       }
     }
   }
+  const shiftMasks = [...masks].sort(([s1], [s2]) => s1 - s2).map(([shift, m]) => ({ shift, ...m }));
 
   return tf.tidy(() => {
-    const mu = tf.tensor3d(Float32Array.from(rule.x), [1, 1, ng]);
-    const mu2 = tf.square(mu);
+    const mu2 = tf.tensor3d(Float32Array.from(rule.x, (x) => x * x), [1, 1, ng]);
     const hr3 = tf.reshape(inputs.hratio, [B, 1, 1]);
     const invD2 = tf.reshape(tf.div(1, tf.square(inputs.dratio)), [B, 1, 1]);
-    const q = tf.sqrt(tf.add(invD2, tf.mul(tf.sub(tf.square(hr3), invD2), mu2)));
-    const kt = tf.mul(tf.tensor3d(kNode, [B, nj, 1]), q) as tf.Tensor3D;
-    // [B, J, G] by a mul with ones: broadcastTo is a Tile, a generic kernel on wasm (measured
-    // 1.6 ms at B = 1 and 77 ms at B = 32, against 0.07 and 0.2 ms for the mul)
-    const mu2t = tf.mul(tf.div(tf.mul(mu2, tf.square(hr3)), tf.square(q)), tf.ones([1, nj, 1])) as tf.Tensor3D;
+    const q2 = tf.add(invD2, tf.mul(tf.sub(tf.square(hr3), invD2), mu2)); // [B, 1, G]
+    const kt = tf.mul(tf.tensor3d(kNode, [B, nj, 1]), tf.sqrt(q2)) as tf.Tensor3D;
+    const mu2t = tf.div(tf.mul(mu2, tf.square(hr3)), q2) as tf.Tensor3D;
     const hT = tf.tensor3d(hStep, [B, nj, ng]);
-    const wb = tf.div(tf.sub(kt, tf.tensor3d(kLo, [B, nj, ng])), hT) as tf.Tensor3D;
-    const wa = tf.sub(1, wb) as tf.Tensor3D;
+    const wb = tf.div(tf.sub(kt, tf.tensor3d(kLo, [B, nj, ng])), hT);
+    const wa = tf.sub(1, wb);
     const h26 = tf.div(tf.square(hT), 6);
     const cube = (x: tf.Tensor) => tf.mul(tf.mul(x, x), x); // (pow is slower on wasm)
-    const wa3 = tf.mul(tf.sub(cube(wa), wa), h26) as tf.Tensor3D;
-    const wb3 = tf.mul(tf.sub(cube(wb), wb), h26) as tf.Tensor3D;
-    const legendre = [0, 2, 4].map((l) => {
-      const w = new Float32Array(ng);
-      for (let g = 0; g < ng; g++) {
-        const m = rule.x[g];
-        w[g] = rule.w[g] * legendreEven(l as 0 | 2 | 4, m) * ((2 * l + 1) / 2);
-      }
-      return tf.tensor3d(w, [1, 1, ng]);
-    }) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+    const wa3 = tf.mul(tf.sub(cube(wa), wa), h26);
+    const wb3 = tf.mul(tf.sub(cube(wb), wb), h26);
+    const shape4: [number, number, number, number] = [B, 1, nj, ng];
+    const select = (x: tf.Tensor, mask: Float32Array) => tf.mul(x, tf.tensor3d(mask, [B, nj, ng]));
+    const shifts = shiftMasks.map(({ shift, a, b }) => ({
+      shift,
+      y: tf.reshape(tf.add(select(wa, a), select(wb, b)), shape4) as tf.Tensor4D,
+      y2: tf.reshape(tf.add(select(wa3, a), select(wb3, b)), shape4) as tf.Tensor4D,
+    }));
+    const lw = new Float32Array(ng * 3);
+    for (let g = 0; g < ng; g++) {
+      [0, 2, 4].forEach((l, li) => (lw[g * 3 + li] = rule.w[g] * legendreEven(l as 0 | 2 | 4, rule.x[g]) * ((2 * l + 1) / 2)));
+    }
     const volume = tf.reshape(tf.mul(inputs.hratio, tf.div(1, tf.square(inputs.dratio))), [B, 1, 1]) as tf.Tensor3D;
-    return {
-      batch: B, n, nSide, nj, ng,
-      kt, mu2t,
-      lo: tf.tensor2d(lo, [B, nj * ng], 'int32'),
-      wa, wb, wa3, wb3, legendre, volume,
-    };
+    return { batch: B, n, nSide, nj, ng, kt, mu2t, shifts, legendre: tf.tensor2d(lw, [ng, 3]), volume };
   });
 }
 
 export function disposeApGeometry(geo: ApGeometry): void {
-  tf.dispose([geo.kt, geo.mu2t, geo.lo, geo.wa, geo.wb, geo.wa3, geo.wb3, ...geo.legendre, geo.volume]);
+  tf.dispose([geo.kt, geo.mu2t, ...geo.shifts.flatMap((s) => [s.y, s.y2]), geo.legendre, geo.volume]);
 }
 
 /**
- * Evaluates arrays [B, C, N] on the FFTLog grid at every k_t: returns [B, C, J, G].
- * `secondDerivatives` [B, C, N] are the natural-spline second derivatives in k of the arrays.
+ * Evaluates arrays [B, C, N] on the FFTLog grid at every k_t (CLASS-PT `AP_INTERP_FAST`):
+ * returns [B, C, J, G]. `secondDerivatives` [B, C, N] are the natural-spline second derivatives
+ * in k of the arrays. y[lo] is selected as a sum over the few node shifts of sliced rows times
+ * the shift's weights (zero where the bracket is elsewhere): only slice, mul and add, whose
+ * gradients every backend has (a gather's gradient needs UnsortedSegmentSum, which the wasm
+ * backend lacks).
  */
 export function interpolateAtTrueK(
   geo: ApGeometry,
@@ -147,57 +160,57 @@ export function interpolateAtTrueK(
   secondDerivatives: tf.Tensor3D,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const { batch: B, nj, ng, nSide } = geo;
+    const { batch: B, nj, nSide } = geo;
     const C = arrays.shape[1];
-    // Select y[lo] as a sum over the few bracket offsets d = lo - j of shifted slices times 0/1
-    // masks: only slice, mul and add, whose gradients every backend has (a gather's gradient
-    // needs UnsortedSegmentSum, which the wasm backend lacks).
-    const lo = geo.lo.dataSync();
-    const offsets = new Map<number, Float32Array>();
-    for (let b = 0; b < B; b++) {
-      for (let jj = 0; jj < nj; jj++) {
-        for (let g = 0; g < ng; g++) {
-          const idx = (b * nj + jj) * ng + g;
-          const d = lo[idx] - (jj + nSide);
-          let mask = offsets.get(d);
-          if (!mask) offsets.set(d, (mask = new Float32Array(B * nj * ng)));
-          mask[idx] = 1;
-        }
-      }
-    }
-    const select = (t: tf.Tensor3D, shift: number) => {
-      const terms: tf.Tensor[] = [];
-      for (const [d, mask] of offsets) {
-        const rows = tf.reshape(tf.slice(t, [0, 0, nSide + d + shift], [B, C, nj]), [B, C, nj, 1]);
-        terms.push(tf.mul(rows, tf.tensor4d(mask, [B, 1, nj, ng])));
-      }
-      return terms.length === 1 ? terms[0] : tf.addN(terms);
-    };
-    const w = (t: tf.Tensor3D) => tf.reshape(t, [B, 1, nj, ng]);
-    return tf.addN([
-      tf.mul(w(geo.wa), select(arrays, 0)),
-      tf.mul(w(geo.wb), select(arrays, 1)),
-      tf.mul(w(geo.wa3), select(secondDerivatives, 0)),
-      tf.mul(w(geo.wb3), select(secondDerivatives, 1)),
-    ]) as tf.Tensor4D;
+    const y = tf.reshape(arrays, [B, C, -1, 1]);
+    const y2 = tf.reshape(secondDerivatives, [B, C, -1, 1]);
+    const rows = (t: tf.Tensor, shift: number) => tf.slice(t, [0, 0, nSide + shift, 0], [B, C, nj, 1]);
+    const terms = geo.shifts.flatMap((s) => [tf.mul(rows(y, s.shift), s.y), tf.mul(rows(y2, s.shift), s.y2)]);
+    return tf.addN(terms) as tf.Tensor4D;
   });
 }
 
 /**
- * Projects an integrand [B, J, G] on multipole l (0, 2 or 4): sum_g w_g V L_l(mu_g)(2l+1)/2 x,
- * then pads the Nside end nodes with zeros: returns [B, N].
+ * Gauss-Legendre sums of integrands [B, K, J, G] for l = 0, 2, 4 at once, one 2D matMul:
+ * sum_g w_g (2l+1)/2 L_l(mu_g) x, returns [B, K, J, 3] (without the volume factor).
  */
+export function legendreSums(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [B, K, J, G] = integrands.shape;
+    return tf.reshape(tf.matMul(tf.reshape(integrands, [B * K * J, G]), geo.legendre), [B, K, J, 3]) as tf.Tensor4D;
+  });
+}
+
+/** Zero values at the Nside end nodes on both sides of the last axis (trap T16). */
+export function padEndNodes<T extends tf.Tensor>(geo: ApGeometry, x: T): T {
+  const pads = x.shape.map((_, i) => (i === x.rank - 1 ? [geo.nSide, geo.nSide] : [0, 0])) as [number, number][];
+  return tf.pad(x, pads) as T;
+}
+
+/**
+ * Projects integrands [B, K, J, G] on l = 0, 2, 4: sum_g w_g V L_l(mu_g)(2l+1)/2 x, with the
+ * Nside end nodes padded with zeros: returns [B, K, 3, N].
+ */
+export function projectMultipoles(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const sums = tf.transpose(legendreSums(geo, integrands), [0, 1, 3, 2]); // [B, K, 3, J]
+    return padEndNodes(geo, tf.mul(sums, tf.reshape(geo.volume, [-1, 1, 1, 1])) as tf.Tensor4D);
+  });
+}
+
+/** One integrand [B, J, G] on multipole l (see projectMultipoles): [B, N]. */
 export function projectMultipole(geo: ApGeometry, integrand: tf.Tensor, l: 0 | 2 | 4): tf.Tensor2D {
   return tf.tidy(() => {
-    const weights = geo.legendre[l / 2];
-    const summed = tf.sum(tf.mul(tf.mul(integrand, weights), geo.volume), 2) as tf.Tensor2D; // [B, J]
-    return tf.pad(summed, [[0, 0], [geo.nSide, geo.nSide]]) as tf.Tensor2D;
+    const [B, J, G] = integrand.shape;
+    const all = projectMultipoles(geo, tf.reshape(integrand, [B, 1, J, G]) as tf.Tensor4D);
+    return tf.reshape(tf.slice(all, [0, 0, l / 2, 0], [B, 1, 1, geo.n]), [B, geo.n]) as tf.Tensor2D;
   });
 }
 
 /**
  * CLASS-PT's anisotropic BAO damping scale at every (k_t, mu_t) (4480, 5318):
- * Sigma_tot = Sigma^2 (1 + f mu_t^2 (2 + f)) + f^2 mu_t^2 (mu_t^2 - 1) delta Sigma^2, [B, J, G].
+ * Sigma_tot = Sigma^2 (1 + f mu_t^2 (2 + f)) + f^2 mu_t^2 (mu_t^2 - 1) delta Sigma^2, [B, 1, G]
+ * (mu_t depends on the Gauss-Legendre node only).
  */
 export function sigmaTotal(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): tf.Tensor3D {
   const B = geo.batch;

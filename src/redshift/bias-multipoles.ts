@@ -13,8 +13,9 @@
  * Output names are classy's rows, before its signs (applied in ./bias-signs).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { anisotropicBaoDamping, interpolateAtTrueK, projectMultipole, type ApGeometry } from './ap-projection';
-import { apMoments, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
+import { splitRows } from '../numerics/rows';
+import { anisotropicBaoDamping, interpolateAtTrueK, padEndNodes, projectMultipoles, type ApGeometry } from './ap-projection';
+import { apMoments, MOMENT_SETS, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** The linear channels, grouped by their angular factor phi(mu_t) = L_phi(mu_t). */
 const LINEAR_CHANNELS: Record<AngularFactor, string[]> = {
@@ -22,6 +23,19 @@ const LINEAR_CHANNELS: Record<AngularFactor, string[]> = {
   2: ['P_2_b1b2', 'P_2_b1bG2', 'P_2_b2', 'P_2_bG2'],
   4: ['P_4_b2', 'P_4_bG2'],
 };
+
+/** The linear rows: classy's name -> the (channel, l) projections it sums. */
+const LINEAR_ROWS: Record<string, [string, 0 | 2 | 4][]> = Object.fromEntries([
+  ...['Id2d2', 'Id2G2', 'IG2G2'].flatMap((name) => [
+    [name, [[name, 0]]], [`${name}_2`, [[name, 2]]], [`${name}_4`, [[name, 4]]],
+  ]),
+  ...[0, 2, 4].flatMap((l) => [
+    [`${l}_b1b2`, [['P_0_b1b2', l], ['P_2_b1b2', l]]],
+    [`${l}_b1bG2`, [['P_0_b1bG2', l], ['P_2_b1bG2', l]]],
+    [`${l}_b2`, [['P_0_b2', l], ['P_2_b2', l], ['P_4_b2', l]]],
+    [`${l}_bG2`, [['P_0_bG2', l], ['P_2_bG2', l], ['P_4_bG2', l]]],
+  ]),
+]);
 
 export function projectBiasMultipoles(
   geo: ApGeometry,
@@ -33,64 +47,44 @@ export function projectBiasMultipoles(
   deltaSigma2: tf.Tensor1D,
   moments: { host: HostMomentSets; differentiable: boolean },
 ): Record<string, tf.Tensor2D> {
-  const B = geo.batch;
-  const n = geo.n;
-  // linear channels: moment form of the projection (./ap-moments), l = 0, 2, 4 at once
-  const linear: Record<string, tf.Tensor2D> = {}; // `${name}@${l}`
-  const ls = [0, 2, 4] as const;
-  for (const phi of [0, 2, 4] as AngularFactor[]) {
-    const names = LINEAR_CHANNELS[phi];
-    const y = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D;
-    const y2 = secondDerivatives(y);
-    const sets = ls.map((l) => apMoments(geo, host, moments.host, l, phi, moments.differentiable));
-    const projected = projectWithMomentSets(geo, host.gridKMpc, y, y2, sets); // [B, C, 3, N]
-    names.forEach((name, c) => {
-      ls.forEach((l, li) => {
-        linear[`${name}@${l}`] = tf.reshape(tf.slice(projected, [0, c, li, 0], [B, 1, 1, n]), [B, n]);
-      });
+  return tf.tidy(() => {
+    const { batch: B, n } = geo;
+    // linear channels: moment form of the projection (./ap-moments), every channel with the
+    // nine (l, phi) moment sets at once; each row then sums its channels' (l, phi_c) parts
+    const phis = [0, 2, 4] as AngularFactor[];
+    const channels = phis.flatMap((phi) => LINEAR_CHANNELS[phi].map((name) => ({ name, phi })));
+    const y = tf.stack(channels.map(({ name }) => arrays[name]), 1) as tf.Tensor3D;
+    const sets = MOMENT_SETS.map(([l, phi]) => apMoments(geo, host, moments.host, l, phi, moments.differentiable));
+    const projected = projectWithMomentSets(geo, host.gridKMpc, y, secondDerivatives(y), sets); // [B, J, C, 9]
+    const names = Object.keys(LINEAR_ROWS);
+    const R = names.length;
+    const K = channels.length * MOMENT_SETS.length;
+    const weights = new Float32Array(K * R); // [(channel, set), row]
+    names.forEach((row, r) => {
+      for (const [name, l] of LINEAR_ROWS[row]) {
+        const c = channels.findIndex((ch) => ch.name === name);
+        const s = MOMENT_SETS.findIndex(([sl, sphi]) => sl === l && sphi === channels[c].phi);
+        weights[(c * MOMENT_SETS.length + s) * R + r] = 1;
+      }
     });
-  }
-  const L = (name: string, l: 0 | 2 | 4) => linear[`${name}@${l}`];
-  const sum3 = (a: string, b: string, c: string | null, l: 0 | 2 | 4) =>
-    (c ? tf.addN([L(a, l), L(b, l), L(c, l)]) : tf.add(L(a, l), L(b, l))) as tf.Tensor2D;
+    const J = geo.nj;
+    const combined = tf.matMul(tf.reshape(projected, [B * J, K]), tf.tensor2d(weights, [K, R])); // [B J, rows]
+    const rows = splitRows(padEndNodes(geo, tf.transpose(tf.reshape(combined, [B, J, R]), [2, 0, 1])));
+    const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((row, r) => [row, rows[r]]));
 
-  // IFG2 carries p_lo = (P_nw + P_w e)/P_bin: pointwise form
-  const stacked = tf.stack(['Pnw', 'Pw', 'Pbin', 'IFG2'].map((k) => arrays[k]), 1) as tf.Tensor3D;
-  const atKt = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked));
-  const [, , J, G] = atKt.shape;
-  const at = (c: number) => tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
-  const f3 = tf.reshape(f, [B, 1, 1]);
-  const mu2 = geo.mu2t;
-  const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
-  const pLo = tf.div(tf.add(at(0), tf.mul(at(1), damp)), at(2));
-  const ifg2 = tf.mul(pLo, at(3));
-  const ifg2f = tf.mul(tf.mul(ifg2, f3), mu2);
-  return {
-    IFG2_0b1: projectMultipole(geo, ifg2, 0),
-    IFG2_0: projectMultipole(geo, ifg2f, 0),
-    IFG2_2: projectMultipole(geo, ifg2f, 2),
-    Id2d2: L('Id2d2', 0),
-    Id2d2_2: L('Id2d2', 2),
-    Id2d2_4: L('Id2d2', 4),
-    Id2G2: L('Id2G2', 0),
-    Id2G2_2: L('Id2G2', 2),
-    Id2G2_4: L('Id2G2', 4),
-    IG2G2: L('IG2G2', 0),
-    IG2G2_2: L('IG2G2', 2),
-    IG2G2_4: L('IG2G2', 4),
-    '0_b1b2': sum3('P_0_b1b2', 'P_2_b1b2', null, 0),
-    '2_b1b2': sum3('P_0_b1b2', 'P_2_b1b2', null, 2),
-    '4_b1b2': sum3('P_0_b1b2', 'P_2_b1b2', null, 4),
-    '0_b1bG2': sum3('P_0_b1bG2', 'P_2_b1bG2', null, 0),
-    '2_b1bG2': sum3('P_0_b1bG2', 'P_2_b1bG2', null, 2),
-    '4_b1bG2': sum3('P_0_b1bG2', 'P_2_b1bG2', null, 4),
-    '0_b2': sum3('P_0_b2', 'P_2_b2', 'P_4_b2', 0),
-    '2_b2': sum3('P_0_b2', 'P_2_b2', 'P_4_b2', 2),
-    '4_b2': sum3('P_0_b2', 'P_2_b2', 'P_4_b2', 4),
-    '0_bG2': sum3('P_0_bG2', 'P_2_bG2', 'P_4_bG2', 0),
-    '2_bG2': sum3('P_0_bG2', 'P_2_bG2', 'P_4_bG2', 2),
-    '4_bG2': sum3('P_0_bG2', 'P_2_bG2', 'P_4_bG2', 4),
-  };
+    // IFG2 carries p_lo = (P_nw + P_w e)/P_bin: pointwise form
+    const stacked = tf.stack(['Pnw', 'Pw', 'Pbin', 'IFG2'].map((k) => arrays[k]), 1) as tf.Tensor3D;
+    const at = tf.unstack(interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)), 1); // [B, J, G] each
+    const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
+    const ifg2 = tf.mul(tf.div(tf.add(at[0], tf.mul(at[1], damp)), at[2]), at[3]);
+    const ifg2f = tf.mul(ifg2, tf.mul(tf.reshape(f, [B, 1, 1]), geo.mu2t));
+    const projected2 = tf.reshape(projectMultipoles(geo, tf.stack([ifg2, ifg2f], 1) as tf.Tensor4D), [B, 6, n]);
+    const ifg2Row = (i: number) => tf.reshape(tf.slice(projected2, [0, i, 0], [B, 1, n]), [B, n]) as tf.Tensor2D;
+    out.IFG2_0b1 = ifg2Row(0); // ifg2, l = 0
+    out.IFG2_0 = ifg2Row(3); // ifg2 f mu_t^2, l = 0
+    out.IFG2_2 = ifg2Row(4); // ifg2 f mu_t^2, l = 2
+    return out;
+  });
 }
 
 /**

@@ -17,7 +17,8 @@ import { combineFPowers, fPolynomial, fPowerQuadraticLoops } from '../loops/f-po
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
-import { interpolateAtTrueK, projectMultipole, sigmaTotal, type ApGeometry } from './ap-projection';
+import { splitRows } from '../numerics/rows';
+import { interpolateAtTrueK, legendreSums, padEndNodes, sigmaTotal, type ApGeometry } from './ap-projection';
 
 export interface RsdScalars {
   /** growth rate per cosmology [B] */
@@ -67,9 +68,60 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): A
   return out;
 }
 
+/** The multipole rows of the IR-on AP projection, in output order. */
+const MATTER_ROWS = [
+  'loop_0_vv', 'loop_0_vd', 'loop_0_dd', 'loop_2_vv', 'loop_2_vd', 'loop_2_dd', 'loop_4_vv', 'loop_4_vd', 'loop_4_dd',
+  'tree_0_vv', 'tree_0_vd', 'tree_0_dd', 'tree_2_vv', 'tree_2_vd', 'tree_4_vv', 'ctr_0', 'ctr_2', 'ctr_4',
+] as const;
+
+/** A projected channel: its mu_t power p and f power e (the integrand carries V f^e mu_t^p). */
+interface Channel { p: number; e: number }
+
+/** mu_t power and vv/vd/dd family of a μ-power loop array (`P22_mu4_vv`, `P13_mu6`, ...). */
+function loopChannel(name: string): { p: number; family: 'vv' | 'vd' | 'dd' } {
+  const p = Number(/_mu(\d)/.exec(name)![1]);
+  return { p, family: name.includes('_dd') ? 'dd' : name.includes('_vd') ? 'vd' : 'vv' };
+}
+
+/**
+ * The constant plan of the projection: channels (loop arrays with their modulation, then the
+ * tree and counterterm integrands once per mu_t power) and the matrix [C*3, rows] that sums
+ * their l = 0, 2, 4 Gauss-Legendre sums into MATTER_ROWS (CLASS-PT's P1loop{vv,vd,dd}_ap_ir,
+ * Ptree_ap_ir, P_CTR_ap: trees and counterterms with f mu_t^2 powers; trap T18 for dd/vd + tree).
+ */
+function matterProjectionPlan(loopNames: string[]): { channels: Channel[]; rows: Float32Array } {
+  const channels: Channel[] = [];
+  const terms: { row: string; c: number; l: 0 | 2 | 4; w: number }[] = [];
+  for (const name of loopNames) {
+    const { p, family } = loopChannel(name);
+    const c = channels.push({ p, e: 0 }) - 1;
+    for (const l of [0, 2, 4] as const) terms.push({ row: `loop_${l}_${family}`, c, l, w: 1 });
+  }
+  const tree = [0, 2, 4].map((p) => channels.push({ p, e: p / 2 }) - 1); // P_tree f^{p/2} mu_t^p
+  const ctr = [0, 2, 4].map((p) => channels.push({ p, e: p / 2 }) - 1); // k_t^2 P_lo f^{p/2} mu_t^p
+  terms.push(
+    { row: 'loop_2_dd', c: tree[0], l: 2, w: 1 }, { row: 'loop_4_dd', c: tree[0], l: 4, w: 1 },
+    { row: 'loop_4_vd', c: tree[1], l: 4, w: 2 },
+    { row: 'tree_0_vv', c: tree[2], l: 0, w: 1 }, { row: 'tree_2_vv', c: tree[2], l: 2, w: 1 }, { row: 'tree_4_vv', c: tree[2], l: 4, w: 1 },
+    { row: 'tree_0_vd', c: tree[1], l: 0, w: 2 }, { row: 'tree_2_vd', c: tree[1], l: 2, w: 2 },
+    { row: 'tree_0_dd', c: tree[0], l: 0, w: 1 },
+    { row: 'ctr_0', c: ctr[0], l: 0, w: -1 }, { row: 'ctr_2', c: ctr[1], l: 2, w: -1 }, { row: 'ctr_4', c: ctr[2], l: 4, w: -1 },
+  );
+  const R = MATTER_ROWS.length;
+  const rows = new Float32Array(channels.length * 3 * R);
+  for (const t of terms) rows[(t.c * 3 + t.l / 2) * R + MATTER_ROWS.indexOf(t.row as (typeof MATTER_ROWS)[number])] += t.w;
+  return { channels, rows };
+}
+
 /**
  * IR on: AP projection of the μ-power loops, trees and counterterms onto l = 0, 2, 4
  * (CLASS-PT 4365-4564). `sigma2`, `deltaSigma2` are [B].
+ *
+ * At each (k_t, mu_t) the loop arrays enter as P22 + P13 (1 + r) + (P22w + P13w) e, with
+ * e = exp(-Sigma_tot k_t^2) and r = e P_w / P_nw (P13ratio - 1), each times its mu_t power.
+ * Every channel is multiplied by V f^e mu_t^p (one broadcast mul), summed over the
+ * Gauss-Legendre nodes for l = 0, 2, 4 (one matMul), and the rows are constant combinations
+ * of those sums (one matMul).
  */
 export function projectMatterMultipoles(
   geo: ApGeometry,
@@ -79,69 +131,72 @@ export function projectMatterMultipoles(
   sigma2: tf.Tensor1D,
   deltaSigma2: tf.Tensor1D,
 ): Arrays {
-  const names = Object.keys(arrays);
-  const B = geo.batch;
-  const stacked = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D; // [B, C, N]
-  const y2 = secondDerivatives(stacked);
-  const atKt = interpolateAtTrueK(geo, stacked, y2); // [B, C, J, G]
-  const [, , J, G] = atKt.shape;
-  const at: Record<string, tf.Tensor3D> = {};
-  names.forEach((name, c) => {
-    at[name] = tf.reshape(tf.slice(atKt, [0, c, 0, 0], [B, 1, J, G]), [B, J, G]);
+  return tf.tidy(() => {
+    const { batch: B, nj: J, ng: G } = geo;
+    const group = (prefix: string) => Object.keys(arrays).filter((k) => k.startsWith(prefix)).sort();
+    const p22 = group('P22_');
+    const p13 = group('P13_');
+    // P13 and P13w enter with their P22 partner's mu_t power and family: their modulation-free
+    // parts are added on the grid, before the (linear) interpolation
+    const partner = (name: string, prefix: string) => {
+      const { p, family } = loopChannel(name);
+      return group(prefix).find((k) => loopChannel(k).p === p && loopChannel(k).family === family);
+    };
+    for (const name of [...p13, ...group('P13w_')]) {
+      if (!partner(name, name.startsWith('P13w_') ? 'P22w_' : 'P22_')) throw new Error(`internal: ${name} has no P22 partner`);
+    }
+    // interpolated channels [P22 + P13 | P13 | P22w + P13w | Pnw, Pw] (each modulation one
+    // contiguous slice) as one constant combination of the grid arrays
+    const inputs = Object.keys(arrays);
+    const channels: string[][] = [
+      ...p22.map((k) => [k, partner(k, 'P13_')]),
+      ...p13.map((k) => [k]),
+      ...p22.map((k) => k.replace('P22_', 'P22w_')).map((k) => [k, partner(k, 'P13w_')]),
+      ['Pnw'], ['Pw'],
+    ].map((terms) => terms.filter((t): t is string => t !== undefined));
+    const combination = new Float32Array(channels.length * inputs.length);
+    channels.forEach((terms, c) => terms.forEach((t) => (combination[c * inputs.length + inputs.indexOf(t)] = 1)));
+    const N = geo.n;
+    const onGrid = tf.reshape(tf.stack(inputs.map((k) => arrays[k])), [inputs.length, B * N]);
+    const combined = tf.matMul(tf.tensor2d(combination, [channels.length, inputs.length]), onGrid);
+    const stacked = tf.transpose(tf.reshape(combined, [channels.length, B, N]), [1, 0, 2]) as tf.Tensor3D; // [B, C, N]
+    const at = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)); // [B, C, J, G]
+    const part = (from: number, count: number) => tf.slice(at, [0, from, 0, 0], [B, count, J, G]);
+    const nLoop = 2 * p22.length + p13.length;
+    const pNw = part(nLoop, 1);
+    const pW = part(nLoop + 1, 1);
+    const kt2 = tf.reshape(tf.square(geo.kt), [B, 1, J, G]);
+    const sigmaKt2 = tf.mul(tf.reshape(sigmaTotal(geo, f, sigma2, deltaSigma2), [B, 1, 1, G]), kt2);
+    const damp = tf.exp(tf.neg(sigmaKt2));
+    const pWe = tf.mul(pW, damp);
+    const pTree = tf.add(pNw, tf.mul(tf.add(1, sigmaKt2), pWe));
+    const ctr = tf.mul(kt2, tf.add(pNw, pWe)); // k_t^2 P_lo
+    const integrands = tf.concat([
+      part(0, p22.length), // P22 + P13 (the 1 of P13's ratio)
+      tf.mul(part(p22.length, p13.length), tf.div(pWe, pNw)), // P13 (ratio - 1)
+      tf.mul(part(p22.length + p13.length, p22.length), damp), // (P22w + P13w) e
+      pTree, pTree, pTree, ctr, ctr, ctr,
+    ], 1); // [B, C', J, G]
+    const plan = matterProjectionPlan([...p22, ...p13, ...p22]); // the loop integrands above
+    const C = plan.channels.length;
+    // V f^e mu_t^p per channel and node, [B, C', 1, G]
+    const mu2 = tf.reshape(geo.mu2t, [B, G]);
+    const fb = tf.reshape(f, [B, 1]);
+    const muPow: tf.Tensor[] = [tf.onesLike(mu2), mu2]; // mu_t^0 ... mu_t^8
+    while (muPow.length < 5) muPow.push(tf.mul(muPow[muPow.length - 1], mu2));
+    const fPow: Record<number, tf.Tensor> = { 1: fb, 2: tf.square(fb) };
+    const factors = tf.mul(
+      tf.stack(plan.channels.map(({ p, e }) => (e === 0 ? muPow[p / 2] : tf.mul(muPow[p / 2], fPow[e]))), 1),
+      tf.reshape(geo.volume, [B, 1, 1]),
+    ); // [B, C', G]
+    const sums = legendreSums(geo, tf.mul(integrands, tf.reshape(factors, [B, C, 1, G])) as tf.Tensor4D); // [B, C', J, 3]
+    const R = MATTER_ROWS.length;
+    const flat = tf.reshape(tf.transpose(sums, [0, 2, 1, 3]), [B * J, C * 3]);
+    const rows = tf.matMul(flat, tf.tensor2d(plan.rows, [C * 3, R])); // [B J, rows]
+    const grid = padEndNodes(geo, tf.transpose(tf.reshape(rows, [B, J, R]), [2, 0, 1]) as tf.Tensor3D); // [rows, B, N]
+    const parts = splitRows(grid);
+    return Object.fromEntries(MATTER_ROWS.map((row, i) => [row, parts[i]])) as Arrays;
   });
-  const f3 = tf.reshape(f, [B, 1, 1]);
-  const mu2 = geo.mu2t;
-  const mu4 = tf.square(mu2);
-  const mu6 = tf.mul(mu4, mu2);
-  const mu8 = tf.square(mu4);
-  const kt2 = tf.square(geo.kt);
-  const sigmaTot = sigmaTotal(geo, f, sigma2, deltaSigma2);
-  const damp = tf.exp(tf.neg(tf.mul(sigmaTot, kt2)));
-  const pLo = tf.add(at.Pnw, tf.mul(at.Pw, damp)); // P_nw + P_w e
-  const pTree = tf.add(at.Pnw, tf.mul(tf.mul(tf.add(1, tf.mul(sigmaTot, kt2)), at.Pw), damp));
-  const ratio = tf.add(1, tf.mul(tf.div(at.Pw, at.Pnw), damp)); // P13ratio
-  const channel = (p13: string | null, p22: string) => {
-    let v = tf.add(at[`P22_${p22}`], tf.mul(at[`P22w_${p22}`], damp));
-    if (p13) v = tf.add(v, tf.add(tf.mul(at[`P13_${p13}`], ratio), tf.mul(at[`P13w_${p13}`], damp)));
-    return v;
-  };
-  const vv = tf.addN([
-    tf.mul(channel('mu4_vv', 'mu4_vv'), mu4),
-    tf.mul(channel('mu6', 'mu6_vv'), mu6),
-    tf.mul(channel(null, 'mu8'), mu8),
-  ]);
-  const dd = tf.addN([channel('mu0_dd', 'mu0_dd'), tf.mul(channel('mu2_dd', 'mu2_dd'), mu2), tf.mul(channel(null, 'mu4_dd'), mu4)]);
-  const vd = tf.addN([
-    tf.mul(channel('mu2_vd', 'mu2_vd'), mu2),
-    tf.mul(channel('mu4_vd', 'mu4_vd'), mu4),
-    tf.mul(channel(null, 'mu6_vd'), mu6),
-  ]);
-  const ddWithTree = tf.add(dd, pTree); // CLASS-PT P1loopdd_ap_ir (trap T18)
-  const vdWithTree = tf.add(vd, tf.mul(tf.mul(tf.mul(pTree, 2), f3), mu2)); // P1loopvd_ap_ir
-  const treeVv = tf.mul(tf.mul(pTree, tf.square(f3)), mu4);
-  const treeVd = tf.mul(tf.mul(tf.mul(pTree, 2), f3), mu2);
-  const ctr = tf.mul(kt2, pLo);
-  const P = (x: tf.Tensor, l: 0 | 2 | 4) => projectMultipole(geo, x, l);
-  return {
-    loop_0_vv: P(vv, 0),
-    loop_0_vd: P(vd, 0),
-    loop_0_dd: P(dd, 0),
-    loop_2_vv: P(vv, 2),
-    loop_2_vd: P(vd, 2),
-    loop_2_dd: P(ddWithTree, 2),
-    loop_4_vv: P(vv, 4),
-    loop_4_vd: P(vdWithTree, 4),
-    loop_4_dd: P(ddWithTree, 4),
-    tree_0_vv: P(treeVv, 0),
-    tree_0_vd: P(treeVd, 0),
-    tree_0_dd: P(pTree, 0),
-    tree_2_vv: P(treeVv, 2),
-    tree_2_vd: P(treeVd, 2),
-    tree_4_vv: P(treeVv, 4),
-    ctr_0: tf.neg(P(ctr, 0)) as tf.Tensor2D,
-    ctr_2: tf.neg(P(tf.mul(tf.mul(ctr, f3), mu2), 2)) as tf.Tensor2D,
-    ctr_4: tf.neg(P(tf.mul(tf.mul(ctr, tf.square(f3)), mu4), 4)) as tf.Tensor2D,
-  };
 }
 
 /** IR off: analytic multipoles on P_bin, no AP (CLASS-PT 3668-3912). */
