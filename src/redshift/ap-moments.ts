@@ -93,10 +93,12 @@ export function hostApMomentSets(
   const m64s = wanted.map(() => new Float64Array(B * nj * 5));
   // far-node weights: allocated at the first far node (none for the usual small AP distortions)
   let fars: Float64Array[] = wanted.map(() => new Float64Array(0));
-  // per set and node: w_g (2l+1)/2 L_l(mu_g) (times the volume per cosmology below)
-  const lw = wanted.map(([l]) => Float64Array.from(rule.x, (mu) => ((2 * l + 1) / 2) * legendre(l, mu)));
+  // per node and set: w_g (2l+1)/2 L_l(mu_g) (times the volume per cosmology below), flat [g][s]
+  const lw = new Float64Array(ng * S);
+  rule.x.forEach((mu, g) => wanted.forEach(([l], s) => (lw[g * S + s] = ((2 * l + 1) / 2) * legendre(l, mu))));
   const phis = Int32Array.from(wanted, ([, phi]) => phi / 2);
   const lPhi = new Float64Array(3);
+  const acc = new Float64Array(S * 5); // the sums of one (b, j), in node order
   let anyFar = false;
   for (let b = 0; b < B; b++) {
     const k = host.gridKMpc[b];
@@ -108,7 +110,7 @@ export function hostApMomentSets(
       const kj = k[j];
       const kUp = k[j + 1];
       const kLo = k[j - 1];
-      const base = (b * nj + jj) * 5;
+      acc.fill(0);
       for (let g = 0; g < ng; g++) {
         const mu = rule.x[g];
         const q2m1 = invD2 - 1 + (hr * hr - invD2) * mu * mu;
@@ -130,21 +132,22 @@ export function hostApMomentSets(
           else upMask[idx] = 1;
           const d2 = delta * delta;
           const d3 = d2 * delta;
-          const at3 = base + (lower ? 3 : 4);
-          for (let s = 0; s < S; s++) {
-            const c = wv * lw[s][g] * lPhi[phis[s]];
-            const m = m64s[s];
-            m[base] += c;
-            m[base + 1] += c * delta;
-            m[base + 2] += c * d2;
-            m[at3] += c * d3;
+          const at3 = lower ? 3 : 4;
+          for (let s = 0, o = 0; s < S; s++, o += 5) {
+            const c = wv * lw[g * S + s] * lPhi[phis[s]];
+            acc[o] += c;
+            acc[o + 1] += c * delta;
+            acc[o + 2] += c * d2;
+            acc[o + at3] += c * d3;
           }
         } else {
           if (!anyFar) fars = wanted.map(() => new Float64Array(B * nj * ng));
           anyFar = true;
-          for (let s = 0; s < S; s++) fars[s][idx] = wv * lw[s][g] * lPhi[phis[s]];
+          for (let s = 0; s < S; s++) fars[s][idx] = wv * lw[g * S + s] * lPhi[phis[s]];
         }
       }
+      const base = (b * nj + jj) * 5;
+      for (let s = 0; s < S; s++) m64s[s].set(acc.subarray(5 * s, 5 * s + 5), base);
     }
   }
   const sets = new Map<string, { m64: Float64Array; far: Float64Array }>();
