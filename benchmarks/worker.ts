@@ -103,8 +103,16 @@ export async function forwardOnce(
   result.dispose();
 }
 
+/**
+ * V8 runs new wasm (tfjs-backend-wasm, the quadratic-forms kernel) and JavaScript in baseline
+ * tiers first and tiers up hot code in the background, so a warm-up of one or two runs can leave
+ * the first timed runs in slower code: warm up for at least WARM_UP_MS as well (at most 25 runs).
+ */
+const WARM_UP_MS = 1500;
+
 async function timeRuns(warm: number, reps: number, fn: () => Promise<void>): Promise<Stats> {
-  for (let i = 0; i < warm; i++) await fn();
+  const start = performance.now();
+  for (let i = 0; i < warm || (warm > 0 && i < 25 && performance.now() - start < WARM_UP_MS); i++) await fn();
   const runs: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
@@ -235,8 +243,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const afterProbe = tf.memory().numTensors; // a failed probe may leave its tape's tensors behind
   // the probe above was the warm-up
   let tensorPath: { S: number; g: number[] } = { S: NaN, g: [] };
-  const grad = runMode ? await timeRuns(0, opts.reps.grad, async () => void (tensorPath = await gradOnce(runMode, []))) : stats([]);
-  const gradFull = runMode ? await timeRuns(0, Math.max(1, Math.ceil(opts.reps.grad / 2)), async () => void (await gradOnce(runMode, fullExtra))) : stats([]);
+  const grad = runMode ? await timeRuns(opts.reps.warm, opts.reps.grad, async () => void (tensorPath = await gradOnce(runMode, []))) : stats([]);
+  const gradFull = runMode ? await timeRuns(opts.reps.warm, Math.max(1, Math.ceil(opts.reps.grad / 2)), async () => void (await gradOnce(runMode, fullExtra))) : stats([]);
   const gradNote = gradMode === 'computeComponents' ? '' : notes.join('; ');
 
   // check: S from computeComponents with number inputs vs the gradient path's S
