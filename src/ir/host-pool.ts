@@ -1,10 +1,11 @@
 /**
  * The IR split of a batch on two threads. CLASS-PT's IR split (./resummation.ts, a 65536-point
  * sine-transform pair per cosmology, float64 host work) is the largest host stage of a batch and
- * independent per cosmology, so from BATCH_MIN_FOR_WORKER cosmologies on, a worker thread takes
- * the second half while the main thread runs the first. The API stays synchronous: the main thread
- * blocks on a shared flag (Atomics.wait, allowed in Node) and reads the reply with
- * receiveMessageOnPort. The worker starts on the first batch that could use it and is used once it
+ * independent per cosmology, so from BATCH_MIN_FOR_WORKER cosmologies on, a worker thread shares
+ * the batch with the main thread: both take the next job from one shared counter, so a worker that
+ * gets no CPU (another process on the second core) costs at most the job it is on. The API stays
+ * synchronous: the main thread blocks on a shared flag (Atomics.wait, allowed in Node) and reads
+ * the reply with receiveMessageOnPort. The worker starts on the first batch that could use it and is used once it
  * reports ready; until then, or if it cannot start (e.g. a bundle without ir-worker.js), or with
  * CLAX_PT_HOST_WORKER=0, everything runs on the main thread, with the same results.
  */
@@ -18,7 +19,7 @@ export const BATCH_MIN_FOR_WORKER = 4;
 interface Pool {
   worker: Worker;
   port: MessagePort;
-  /** [0]: reply posted, [1]: worker ready */
+  /** [0]: reply posted, [1]: worker ready, [2]: next job of the batch */
   flag: Int32Array;
   broken: boolean;
 }
@@ -41,7 +42,7 @@ function startPool(): Pool | null {
   if (process.env.CLAX_PT_HOST_WORKER === '0') return null;
   try {
     const { port1, port2 } = new MessageChannel();
-    const flag = new Int32Array(new SharedArrayBuffer(8));
+    const flag = new Int32Array(new SharedArrayBuffer(12));
     const worker = new Worker(workerEntry(), { workerData: { port: port2, flag: flag.buffer }, transferList: [port2] });
     const p: Pool = { worker, port: port1, flag, broken: false };
     worker.on('error', (e) => { if (process.env.CLAX_PT_DEBUG) console.error(e); p.broken = true; });
@@ -54,23 +55,25 @@ function startPool(): Pool | null {
   }
 }
 
-/** irResummation for every job, the second half on the worker when it is ready. */
+/** irResummation for every job, shared with the worker (one job counter) when it is ready. */
 export function irResummationBatch(jobs: IrResummationOptions[]): IrSpectra[] {
   if (jobs.length < BATCH_MIN_FOR_WORKER) return jobs.map(irResummation);
   if (pool === undefined) pool = startPool();
   const p = pool;
   if (!p || p.broken || Atomics.load(p.flag, 1) !== 1) return jobs.map(irResummation);
-  const split = Math.ceil(jobs.length / 2);
   Atomics.store(p.flag, 0, 0);
-  p.port.postMessage(jobs.slice(split));
-  const mine = jobs.slice(0, split).map(irResummation);
+  Atomics.store(p.flag, 2, 0);
+  p.port.postMessage(jobs);
+  const out: IrSpectra[] = new Array(jobs.length);
+  for (let i = Atomics.add(p.flag, 2, 1); i < jobs.length; i = Atomics.add(p.flag, 2, 1)) out[i] = irResummation(jobs[i]);
   const waited = Atomics.wait(p.flag, 0, 0, 60_000);
-  const reply = receiveMessageOnPort(p.port)?.message as { spectra?: IrSpectra[]; error?: string } | undefined;
-  if (waited === 'timed-out' || !reply?.spectra) {
+  const reply = receiveMessageOnPort(p.port)?.message as { done?: [number, IrSpectra][]; error?: string } | undefined;
+  if (waited === 'timed-out' || !reply?.done) {
     p.broken = true; // fall back for good; recompute here (an input error is rethrown by the main thread)
-    return [...mine, ...jobs.slice(split).map(irResummation)];
+    return jobs.map((job, i) => out[i] ?? irResummation(job));
   }
-  return [...mine, ...reply.spectra];
+  for (const [i, spectra] of reply.done) out[i] = spectra;
+  return out;
 }
 
 /** Whether the worker is in use for batches: for tests and benchmarks (starts it if needed). */
