@@ -79,8 +79,14 @@ export function disposeFPowerDot(set: FPowerDot): void {
  * addN per term.
  */
 export function combineFPowers(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tensor1D): Record<string, tf.Tensor2D> {
-  const { names, combined } = recombine(loops, terms, f);
+  const { names, combined } = stackFPowers(loops, terms, f);
   return byName(combined, names);
+}
+
+/** A named stack of arrays: combined [B, names, L]. */
+export interface NamedStack {
+  names: string[];
+  combined: tf.Tensor3D;
 }
 
 /**
@@ -94,14 +100,23 @@ export function fPowerQuadraticLoops(
   set: FPowerQuadratic,
   f: tf.Tensor1D,
 ): Record<string, tf.Tensor2D> {
-  const { names, combined } = recombine(contractAntiDiagonals(products, set.kernels), set.terms, f);
-  return byName(quadraticSynthesis(basis, combined), names);
+  const { names, combined } = fPowerQuadraticStack(basis, products, set, f);
+  return byName(combined, names);
 }
 
-function recombine(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tensor1D): { names: string[]; combined: tf.Tensor3D } {
+/** ./fPowerQuadraticLoops as one stack [B, names, N]. */
+export function fPowerQuadraticStack(basis: TensorBasis, products: AntiDiagonalProducts, set: FPowerQuadratic, f: tf.Tensor1D): NamedStack {
+  const { names, combined } = stackFPowers(contractAntiDiagonals(products, set.kernels), set.terms, f);
+  return { names, combined: quadraticSynthesis(basis, combined) };
+}
+
+/** ./combineFPowers as one stack [B, names, L]. */
+export function stackFPowers(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tensor1D): NamedStack {
   const [B, K] = loops.shape;
   const names = [...new Set(terms.map((t) => t.name))];
   const maxPower = Math.max(0, ...terms.map((t) => t.power));
+  // no powers of f and one kernel per name (the real-space bias set): nothing to combine
+  if (maxPower === 0 && names.length === K && terms.every((t, k) => names[k] === t.name)) return { names, combined: loops };
   const powers: tf.Tensor1D[] = [tf.onesLike(f)];
   for (let p = 1; p <= maxPower; p++) powers.push(p === 1 ? f : (tf.mul(powers[p - 1], f) as tf.Tensor1D));
   const fPowers = tf.stack(powers, 1) as tf.Tensor2D; // [B, P]
