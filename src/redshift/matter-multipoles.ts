@@ -18,7 +18,7 @@ import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
 import { splitRows } from '../numerics/rows';
-import { interpolateAtTrueK, legendreSums, padEndNodes, sigmaTotal, type ApGeometry } from './ap-projection';
+import { interpolateAtTrueK, legendreSums, padEndNodes, type ApGeometry, type BaoDamping } from './ap-projection';
 
 export interface RsdScalars {
   /** growth rate per cosmology [B] */
@@ -118,7 +118,7 @@ function matterProjectionPlan(loopNames: string[]): { channels: Channel[]; rows:
 
 /**
  * IR on: AP projection of the μ-power loops, trees and counterterms onto l = 0, 2, 4
- * (CLASS-PT 4365-4564). `sigma2`, `deltaSigma2` are [B].
+ * (CLASS-PT 4365-4564), with the anisotropic BAO damping `bao` (./ap-projection baoDamping).
  *
  * At each (k_t, mu_t) the loop arrays enter as P22 + P13 (1 + r) + (P22w + P13w) e, with
  * e = exp(-Sigma_tot k_t^2) and r = e P_w / P_nw (P13ratio - 1), each times its mu_t power.
@@ -131,8 +131,7 @@ export function projectMatterMultipoles(
   arrays: Arrays,
   secondDerivatives: (y: tf.Tensor3D) => tf.Tensor3D,
   f: tf.Tensor1D,
-  sigma2: tf.Tensor1D,
-  deltaSigma2: tf.Tensor1D,
+  bao: BaoDamping,
 ): Arrays {
   return tf.tidy(() => {
     const { batch: B, nj: J, ng: G } = geo;
@@ -169,8 +168,8 @@ export function projectMatterMultipoles(
     const pNw = part(nLoop, 1);
     const pW = part(nLoop + 1, 1);
     const kt2 = tf.reshape(tf.square(geo.kt), [B, 1, J, G]);
-    const sigmaKt2 = tf.mul(tf.reshape(sigmaTotal(geo, f, sigma2, deltaSigma2), [B, 1, 1, G]), kt2);
-    const damp = tf.exp(tf.neg(sigmaKt2));
+    const sigmaKt2 = tf.reshape(bao.exponent, [B, 1, J, G]);
+    const damp = tf.reshape(bao.damp, [B, 1, J, G]);
     const pWe = tf.mul(pW, damp);
     const pTree = tf.add(pNw, tf.mul(tf.add(1, sigmaKt2), pWe));
     const ctr = tf.mul(kt2, tf.add(pNw, pWe)); // k_t^2 P_lo
