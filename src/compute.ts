@@ -16,7 +16,7 @@ import { linearStageTensors } from './input/linear-stage-op';
 import { matterRealSpace } from './loops/matter-real';
 import { biasOperatorsOnGrid } from './loops/bias-real';
 import { outputSplineOperators } from './numerics/output-spline';
-import { anisotropicBaoDamping, apGeometry } from './redshift/ap-projection';
+import { apGeometry, baoDamping, type BaoDamping } from './redshift/ap-projection';
 import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
@@ -224,12 +224,13 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         const flat = tf.matMul(tf.reshape(y, [b * c, n]), plan.splineSecondDerivativeT);
         return tf.mul(tf.reshape(flat, [b, c, n]), invH2) as tf.Tensor3D;
       };
-      const sigma2 = lt.sigma2Bao;
-      const deltaSigma2 = lt.deltaSigma2Bao;
+      // the anisotropic BAO damping at (k_t, mu_t), built once for the projections that use it
+      let baoOnce: BaoDamping | undefined;
+      const bao = () => (baoOnce ??= baoDamping(geo, f, lt.sigma2Bao, lt.deltaSigma2Bao));
       let matter: Record<string, tf.Tensor2D>;
       if (ir) {
         const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f));
-        matter = stage('tensor: AP projection of matter (40 nodes)', () => projectMatterMultipoles(geo, loops, d2, f, sigma2, deltaSigma2));
+        matter = stage('tensor: AP projection of matter (40 nodes)', () => projectMatterMultipoles(geo, loops, d2, f, bao()));
       } else {
         matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f));
       }
@@ -241,10 +242,10 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
           Pbin: lt.pBin,
         };
         for (const [name, v] of Object.entries(biasGrid)) if (!['Id2', 'IG2'].includes(name)) arrays[name] = v;
-        Object.assign(onGrid, stage('tensor: AP projection of bias terms (moment form + IFG2 pointwise)', () => projectBiasMultipoles(geo, momentHost, arrays, d2, f, sigma2, deltaSigma2, { host: moments!, differentiable: apTensors })));
+        Object.assign(onGrid, stage('tensor: AP projection of bias terms (moment form + IFG2 pointwise)', () => projectBiasMultipoles(geo, momentHost, arrays, d2, f, bao().damp, { host: moments!, differentiable: apTensors })));
       }
       if (transfer) {
-        const damp = () => anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
+        const damp = () => bao().damp;
         if (ir) {
           if (fnlTensorTwin) Object.assign(onGrid, projectFnlMatterMultipoles(geo, fnlGrid, transfer, d2, damp()));
         } else {

@@ -222,7 +222,17 @@ export function sigmaTotal(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D,
   ) as tf.Tensor3D;
 }
 
-/** exp(-Sigma_tot k_t^2) at every (k_t, mu_t), [B, J, G]. */
-export function anisotropicBaoDamping(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): tf.Tensor3D {
-  return tf.exp(tf.neg(tf.mul(sigmaTotal(geo, f, sigma2, deltaSigma2), tf.square(geo.kt)))) as tf.Tensor3D;
+/**
+ * The anisotropic BAO damping at every (k_t, mu_t), [B, J, G]: the exponent Sigma_tot k_t^2 and
+ * e = exp(-Sigma_tot k_t^2). Built once per call and shared by the matter, bias and fNL
+ * projections (the matter trees also need the exponent: P_nw + (1 + Sigma_tot k_t^2) e P_w).
+ */
+export interface BaoDamping {
+  exponent: tf.Tensor3D;
+  damp: tf.Tensor3D;
+}
+
+export function baoDamping(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): BaoDamping {
+  const exponent = tf.mul(sigmaTotal(geo, f, sigma2, deltaSigma2), tf.square(geo.kt)) as tf.Tensor3D;
+  return { exponent, damp: tf.exp(tf.neg(exponent)) as tf.Tensor3D };
 }

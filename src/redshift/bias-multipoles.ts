@@ -14,7 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { splitRows } from '../numerics/rows';
-import { anisotropicBaoDamping, interpolateAtTrueK, padEndNodes, projectMultipoles, type ApGeometry } from './ap-projection';
+import { interpolateAtTrueK, padEndNodes, projectMultipoles, type ApGeometry } from './ap-projection';
 import { apMoments, MOMENT_SETS, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** The linear channels, grouped by their angular factor phi(mu_t) = L_phi(mu_t). */
@@ -43,8 +43,7 @@ export function projectBiasMultipoles(
   arrays: Record<string, tf.Tensor2D>,
   secondDerivatives: (y: tf.Tensor3D) => tf.Tensor3D,
   f: tf.Tensor1D,
-  sigma2: tf.Tensor1D,
-  deltaSigma2: tf.Tensor1D,
+  damp: tf.Tensor3D,
   moments: { host: HostMomentSets; differentiable: boolean },
 ): Record<string, tf.Tensor2D> {
   return tf.tidy(() => {
@@ -74,11 +73,14 @@ export function projectBiasMultipoles(
 
     // IFG2 carries p_lo = (P_nw + P_w e)/P_bin: pointwise form
     const stacked = tf.stack(['Pnw', 'Pw', 'Pbin', 'IFG2'].map((k) => arrays[k]), 1) as tf.Tensor3D;
-    const at = tf.unstack(interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)), 1); // [B, J, G] each
-    const damp = anisotropicBaoDamping(geo, f, sigma2, deltaSigma2);
-    const ifg2 = tf.mul(tf.div(tf.add(at[0], tf.mul(at[1], damp)), at[2]), at[3]);
-    const ifg2f = tf.mul(ifg2, tf.mul(tf.reshape(f, [B, 1, 1]), geo.mu2t));
-    const projected2 = tf.reshape(projectMultipoles(geo, tf.stack([ifg2, ifg2f], 1) as tf.Tensor4D), [B, 6, n]);
+    const at = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)); // [B, 4, J, G]
+    const G = geo.ng;
+    // channels by slices: wasm's Unpack calls the stock Slice, which copies the whole input per output
+    const [pNw, pW, pBin, ifg2Grid] = [0, 1, 2, 3].map((c) => tf.slice(at, [0, c, 0, 0], [B, 1, J, G]));
+    const e = tf.reshape(damp, [B, 1, J, G]);
+    const ifg2 = tf.mul(tf.div(tf.add(pNw, tf.mul(pW, e)), pBin), ifg2Grid);
+    const ifg2f = tf.mul(ifg2, tf.reshape(tf.mul(tf.reshape(f, [B, 1, 1]), geo.mu2t), [B, 1, 1, G]));
+    const projected2 = tf.reshape(projectMultipoles(geo, tf.concat([ifg2, ifg2f], 1) as tf.Tensor4D), [B, 6, n]);
     const ifg2Row = (i: number) => tf.reshape(tf.slice(projected2, [0, i, 0], [B, 1, n]), [B, n]) as tf.Tensor2D;
     out.IFG2_0b1 = ifg2Row(0); // ifg2, l = 0
     out.IFG2_0 = ifg2Row(3); // ifg2 f mu_t^2, l = 0

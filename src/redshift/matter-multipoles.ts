@@ -18,7 +18,7 @@ import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
 import { splitRows } from '../numerics/rows';
-import { interpolateAtTrueK, legendreSums, padEndNodes, sigmaTotal, type ApGeometry } from './ap-projection';
+import { interpolateAtTrueK, legendreSums, padEndNodes, type ApGeometry, type BaoDamping } from './ap-projection';
 
 export interface RsdScalars {
   /** growth rate per cosmology [B] */
@@ -115,7 +115,7 @@ function matterProjectionPlan(loopNames: string[]): { channels: Channel[]; rows:
 
 /**
  * IR on: AP projection of the μ-power loops, trees and counterterms onto l = 0, 2, 4
- * (CLASS-PT 4365-4564). `sigma2`, `deltaSigma2` are [B].
+ * (CLASS-PT 4365-4564), with the anisotropic BAO damping `bao` (./ap-projection baoDamping).
  *
  * At each (k_t, mu_t) the loop arrays enter as P22 + P13 (1 + r) + (P22w + P13w) e, with
  * e = exp(-Sigma_tot k_t^2) and r = e P_w / P_nw (P13ratio - 1), each times its mu_t power.
@@ -128,56 +128,35 @@ export function projectMatterMultipoles(
   arrays: Arrays,
   secondDerivatives: (y: tf.Tensor3D) => tf.Tensor3D,
   f: tf.Tensor1D,
-  sigma2: tf.Tensor1D,
-  deltaSigma2: tf.Tensor1D,
+  bao: BaoDamping,
 ): Arrays {
   return tf.tidy(() => {
     const { batch: B, nj: J, ng: G } = geo;
     const group = (prefix: string) => Object.keys(arrays).filter((k) => k.startsWith(prefix)).sort();
     const p22 = group('P22_');
     const p13 = group('P13_');
-    // P13 and P13w enter with their P22 partner's mu_t power and family: their modulation-free
-    // parts are added on the grid, before the (linear) interpolation
-    const partner = (name: string, prefix: string) => {
-      const { p, family } = loopChannel(name);
-      return group(prefix).find((k) => loopChannel(k).p === p && loopChannel(k).family === family);
-    };
-    for (const name of [...p13, ...group('P13w_')]) {
-      if (!partner(name, name.startsWith('P13w_') ? 'P22w_' : 'P22_')) throw new Error(`internal: ${name} has no P22 partner`);
-    }
-    // interpolated channels [P22 + P13 | P13 | P22w + P13w | Pnw, Pw] (each modulation one
-    // contiguous slice) as one constant combination of the grid arrays
-    const inputs = Object.keys(arrays);
-    const channels: string[][] = [
-      ...p22.map((k) => [k, partner(k, 'P13_')]),
-      ...p13.map((k) => [k]),
-      ...p22.map((k) => k.replace('P22_', 'P22w_')).map((k) => [k, partner(k, 'P13w_')]),
-      ['Pnw'], ['Pw'],
-    ].map((terms) => terms.filter((t): t is string => t !== undefined));
-    const combination = new Float32Array(channels.length * inputs.length);
-    channels.forEach((terms, c) => terms.forEach((t) => (combination[c * inputs.length + inputs.indexOf(t)] = 1)));
-    const N = geo.n;
-    const onGrid = tf.reshape(tf.stack(inputs.map((k) => arrays[k])), [inputs.length, B * N]);
-    const combined = tf.matMul(tf.tensor2d(combination, [channels.length, inputs.length]), onGrid);
-    const stacked = tf.transpose(tf.reshape(combined, [channels.length, B, N]), [1, 0, 2]) as tf.Tensor3D; // [B, C, N]
+    const wiggle = [...group('P22w_'), ...group('P13w_')];
+    // stacked as [P22, P13 | P22w, P13w | Pnw, Pw]: each modulation is one contiguous slice
+    const names = [...p22, ...p13, ...wiggle, 'Pnw', 'Pw'];
+    const stacked = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D; // [B, C, N]
     const at = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)); // [B, C, J, G]
     const part = (from: number, count: number) => tf.slice(at, [0, from, 0, 0], [B, count, J, G]);
-    const nLoop = 2 * p22.length + p13.length;
-    const pNw = part(nLoop, 1);
-    const pW = part(nLoop + 1, 1);
+    const nNoWiggle = p22.length + p13.length;
+    const pNw = part(nNoWiggle + wiggle.length, 1);
+    const pW = part(nNoWiggle + wiggle.length + 1, 1);
     const kt2 = tf.reshape(tf.square(geo.kt), [B, 1, J, G]);
-    const sigmaKt2 = tf.mul(tf.reshape(sigmaTotal(geo, f, sigma2, deltaSigma2), [B, 1, 1, G]), kt2);
-    const damp = tf.exp(tf.neg(sigmaKt2));
+    const sigmaKt2 = tf.reshape(bao.exponent, [B, 1, J, G]);
+    const damp = tf.reshape(bao.damp, [B, 1, J, G]);
     const pWe = tf.mul(pW, damp);
     const pTree = tf.add(pNw, tf.mul(tf.add(1, sigmaKt2), pWe));
     const ctr = tf.mul(kt2, tf.add(pNw, pWe)); // k_t^2 P_lo
     const integrands = tf.concat([
-      part(0, p22.length), // P22 + P13 (the 1 of P13's ratio)
+      part(0, nNoWiggle), // P22 and the 1 of P13's ratio
       tf.mul(part(p22.length, p13.length), tf.div(pWe, pNw)), // P13 (ratio - 1)
-      tf.mul(part(p22.length + p13.length, p22.length), damp), // (P22w + P13w) e
+      tf.mul(part(nNoWiggle, wiggle.length), damp), // (P22w, P13w) e
       pTree, pTree, pTree, ctr, ctr, ctr,
     ], 1); // [B, C', J, G]
-    const plan = matterProjectionPlan([...p22, ...p13, ...p22]); // the loop integrands above
+    const plan = matterProjectionPlan([...p22, ...p13, ...p13, ...wiggle]); // the integrands above
     const C = plan.channels.length;
     // V f^e mu_t^p per channel and node, [B, C', 1, G]
     const mu2 = tf.reshape(geo.mu2t, [B, G]);
