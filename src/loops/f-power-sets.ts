@@ -136,10 +136,3 @@ function byName(combined: tf.Tensor3D, names: string[]): Record<string, tf.Tenso
   });
   return out;
 }
-
-/** A polynomial in f given by its coefficients, evaluated per cosmology: [B]. */
-export function fPolynomial(coefficients: number[], f: tf.Tensor1D): tf.Tensor1D {
-  let acc: tf.Tensor1D = tf.zerosLike(f);
-  for (let p = coefficients.length - 1; p >= 0; p--) acc = tf.add(tf.mul(acc, f), coefficients[p]);
-  return acc;
-}

@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { gridPowers } from '../loops/matter-real';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients } from '../loops/loop-integrals';
-import { combineFPowers, fPolynomial, fPowerQuadraticLoops } from '../loops/f-power-sets';
+import { combineFPowers, fPowerQuadraticLoops, fPowerQuadraticStack, stackFPowers } from '../loops/f-power-sets';
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
@@ -27,45 +27,64 @@ export interface RsdScalars {
 
 type Arrays = Record<string, tf.Tensor2D>;
 
-/** The UV subtraction sigma_v^2 k^2 P c(f) for one kernel, [B, N]. */
-function uvTerm(linear: LinearStage, p: tf.Tensor2D, f: tf.Tensor1D, coefficients: string): tf.Tensor2D {
-  const B = p.shape[0];
+/**
+ * The UV subtractions sigma_v^2 k^2 P c_i(f) of several kernels, [B, I, N]; c_i are polynomials in
+ * f (CLASS-PT's P13UV coefficients), evaluated by Horner's rule for all of them at once.
+ */
+function uvTerms(linear: LinearStage, p: tf.Tensor2D, f: tf.Tensor1D, polynomials: string[]): tf.Tensor3D {
+  const [B, n] = p.shape;
+  const coefficients = polynomials.map(fPolynomialCoefficients);
+  const degree = Math.max(...coefficients.map((c) => c.length)) - 1;
+  const fb = tf.reshape(f, [B, 1]);
+  let c: tf.Tensor = tf.zeros([B, polynomials.length]);
+  for (let q = degree; q >= 0; q--) c = tf.add(tf.mul(c, fb), tf.tensor1d(coefficients.map((cs) => cs[q] ?? 0)));
   const sk2 = tf.mul(gridPowers(linear, 2), tf.reshape(linearTensorsOf(linear).sigmaV2, [B, 1]));
-  const c = tf.reshape(fPolynomial(fPolynomialCoefficients(coefficients), f), [B, 1]);
-  return tf.mul(tf.mul(sk2, p), c) as tf.Tensor2D;
+  return tf.mul(tf.reshape(tf.mul(sk2, p), [B, 1, n]), tf.reshape(c, [B, polynomials.length, 1])) as tf.Tensor3D;
 }
 
-/** IR on: the μ-power loop arrays (P13/P22, no-wiggle and wiggle parts) on the grid. */
-export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): Arrays {
+/**
+ * IR on: the μ-power loop arrays on the grid as one stack [B, C, N], in the order of `names`:
+ * the no-wiggle P22_* and P13_*, the P_nw x P_w parts P22w_* and P13w_*, then Pnw and Pw (each
+ * modulation of the AP projection is one contiguous slice).
+ */
+export interface MuPowerLoops {
+  names: string[];
+  stacked: tf.Tensor3D;
+}
+
+export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): MuPowerLoops {
   const { basis } = plan.matter;
   const sets = plan.rsdIrOn();
   const B = linear.pBin.length;
   const n = plan.n;
-  const pNw = linearTensorsOf(linear).pNoWiggle;
-  const pW = linearTensorsOf(linear).pWiggle;
-  const k3 = gridPowers(linear, 3);
+  const lt = linearTensorsOf(linear);
+  const pNw = tf.reshape(lt.pNoWiggle, [B, 1, n]);
+  const k3 = tf.reshape(gridPowers(linear, 3), [B, 1, n]);
   const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
-  const cNw = fftlogCoefficients(basis, pNw);
-  const cW = fftlogCoefficients(basis, pW);
+  const cNw = fftlogCoefficients(basis, lt.pNoWiggle);
+  const cW = fftlogCoefficients(basis, lt.pWiggle);
+  const f2 = tf.concat([f, f]) as tf.Tensor1D;
   // quadratic nw x nw and bilinear nw x w in one batch of 2B
-  const products = antiDiagonalProducts(basis, tf.concat([cNw, cNw], 0), tf.concat([cNw, cW], 0));
-  const p22 = fPowerQuadraticLoops(basis, products, sets.p22, tf.concat([f, f]) as tf.Tensor1D); // [2B, N] per name
-  const d = dotLoops(basis, tf.concat([cNw, cW], 0), sets.p13.kernels);
-  const K13 = sets.p13.terms.length;
-  const f13nw = combineFPowers(tf.slice(d, [0, 0, 0], [B, K13, n]), sets.p13.terms, f);
-  const f13w = combineFPowers(tf.slice(d, [B, 0, 0], [B, K13, n]), sets.p13.terms, f);
-  const out: Arrays = { Pnw: pNw, Pw: pW };
+  const p22 = fPowerQuadraticStack(basis, antiDiagonalProducts(basis, tf.concat([cNw, cNw], 0), tf.concat([cNw, cW], 0)), sets.p22, f2);
+  const p13 = stackFPowers(dotLoops(basis, tf.concat([cNw, cW], 0), sets.p13.kernels), sets.p13.terms, f2);
+  const nw = (t: tf.Tensor3D) => tf.slice(t, [0, 0, 0], [B, -1, n]);
+  const w = (t: tf.Tensor3D) => tf.slice(t, [B, 0, 0], [B, -1, n]);
   const k3e = tf.mul(k3, damping);
-  for (const [name, q] of Object.entries(p22)) {
-    out[`P22_${name}`] = tf.mul(k3e, tf.slice(q, [0, 0], [B, n])) as tf.Tensor2D;
-    out[`P22w_${name}`] = tf.mul(tf.mul(k3e, tf.slice(q, [B, 0], [B, n])), 2) as tf.Tensor2D; // X_nw^T M (2 X_w)
-  }
-  for (const name of Object.keys(f13nw)) {
-    const uv = uvTerm(linear, pNw, f, P13_UV_MU_POWERS[name]);
-    out[`P13_${name}`] = tf.mul(tf.sub(tf.mul(tf.mul(k3, f13nw[name]), pNw), uv), damping) as tf.Tensor2D;
-    out[`P13w_${name}`] = tf.mul(tf.mul(k3e, f13w[name]), pNw) as tf.Tensor2D; // no UV term
-  }
-  return out;
+  // the UV subtraction of the no-wiggle P13
+  const uv = uvTerms(linear, lt.pNoWiggle, f, p13.names.map((name) => P13_UV_MU_POWERS[name]));
+  const stacked = tf.concat([
+    tf.mul(k3e, nw(p22.combined)),
+    tf.mul(tf.sub(tf.mul(tf.mul(k3, nw(p13.combined)), pNw), uv), damping),
+    tf.mul(tf.mul(k3e, w(p22.combined)), 2), // X_nw^T M (2 X_w)
+    tf.mul(tf.mul(k3e, w(p13.combined)), pNw), // no UV term
+    pNw,
+    tf.reshape(lt.pWiggle, [B, 1, n]),
+  ], 1) as tf.Tensor3D;
+  const names = [
+    ...p22.names.map((k) => `P22_${k}`), ...p13.names.map((k) => `P13_${k}`),
+    ...p22.names.map((k) => `P22w_${k}`), ...p13.names.map((k) => `P13w_${k}`), 'Pnw', 'Pw',
+  ];
+  return { names, stacked };
 }
 
 /** The multipole rows of the IR-on AP projection, in output order. */
@@ -125,20 +144,18 @@ function matterProjectionPlan(loopNames: string[]): { channels: Channel[]; rows:
  */
 export function projectMatterMultipoles(
   geo: ApGeometry,
-  arrays: Arrays,
+  loops: MuPowerLoops,
   secondDerivatives: (y: tf.Tensor3D) => tf.Tensor3D,
   f: tf.Tensor1D,
   bao: BaoDamping,
 ): Arrays {
   return tf.tidy(() => {
     const { batch: B, nj: J, ng: G } = geo;
-    const group = (prefix: string) => Object.keys(arrays).filter((k) => k.startsWith(prefix)).sort();
+    const { names, stacked } = loops; // [B, C, N]: [P22, P13 | P22w, P13w | Pnw, Pw]
+    const group = (prefix: string) => names.filter((k) => k.startsWith(prefix));
     const p22 = group('P22_');
     const p13 = group('P13_');
     const wiggle = [...group('P22w_'), ...group('P13w_')];
-    // stacked as [P22, P13 | P22w, P13w | Pnw, Pw]: each modulation is one contiguous slice
-    const names = [...p22, ...p13, ...wiggle, 'Pnw', 'Pw'];
-    const stacked = tf.stack(names.map((k) => arrays[k]), 1) as tf.Tensor3D; // [B, C, N]
     const at = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)); // [B, C, J, G]
     const part = (from: number, count: number) => tf.slice(at, [0, from, 0, 0], [B, count, J, G]);
     const nNoWiggle = p22.length + p13.length;
@@ -195,7 +212,7 @@ export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.
   for (const name of Object.keys(p22)) {
     let loop = tf.mul(tf.mul(k3, p22[name]), damping);
     if (f13[name]) {
-      const uv = uvTerm(linear, pBin, f, P13_UV_MULTIPOLES[name]);
+      const uv = tf.reshape(uvTerms(linear, pBin, f, [P13_UV_MULTIPOLES[name]]), [B, -1]);
       loop = tf.add(loop, tf.mul(tf.sub(tf.mul(tf.mul(k3, f13[name]), pBin), uv), damping));
     }
     out[`loop_${name}`] = loop as tf.Tensor2D;
