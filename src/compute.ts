@@ -26,7 +26,7 @@ import { transferSpectra, type TransferSpectra } from './input/transfer';
 import { fnlLoopsOnGrid, FNL_TEMPLATES } from './loops/fnl-loops';
 import { projectFnlBiasMultipoles, projectFnlMatterMultipoles } from './redshift/fnl-multipoles';
 import { fnlRedshiftRowsFloat64 } from './redshift/fnl-float64';
-import { hostApMomentSets, type HostMomentSets } from './redshift/ap-moments';
+import type { HostMomentSets } from './redshift/ap-moments';
 import { installWasmKernels } from './wasm-kernels';
 import { splitRows } from './numerics/rows';
 
@@ -140,7 +140,17 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   const stage: StageRecorder = options.profile ?? ((_name, run) => run());
   const B = cosmologies.length;
   const kOutMpc = outputGrids(options.kOutMpc, B);
-  const linear = stage('host: linear stage (input spline, sigma_v^2, IR split)', () => runLinearStage(plan.n, cosmologies, options));
+  const rsd = options.redshiftSpace ?? true;
+  const ap = options.alcockPaczynski ?? true;
+  const withBias = options.biasedTracers ?? true;
+  const hr = rsd && ap ? perCosmology(cosmologies, 'hratio') : cosmologies.map(() => 1);
+  const dr = rsd && ap ? perCosmology(cosmologies, 'Dratio') : cosmologies.map(() => 1);
+  // the float64 AP moment sums of the bias projection (every (l, phi) set in one pass, shared with
+  // the pure-AP rows) need only h, hratio and Dratio: they run with the linear stage's host jobs
+  const momentRequest = rsd && withBias ? { hratio: hr, dratio: dr, nSide: apSideNodes(ap) } : undefined;
+  const linear = stage('host: linear stage (input spline, sigma_v^2, IR split) and AP moment sums', () =>
+    runLinearStage(plan.n, cosmologies, options, momentRequest),
+  );
   kOutMpc.forEach((k, b) => {
     const grid = linear.gridKMpc[b];
     const lo = grid[0];
@@ -154,9 +164,6 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     }
   });
 
-  const rsd = options.redshiftSpace ?? true;
-  const ap = options.alcockPaczynski ?? true;
-  const withBias = options.biasedTracers ?? true;
   const ir = options.irResummation ?? true;
   const png = options.primordialNonGaussianity ?? false;
   const amplitudes = png ? perCosmology(cosmologies, 'As') : [];
@@ -166,19 +173,15 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     [c.pkMpc3, c.f, c.hratio, c.Dratio, c.As, c.rsDragMpc].some((v) => v instanceof tf.Tensor),
   );
   const fs = rsd ? perCosmology(cosmologies, 'f') : [];
-  const hr = rsd && ap ? perCosmology(cosmologies, 'hratio') : cosmologies.map(() => 1);
-  const dr = rsd && ap ? perCosmology(cosmologies, 'Dratio') : cosmologies.map(() => 1);
   // kernel sets are built (and kept) outside the tidy below
   if (rsd) (ir ? plan.rsdIrOn() : plan.rsdIrOff());
   if (withBias) plan.bias();
   if (png) plan.fnl();
-  // every (l, phi) moment sum of the bias AP projection in one host pass, shared with the
-  // float64 pure-AP rows; the float32 tensor twin is built only where a gradient can reach
-  // hratio or Dratio (given as tensors)
+  // the float32 tensor twin of the AP moments is built only where a gradient can reach hratio or
+  // Dratio (given as tensors)
   const apTensors = cosmologies.some((c) => c.hratio instanceof tf.Tensor || c.Dratio instanceof tf.Tensor);
   const momentHost = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
-  const moments: HostMomentSets | undefined =
-    rsd && withBias ? stage('host: AP moment sums (9 sets, one pass)', () => hostApMomentSets(momentHost, apSideNodes(ap))) : undefined;
+  const moments: HostMomentSets | undefined = linear.apMoments;
   const pureAp = rsd && withBias && (options.components ?? 'all') === 'all';
 
   const components = tf.tidy(() => {

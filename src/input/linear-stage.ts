@@ -7,8 +7,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ClaxPtInputError } from '../errors';
 import { fftlogGrid } from '../fftlog/grid';
 import type { LinearTensors } from './linear-stage-op';
-import { irResummationOff, type IrResummationOptions, type IrSpectra } from '../ir/resummation';
-import { irResummationBatch } from '../ir/host-pool';
+import { irResummationOff, type IrSpectra } from '../ir/resummation';
+import { runHostJobs } from '../ir/host-pool';
+import type { HostJob } from '../ir/host-jobs';
+import { concatMomentSets, withGetter, type HostMomentSets, type MomentData } from '../redshift/ap-moments-host';
 import { sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-power';
 
 /** One cosmology as the loops need it. k in 1/Mpc, P in Mpc^3. */
@@ -65,8 +67,17 @@ export interface LinearStage {
   sigmaV2: number[];
   sigma2Bao: number[];
   deltaSigma2Bao: number[];
+  /** the float64 AP moment sums of the bias projection, when requested (../redshift/ap-moments-host.ts) */
+  apMoments?: HostMomentSets;
   /** the same spectra and scalars as differentiable tensors (set by computeComponents) */
   tensors?: LinearTensors;
+}
+
+/** The AP moment sums to compute with the linear stage (they need h, hratio and Dratio only). */
+export interface MomentRequest {
+  hratio: number[];
+  dratio: number[];
+  nSide: number;
 }
 
 /** The tensor form of a linear stage (throws if it was not attached). */
@@ -84,14 +95,24 @@ export function checkScalar(name: string, value: unknown, positive: boolean): nu
   return value;
 }
 
-export function runLinearStage(n: number, cosmologies: CosmologyInput[], options: LinearStageOptions = {}): LinearStage {
+/**
+ * The host float64 stage of a batch: validation, FFTLog grids, sigma_v^2 and CLASS-PT's IR split
+ * per cosmology, and (with `moments`) the AP moment sums; the per-cosmology jobs run on two
+ * threads when a worker is available (../ir/host-pool.ts).
+ */
+export function runLinearStage(
+  n: number,
+  cosmologies: CosmologyInput[],
+  options: LinearStageOptions = {},
+  moments?: MomentRequest,
+): LinearStage {
   const ir = options.irResummation ?? true;
   const alphaRs = checkScalar('alphaRs', options.alphaRs ?? 1, true);
   const stage: LinearStage = {
     h: [], inputs: [], rsDragMpc: [], gridKMpc: [], pDisc: [], pNoWiggle: [], pWiggle: [], pWiggleRaw: [], pBin: [], pTree: [],
     sigmaV2: [], sigma2Bao: [], deltaSigma2Bao: [],
   };
-  const jobs: IrResummationOptions[] = [];
+  const jobs: HostJob[] = [];
   cosmologies.forEach((cosmo, b) => {
     const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
     const h = checkScalar(`${where}h`, cosmo.h, true);
@@ -108,10 +129,18 @@ export function runLinearStage(n: number, cosmologies: CosmologyInput[], options
     stage.gridKMpc.push(grid.kMpc);
     stage.sigmaV2.push(sigmaV2(input));
     stage.rsDragMpc.push(ir ? checkScalar(`${where}rsDragMpc`, hostValue(cosmo.rsDragMpc), true) : NaN);
-    if (ir) jobs.push({ input, kGridMpc: grid.kMpc, h, rsDragMpc: stage.rsDragMpc[b], alphaRs, noWiggle: options.noWiggle ?? false });
+    if (ir) jobs.push({ ir: { input, kGridMpc: grid.kMpc, h, rsDragMpc: stage.rsDragMpc[b], alphaRs, noWiggle: options.noWiggle ?? false } });
   });
+  const irJobs = jobs.length;
+  if (moments) {
+    stage.gridKMpc.forEach((gridKMpc, b) =>
+      jobs.push({ moments: { inputs: { gridKMpc: [gridKMpc], hratio: [moments.hratio[b]], dratio: [moments.dratio[b]] }, nSide: moments.nSide } }),
+    );
+  }
+  const results = runHostJobs(jobs);
   // CLASS-PT, IR off: P_bin = P_tree = P_nw = P_disc, P_w = 0
-  const spectra: IrSpectra[] = ir ? irResummationBatch(jobs) : stage.inputs.map((input, b) => irResummationOff(input, stage.gridKMpc[b]));
+  const spectra = ir ? (results.slice(0, irJobs) as IrSpectra[]) : stage.inputs.map((input, b) => irResummationOff(input, stage.gridKMpc[b]));
+  if (moments) stage.apMoments = concatMomentSets((results.slice(irJobs) as MomentData[]).map(withGetter));
   for (const res of spectra) {
     stage.pDisc.push(res.pDisc);
     stage.pNoWiggle.push(res.pNoWiggle);

@@ -1,9 +1,10 @@
 /**
- * The IR split of a batch on two threads. CLASS-PT's IR split (./resummation.ts, a 65536-point
- * sine-transform pair per cosmology, float64 host work) is the largest host stage of a batch and
- * independent per cosmology, so from BATCH_MIN_FOR_WORKER cosmologies on, a worker thread shares
- * the batch with the main thread: both take the next job from one shared counter, so a worker that
- * gets no CPU (another process on the second core) costs at most the job it is on. The API stays
+ * The float64 host stages on two threads. CLASS-PT's IR split (./resummation.ts, a 65536-point
+ * sine-transform pair per cosmology) is the largest host stage and independent per cosmology, and
+ * the AP moment sums (../redshift/ap-moments-host.ts) need only h, hratio and Dratio: from
+ * MIN_JOBS_FOR_WORKER jobs on (one cosmology already gives two), a worker thread shares them with
+ * the main thread: both take the next job from one shared counter, so a worker that gets no CPU
+ * (another process on the second core) costs at most the job it is on. The API stays
  * synchronous: the main thread blocks on a shared flag (Atomics.wait, allowed in Node) and reads
  * the reply with receiveMessageOnPort. The worker starts on the first batch that could use it and is used once it
  * reports ready; until then, or if it cannot start (e.g. a bundle without ir-worker.js), or with
@@ -12,9 +13,9 @@
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { irResummation, type IrResummationOptions, type IrSpectra } from './resummation';
+import { runHostJob, type HostJob, type HostResult } from './host-jobs';
 
-export const BATCH_MIN_FOR_WORKER = 4;
+export const MIN_JOBS_FOR_WORKER = 2;
 
 interface Pool {
   worker: Worker;
@@ -55,24 +56,24 @@ function startPool(): Pool | null {
   }
 }
 
-/** irResummation for every job, shared with the worker (one job counter) when it is ready. */
-export function irResummationBatch(jobs: IrResummationOptions[]): IrSpectra[] {
-  if (jobs.length < BATCH_MIN_FOR_WORKER) return jobs.map(irResummation);
+/** Every job's result, in order; shared with the worker (one job counter) when it is ready. */
+export function runHostJobs(jobs: HostJob[]): HostResult[] {
+  if (jobs.length < MIN_JOBS_FOR_WORKER) return jobs.map(runHostJob);
   if (pool === undefined) pool = startPool();
   const p = pool;
-  if (!p || p.broken || Atomics.load(p.flag, 1) !== 1) return jobs.map(irResummation);
+  if (!p || p.broken || Atomics.load(p.flag, 1) !== 1) return jobs.map(runHostJob);
   Atomics.store(p.flag, 0, 0);
   Atomics.store(p.flag, 2, 0);
   p.port.postMessage(jobs);
-  const out: IrSpectra[] = new Array(jobs.length);
-  for (let i = Atomics.add(p.flag, 2, 1); i < jobs.length; i = Atomics.add(p.flag, 2, 1)) out[i] = irResummation(jobs[i]);
+  const out: HostResult[] = new Array(jobs.length);
+  for (let i = Atomics.add(p.flag, 2, 1); i < jobs.length; i = Atomics.add(p.flag, 2, 1)) out[i] = runHostJob(jobs[i]);
   const waited = Atomics.wait(p.flag, 0, 0, 60_000);
-  const reply = receiveMessageOnPort(p.port)?.message as { done?: [number, IrSpectra][]; error?: string } | undefined;
+  const reply = receiveMessageOnPort(p.port)?.message as { done?: [number, HostResult][]; error?: string } | undefined;
   if (waited === 'timed-out' || !reply?.done) {
     p.broken = true; // fall back for good; recompute here (an input error is rethrown by the main thread)
-    return jobs.map((job, i) => out[i] ?? irResummation(job));
+    return jobs.map((job, i) => out[i] ?? runHostJob(job));
   }
-  for (const [i, spectra] of reply.done) out[i] = spectra;
+  for (const [i, result] of reply.done) out[i] = result;
   return out;
 }
 

@@ -19,6 +19,9 @@ function legendrePair(n: number, z: number): [number, number] {
   return [p1, p0];
 }
 
+/** CLASS-PT's AP quadrature: the 40-node Gauss-Legendre rule on [-1, 1] (`gauss_tab.dat`). */
+export const AP_GAUSS_NODES = 40;
+
 /** The Legendre polynomial L_l(mu) for the multipoles l = 0, 2, 4. */
 export function legendreEven(l: 0 | 2 | 4, mu: number): number {
   const m2 = mu * mu;

@@ -15,10 +15,9 @@
  * spline bracket of each k_t is chosen on the host and is piecewise constant.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
+import { AP_GAUSS_NODES, gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
 
-/** CLASS-PT's quadrature: the 40-node Gauss-Legendre rule on [-1, 1] (`gauss_tab.dat`). */
-export const AP_GAUSS_NODES = 40;
+export { AP_GAUSS_NODES } from '../numerics/gauss-legendre';
 
 /**
  * The natural-spline weights of every k_t gathered by the FFTLog node they multiply: k_t's
