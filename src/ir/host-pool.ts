@@ -2,9 +2,10 @@
  * The float64 host stages on two threads. CLASS-PT's IR split (./resummation.ts, a 65536-point
  * sine-transform pair per cosmology) is the largest host stage and independent per cosmology, and
  * the AP moment sums (../redshift/ap-moments-host.ts) need only h, hratio and Dratio: from
- * MIN_JOBS_FOR_WORKER jobs on (one cosmology already gives two), a worker thread shares them with
- * the main thread: both take the next job from one shared counter, so a worker that gets no CPU
- * (another process on the second core) costs at most the job it is on. The API stays
+ * MIN_JOBS_FOR_WORKER jobs on, a worker thread shares them with the main thread: both take the
+ * next job from one shared counter, so a worker that gets no CPU costs at most the job it is on.
+ * (A single cosmology stays on the main thread: its second job, the moments, is ~1 ms, and on a
+ * machine whose second core is busy two threads slowed the IR split by more than that.) The API stays
  * synchronous: the main thread blocks on a shared flag (Atomics.wait, allowed in Node) and reads
  * the reply with receiveMessageOnPort. The worker starts on the first batch that could use it and is used once it
  * reports ready; until then, or if it cannot start (e.g. a bundle without ir-worker.js), or with
@@ -15,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { runHostJob, type HostJob, type HostResult } from './host-jobs';
 
-export const MIN_JOBS_FOR_WORKER = 2;
+export const MIN_JOBS_FOR_WORKER = 4;
 
 interface Pool {
   worker: Worker;
