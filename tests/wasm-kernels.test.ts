@@ -59,3 +59,35 @@ describe('quadratic-forms SIMD module', () => {
     expect(Buffer.from(await assembleWat(wat)).toString('base64')).toBe(QUADRATIC_FORMS_WASM);
   });
 });
+
+describe('BatchMatMul with transposed operands (transposed first, then XNNPACK)', () => {
+  it('equals the float64 product for every transpose combination, 2D and batched', async () => {
+    const backend = await useBackend('wasm');
+    if (backend !== 'wasm') return;
+    for (const batch of [0, 3]) {
+      for (const tA of [false, true]) {
+        for (const tB of [false, true]) {
+          const [m, k, n] = [5, 7, 4];
+          const lead = batch ? [batch] : [];
+          const a = tf.randomNormal([...lead, ...(tA ? [k, m] : [m, k])], 0, 1, 'float32', 1);
+          const b = tf.randomNormal([...lead, ...(tB ? [n, k] : [k, n])], 0, 1, 'float32', 2);
+          const got = tf.matMul(a, b, tA, tB).dataSync();
+          const av = a.dataSync();
+          const bv = b.dataSync();
+          let err = 0;
+          for (let q = 0; q < Math.max(1, batch); q++) {
+            for (let i = 0; i < m; i++) {
+              for (let j = 0; j < n; j++) {
+                let ref = 0;
+                for (let l = 0; l < k; l++) ref += av[q * m * k + (tA ? l * m + i : i * k + l)] * bv[q * k * n + (tB ? j * k + l : l * n + j)];
+                err = Math.max(err, Math.abs(got[q * m * n + i * n + j] - ref));
+              }
+            }
+          }
+          expect(err).toBeLessThan(1e-5);
+          tf.dispose([a, b]);
+        }
+      }
+    }
+  });
+});
