@@ -54,3 +54,20 @@ export function gaussLegendre(n: number): GaussRule {
   }
   return { x, w };
 }
+
+let apRule: GaussRule | undefined;
+
+/**
+ * CLASS-PT's AP quadrature (the AP_GAUSS_NODES-node rule) folded onto mu > 0. The rule is exactly
+ * symmetric (x_{n-1-g} = -x_g, equal weights, as built above), and every AP integrand of the even
+ * multipoles depends on mu through mu^2 only (q(mu), mu_t^2, L_l with l even, mu_t^p with p
+ * even), so the positive nodes with doubled weights give the same sums with half the work.
+ */
+export function apGaussRule(): GaussRule {
+  if (!apRule) {
+    const { x, w } = gaussLegendre(AP_GAUSS_NODES);
+    const half = AP_GAUSS_NODES / 2;
+    apRule = { x: x.slice(half), w: w.slice(half).map((v) => 2 * v) };
+  }
+  return apRule;
+}

@@ -3,7 +3,7 @@
  * of the spline cells next to each node): no tensors here, so a worker thread can run them
  * (../ir/host-pool.ts).
  */
-import { AP_GAUSS_NODES, gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
+import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 
 /** The μ_t-dependent factor of a channel: 1, L_2(mu_t) or L_4(mu_t). */
 export type AngularFactor = 0 | 2 | 4;
@@ -66,7 +66,7 @@ export function hostMomentData(
   const B = host.gridKMpc.length;
   const n = host.gridKMpc[0].length;
   const nj = n - 2 * nSide;
-  const rule = gaussLegendre(AP_GAUSS_NODES);
+  const rule = apGaussRule();
   const ng = rule.x.length;
   const adjMask = new Float32Array(B * nj * ng);
   const loMask = new Float32Array(B * nj * ng);

@@ -18,7 +18,7 @@
  * hratio and Dratio) plus a constant correction to the float64 value.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { AP_GAUSS_NODES, gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
+import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 import { interpolateAtTrueK, type ApGeometry } from './ap-projection';
 import type { AngularFactor, HostMomentSets, MomentInputs } from './ap-moments-host';
 
@@ -57,7 +57,7 @@ export function apMoments(
       far: anyFar ? tf.tensor3d(Float32Array.from(far64), [B, nj, ng]) : null,
     };
   }
-  const rule = gaussLegendre(AP_GAUSS_NODES);
+  const rule = apGaussRule();
   const built = tf.tidy(() => {
     // the same sums as float32 tensor expressions of hratio and Dratio (for gradients)
     const w = tf.tensor3d(Float32Array.from(rule.w), [1, 1, ng]);

@@ -15,7 +15,7 @@
  * spline bracket of each k_t is chosen on the host and is piecewise constant.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { AP_GAUSS_NODES, gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
+import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 
 export { AP_GAUSS_NODES } from '../numerics/gauss-legendre';
 
@@ -71,7 +71,7 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
   const B = gridKMpc.length;
   const n = gridKMpc[0].length;
   const nj = n - 2 * nSide;
-  const rule = gaussLegendre(AP_GAUSS_NODES);
+  const rule = apGaussRule();
   const ng = rule.x.length;
   const hr = inputs.hratio.arraySync() as number[];
   const dr = inputs.dratio.arraySync() as number[];

@@ -13,11 +13,10 @@
  */
 import type { BasisShape } from '../fftlog/decomposition';
 import type { ComplexArray } from '../kernels/f-power-kernels';
-import { gaussLegendre, legendreEven } from '../numerics/gauss-legendre';
+import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 import { splineEvaluate, splineInterval, splineSecondDerivatives } from '../numerics/spline';
 import { primordialOnGrid } from '../input/transfer';
 import { FNL_MU_POWERS, FNL_TEMPLATES } from '../loops/fnl-loops';
-import { AP_GAUSS_NODES } from './ap-projection';
 import { hostCoefficients, hostMaps, hostQuadraticForm, hostQuadraticForms } from './pure-ap-float64';
 
 /** Host float64 fNL kernels, named `${prefix}:${key}` as in ../loops/fnl-loops. */
@@ -107,7 +106,7 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
   const values = names.map((name) => grid[name]);
   const second = names.map((name) => splineSecondDerivatives(k, grid[name]));
   const index = Object.fromEntries(names.map((name, c) => [name, c]));
-  const rule = gaussLegendre(AP_GAUSS_NODES);
+  const rule = apGaussRule();
   const invD2 = 1 / (x.dratio * x.dratio);
   const volume = x.hratio * invD2;
   // per node: w_g V L_l(mu_g) (2l + 1)/2 for l = 0, 2, 4

@@ -11,8 +11,7 @@ import { analysisMatrix, type BasisShape } from '../fftlog/decomposition';
 import { synthesisScale, synthesize } from '../fftlog/synthesis';
 import type { ComplexArray } from '../kernels/f-power-kernels';
 import { splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
-import { gaussLegendre } from '../numerics/gauss-legendre';
-import { AP_GAUSS_NODES } from './ap-projection';
+import { apGaussRule } from '../numerics/gauss-legendre';
 import { hostApMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
 
 /** Float64 kernels used by the pure-AP rows, each a list over powers of f (null = absent). */
@@ -126,7 +125,7 @@ function projectHost(
   const nj = n - 2 * nSide;
   const y2 = splineSecondDerivatives(k, y);
   const out = new Float64Array(n);
-  const rule = anyFar ? gaussLegendre(AP_GAUSS_NODES) : null;
+  const rule = anyFar ? apGaussRule() : null;
   for (let jj = 0; jj < nj; jj++) {
     const j = jj + nSide;
     const hUp = k[j + 1] - k[j];
