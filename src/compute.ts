@@ -233,7 +233,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       let matter: Record<string, tf.Tensor2D>;
       if (ir) {
         const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f));
-        matter = stage('tensor: AP projection of matter (40 nodes)', () => projectMatterMultipoles(geo, loops, d2, f, bao()));
+        matter = stage('tensor: AP projection of matter (Gauss-Legendre, 20 folded nodes)', () => projectMatterMultipoles(geo, loops, d2, f, bao()));
       } else {
         matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f));
       }
