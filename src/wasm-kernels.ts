@@ -12,6 +12,9 @@
  *    Legendre sum; every matMul's gradient has such flags), so the operand is transposed first
  *    (one Transpose) and the product runs with both flags off.
  *
+ * 4. Cast to the tensor's own dtype (the reverse pass of every Multiply casts both operands to
+ *    float32): a reference to the same data, like Reshape, instead of a copy.
+ *
  * The stock wasm Slice (tfjs-backend-wasm 4.x) starts with `backend.readSync(x.dataId)`, which
  * copies the WHOLE input out of the wasm heap (`HEAPU8.slice`) before copying the requested part:
  * taking one channel of a [B, C, J, G] tensor costs as much as copying all C channels, and rank-5
@@ -27,6 +30,7 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   disposeData(dataId: tf.DataId): boolean;
+  incRef(dataId: tf.DataId): void;
   dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
   wasm: { asm?: { memory?: object } };
 }
@@ -202,17 +206,33 @@ function matMulTransposedFirst(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf
   return out;
 }
 
+let originalCast: tf.KernelConfig | undefined;
+
+/** Cast: the same data when the dtype does not change (see 4. above). */
+function castWithoutCopy(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
+  const x = args.inputs.x as tf.TensorInfo;
+  const dtype = (args.attrs as { dtype: tf.DataType }).dtype;
+  if (x.dtype !== dtype) return (originalCast as tf.KernelConfig).kernelFunc(args as never) as tf.TensorInfo;
+  (args.backend as WasmBackendLike).incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype };
+}
+
+/** Replaces a stock wasm kernel once, keeping the original for the replacement to call. */
+function replaceKernel(name: string, kernelFunc: unknown): tf.KernelConfig | undefined {
+  const stock = tf.getKernel(name, 'wasm');
+  if (stock) {
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...stock, kernelFunc: kernelFunc as tf.KernelFunc });
+  }
+  return stock;
+}
+
 /** Registers the kernels above for the wasm backend (idempotent; no-op on other backends). */
 export function installWasmKernels(): void {
   if (tf.getBackend() !== 'wasm') return;
   installQuadraticForms();
-  if (!originalMatMul) {
-    originalMatMul = tf.getKernel('BatchMatMul', 'wasm');
-    if (originalMatMul) {
-      tf.unregisterKernel('BatchMatMul', 'wasm');
-      tf.registerKernel({ ...originalMatMul, kernelFunc: matMulTransposedFirst as unknown as tf.KernelFunc });
-    }
-  }
+  originalMatMul ??= replaceKernel('BatchMatMul', matMulTransposedFirst);
+  originalCast ??= replaceKernel('Cast', castWithoutCopy);
   if (installed) return;
   original ??= tf.getKernel('Slice', 'wasm');
   if (!original) return;

@@ -91,3 +91,20 @@ describe('BatchMatMul with transposed operands (transposed first, then XNNPACK)'
     }
   });
 });
+
+describe('Cast to the same dtype (a reference, not a copy)', () => {
+  it('keeps values, survives disposing either tensor, and still converts other dtypes', async () => {
+    const backend = await useBackend('wasm');
+    if (backend !== 'wasm') return;
+    const before = tf.memory().numTensors;
+    const x = tf.tensor1d([1.5, -2.25, 3]);
+    const y = tf.cast(x, 'float32');
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2.25, 3]);
+    x.dispose();
+    expect(Array.from(y.dataSync())).toEqual([1.5, -2.25, 3]);
+    const i = tf.cast(y, 'int32');
+    expect(Array.from(i.dataSync())).toEqual([1, -2, 3]);
+    tf.dispose([y, i]);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
