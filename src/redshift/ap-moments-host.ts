@@ -31,14 +31,18 @@ export const MOMENT_SETS: readonly [0 | 2 | 4, AngularFactor][] = [0, 2, 4].flat
   [0, 2, 4].map((l) => [l, phi] as [0 | 2 | 4, AngularFactor]),
 );
 
-/** Every (l, phi) moment set of a batch from one host pass (the geometry is shared). */
-export interface HostMomentSets {
+/** What every moment set of a pass shares: sizes and the masks of the cells next to each node. */
+interface MomentCells {
   nj: number;
   ng: number;
   anyFar: boolean;
   adjMask: Float32Array;
   loMask: Float32Array;
   upMask: Float32Array;
+}
+
+/** Every (l, phi) moment set of a batch from one host pass (the geometry is shared). */
+export interface HostMomentSets extends MomentCells {
   /** `${l},${phi}` -> sums and far weights */
   sets: Map<string, { m64: Float64Array; far: Float64Array }>;
   get(l: 0 | 2 | 4, phi: AngularFactor): HostMoments;
@@ -136,13 +140,7 @@ export function hostMomentData(
 }
 
 /** The plain data of HostMomentSets (what a worker thread can post). */
-export interface MomentData {
-  nj: number;
-  ng: number;
-  anyFar: boolean;
-  adjMask: Float32Array;
-  loMask: Float32Array;
-  upMask: Float32Array;
+export interface MomentData extends MomentCells {
   /** `${l},${phi}` per set */
   keys: string[];
   m64s: Float64Array[];
