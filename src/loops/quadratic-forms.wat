@@ -14,7 +14,7 @@
 ;; fly; only the t of each anti-diagonal with (s < nc: c <= d; s >= nc: c >= d) are visited:
 ;;   A_k(s) = sum_t S_{c, s-c} blk[s, t, k]
 ;; folded modulo N (the synthesis k_j^(-i eta_s) repeats with period N in s: see
-;; ../fftlog/decomposition.ts quadraticSynthesisMatrix): out [B, K, 2, N] = [Re A' | Im A'] per
+;; ../fftlog/synthesis.ts): out [B, K, 2, N] = [Re A' | Im A'] per
 ;; kernel, A'_m = sum over s = m (mod N) of A(s); `out` is zeroed by the caller.
 ;; nc = N + 1 is odd, h = N / 2, ns = 2N + 1, K4 = K rounded up to a multiple of 4.
 (module
