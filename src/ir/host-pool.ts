@@ -9,7 +9,8 @@
  * synchronous: the main thread blocks on a shared flag (Atomics.wait, allowed in Node) and reads
  * the reply with receiveMessageOnPort. The worker starts on the first batch that could use it and is used once it
  * reports ready; until then, or if it cannot start (e.g. a bundle without ir-worker.js), or with
- * CLAX_PT_HOST_WORKER=0, everything runs on the main thread, with the same results.
+ * CLAX_PT_HOST_WORKER=0, everything runs on the main thread, with the same results
+ * (CLAX_PT_DEBUG=1 prints why a worker failed).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -47,7 +48,10 @@ function startPool(): Pool | null {
     const flag = new Int32Array(new SharedArrayBuffer(12));
     const worker = new Worker(workerEntry(), { workerData: { port: port2, flag: flag.buffer }, transferList: [port2] });
     const p: Pool = { worker, port: port1, flag, broken: false };
-    worker.on('error', (e) => { if (process.env.CLAX_PT_DEBUG) console.error(e); p.broken = true; });
+    worker.on('error', (e) => {
+      if (process.env.CLAX_PT_DEBUG) console.error(e);
+      p.broken = true;
+    });
     worker.on('exit', () => (p.broken = true));
     worker.unref();
     port1.unref();
