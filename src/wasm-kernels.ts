@@ -36,6 +36,7 @@ interface WasmBackendLike {
 }
 
 export const QUADRATIC_FORMS = 'ClaxQuadraticForms';
+export const LEGENDRE_SUMS = 'ClaxLegendreSums';
 export const QUADRATIC_FORMS_GRAD = 'ClaxQuadraticFormsGrad';
 
 interface QuadraticFormsExports {
@@ -44,6 +45,7 @@ interface QuadraticFormsExports {
     x: number, y: number, blk: number, dA: number, dx: number, dy: number, scr: number,
     B: number, nc: number, K: number, K4: number,
   ): void;
+  legendreSums(x: number, w: number, out: number, R: number, G: number): void;
 }
 
 /** The part of the WebAssembly API used here (the project's TS lib has no DOM types). */
@@ -115,12 +117,23 @@ function quadraticFormsGradKernel(args: { inputs: tf.NamedTensorInfoMap; attrs?:
   return [dx, dy];
 }
 
+/** x [R, G] float32, w: the float64 weights [G, 3] as int32 pairs -> [R, 3] (float64 sums). */
+function legendreSumsKernel(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const { x, w } = args.inputs as { x: tf.TensorInfo; w: tf.TensorInfo };
+  const [R, G] = x.shape;
+  const out = backend.makeOutput([R, 3], 'float32');
+  quadraticFormsModule(backend).legendreSums(heapOffset(backend, x), heapOffset(backend, w), heapOffset(backend, out), R, G);
+  return out;
+}
+
 let quadraticInstalled = false;
 
 function installQuadraticForms(): void {
   if (quadraticInstalled) return;
   tf.registerKernel({ kernelName: QUADRATIC_FORMS, backendName: 'wasm', kernelFunc: quadraticFormsKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: QUADRATIC_FORMS_GRAD, backendName: 'wasm', kernelFunc: quadraticFormsGradKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: LEGENDRE_SUMS, backendName: 'wasm', kernelFunc: legendreSumsKernel as unknown as tf.KernelFunc });
   quadraticInstalled = true;
 }
 

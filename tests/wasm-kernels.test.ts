@@ -108,3 +108,25 @@ describe('Cast to the same dtype (a reference, not a copy)', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('Legendre sums in float64 (the SIMD module)', () => {
+  it('equal the float64 sums of float32 rows', async () => {
+    const backend = await useBackend('wasm');
+    if (backend !== 'wasm') return;
+    const { LEGENDRE_SUMS } = await import('../src/wasm-kernels');
+    const [R, G] = [7, 20];
+    const x = tf.randomNormal([R, G], 0, 1, 'float32', 3);
+    const w = Float64Array.from({ length: 3 * G }, (_, i) => Math.sin(1 + i) / 3);
+    const weights = tf.tensor1d(new Int32Array(w.buffer), 'int32');
+    const got = (tf.engine().runKernel(LEGENDRE_SUMS, { x, w: weights }) as tf.Tensor).dataSync();
+    const xv = x.dataSync();
+    for (let r = 0; r < R; r++) {
+      for (let l = 0; l < 3; l++) {
+        let ref = 0;
+        for (let g = 0; g < G; g++) ref += xv[r * G + g] * w[3 * g + l];
+        expect(got[3 * r + l]).toBe(Math.fround(ref));
+      }
+    }
+    tf.dispose([x, weights]);
+  });
+});

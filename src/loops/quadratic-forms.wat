@@ -304,4 +304,36 @@
         (br $bLoop)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sLoop))))
+
+  ;; The Gauss-Legendre sums of ../redshift/ap-projection.ts legendreSums in float64: for each of
+  ;; the R rows of x [R, G] (float32), out[r, l] = sum_g x[r, g] w[g, l] for l = 0, 2, 4, with the
+  ;; weights w [G, 3] in float64 and the sums accumulated in float64, rounded to float32 once.
+  (func (export "legendreSums") (param $x i32) (param $w i32) (param $out i32) (param $R i32) (param $G i32)
+    (local $r i32) (local $g i32) (local $p i32) (local $q i32) (local $v f64)
+    (local $s0 f64) (local $s2 f64) (local $s4 f64)
+    (local.set $p (local.get $x))
+    (local.set $r (i32.const 0))
+    (block $rDone (loop $rLoop
+      (br_if $rDone (i32.ge_u (local.get $r) (local.get $R)))
+      (local.set $s0 (f64.const 0))
+      (local.set $s2 (f64.const 0))
+      (local.set $s4 (f64.const 0))
+      (local.set $q (local.get $w))
+      (local.set $g (i32.const 0))
+      (block $gDone (loop $gLoop
+        (br_if $gDone (i32.ge_u (local.get $g) (local.get $G)))
+        (local.set $v (f64.promote_f32 (f32.load (local.get $p))))
+        (local.set $s0 (f64.add (local.get $s0) (f64.mul (local.get $v) (f64.load (local.get $q)))))
+        (local.set $s2 (f64.add (local.get $s2) (f64.mul (local.get $v) (f64.load offset=8 (local.get $q)))))
+        (local.set $s4 (f64.add (local.get $s4) (f64.mul (local.get $v) (f64.load offset=16 (local.get $q)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $q (i32.add (local.get $q) (i32.const 24)))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (br $gLoop)))
+      (f32.store (local.get $out) (f32.demote_f64 (local.get $s0)))
+      (f32.store offset=4 (local.get $out) (f32.demote_f64 (local.get $s2)))
+      (f32.store offset=8 (local.get $out) (f32.demote_f64 (local.get $s4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 12)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rLoop))))
 )

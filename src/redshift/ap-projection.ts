@@ -15,6 +15,7 @@
  * spline bracket of each k_t is chosen on the host and is piecewise constant.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { hasQuadraticFormsKernel, LEGENDRE_SUMS } from '../wasm-kernels';
 import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 
 export { AP_GAUSS_NODES } from '../numerics/gauss-legendre';
@@ -47,8 +48,8 @@ export interface ApGeometry {
   mu2t: tf.Tensor3D;
   /** the spline weights of k_t by node offset (see ShiftWeights) */
   shifts: ShiftWeights[];
-  /** [G, 3] projection weights w_g (2l+1)/2 L_l(mu_g), columns l = 0, 2, 4 */
-  legendre: tf.Tensor2D;
+  /** [G, 3] projection weights w_g (2l+1)/2 L_l(mu_g), columns l = 0, 2, 4 (float64) */
+  legendre: Float64Array;
   /** [B, 1, 1] volume factor h_r / D^2 */
   volume: tf.Tensor3D;
 }
@@ -110,8 +111,12 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
     }
   }
   const shiftMasks = [...masks].sort(([s1], [s2]) => s1 - s2).map(([shift, m]) => ({ shift, ...m }));
+  const lw = new Float64Array(ng * 3);
+  for (let g = 0; g < ng; g++) {
+    [0, 2, 4].forEach((l, li) => (lw[g * 3 + li] = rule.w[g] * legendreEven(l as 0 | 2 | 4, rule.x[g]) * ((2 * l + 1) / 2)));
+  }
 
-  return tf.tidy(() => {
+  const tensors = tf.tidy(() => {
     const mu2 = tf.tensor3d(Float32Array.from(rule.x, (x) => x * x), [1, 1, ng]);
     const hr3 = tf.reshape(inputs.hratio, [B, 1, 1]);
     const invD2 = tf.reshape(tf.div(1, tf.square(inputs.dratio)), [B, 1, 1]);
@@ -132,17 +137,14 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
       y: tf.reshape(tf.add(select(wa, a), select(wb, b)), shape4) as tf.Tensor4D,
       y2: tf.reshape(tf.add(select(wa3, a), select(wb3, b)), shape4) as tf.Tensor4D,
     }));
-    const lw = new Float32Array(ng * 3);
-    for (let g = 0; g < ng; g++) {
-      [0, 2, 4].forEach((l, li) => (lw[g * 3 + li] = rule.w[g] * legendreEven(l as 0 | 2 | 4, rule.x[g]) * ((2 * l + 1) / 2)));
-    }
     const volume = tf.reshape(tf.mul(inputs.hratio, tf.div(1, tf.square(inputs.dratio))), [B, 1, 1]) as tf.Tensor3D;
-    return { batch: B, n, nSide, nj, ng, kt, mu2t, shifts, legendre: tf.tensor2d(lw, [ng, 3]), volume };
+    return { kt, mu2t, shifts, volume };
   });
+  return { batch: B, n, nSide, nj, ng, ...tensors, legendre: lw };
 }
 
 export function disposeApGeometry(geo: ApGeometry): void {
-  tf.dispose([geo.kt, geo.mu2t, ...geo.shifts.flatMap((s) => [s.y, s.y2]), geo.legendre, geo.volume]);
+  tf.dispose([geo.kt, geo.mu2t, ...geo.shifts.flatMap((s) => [s.y, s.y2]), geo.volume]);
 }
 
 /**
@@ -170,14 +172,59 @@ export function interpolateAtTrueK(
 }
 
 /**
- * Gauss-Legendre sums of integrands [B, K, J, G] for l = 0, 2, 4 at once, one 2D matMul:
- * sum_g w_g (2l+1)/2 L_l(mu_g) x, returns [B, K, J, 3] (without the volume factor).
+ * Gauss-Legendre sums of integrands [B, K, J, G] for l = 0, 2, 4 at once:
+ * sum_g w_g (2l+1)/2 L_l(mu_g) x, returns [B, K, J, 3] (without the volume factor). The sums are
+ * accumulated in float64 (the l = 4 rows of the dd loops are small remainders of their
+ * integrands: a float32 sum put 6.7e-5 of CLASS-PT on loop_4_dd, float64 sums 3.6e-5); the map is
+ * linear, and its vector-Jacobian product is the transposed sum, also in float64.
  */
 export function legendreSums(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [B, K, J, G] = integrands.shape;
-    return tf.reshape(tf.matMul(tf.reshape(integrands, [B * K * J, G]), geo.legendre), [B, K, J, 3]) as tf.Tensor4D;
+  const [B, K, J, G] = integrands.shape;
+  const R = B * K * J;
+  const w = geo.legendre;
+  const sums = (x: tf.Tensor): tf.Tensor4D => {
+    if (hasQuadraticFormsKernel()) {
+      // on wasm in place, in the SIMD module (../loops/quadratic-forms.wat legendreSums); the float64
+      // weights travel as int32 pairs (an exact copy)
+      return tf.tidy(() => {
+        const weights = tf.tensor1d(new Int32Array(w.buffer, w.byteOffset, 2 * w.length), 'int32');
+        return tf.reshape(tf.engine().runKernel(LEGENDRE_SUMS, { x: tf.reshape(x, [R, G]), w: weights }) as tf.Tensor, [B, K, J, 3]) as tf.Tensor4D;
+      });
+    }
+    const v = x.dataSync();
+    const out = new Float32Array(R * 3);
+    for (let r = 0, o = 0; r < R; r++, o += G) {
+      let s0 = 0;
+      let s2 = 0;
+      let s4 = 0;
+      for (let g = 0; g < G; g++) {
+        s0 += v[o + g] * w[3 * g];
+        s2 += v[o + g] * w[3 * g + 1];
+        s4 += v[o + g] * w[3 * g + 2];
+      }
+      out[3 * r] = s0;
+      out[3 * r + 1] = s2;
+      out[3 * r + 2] = s4;
+    }
+    return tf.tensor4d(out, [B, K, J, 3]);
+  };
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    return {
+      value: sums(args[0] as tf.Tensor),
+      gradFunc: (dy: tf.Tensor) => {
+        const d = dy.dataSync();
+        const dx = new Float32Array(R * G);
+        for (let r = 0, o = 0; r < R; r++, o += G) {
+          const d0 = d[3 * r];
+          const d2 = d[3 * r + 1];
+          const d4 = d[3 * r + 2];
+          for (let g = 0; g < G; g++) dx[o + g] = d0 * w[3 * g] + d2 * w[3 * g + 1] + d4 * w[3 * g + 2];
+        }
+        return tf.tensor4d(dx, [B, K, J, G]);
+      },
+    };
   });
+  return op(integrands) as tf.Tensor4D;
 }
 
 /** Zero values at the Nside end nodes on both sides of the last axis (trap T16). */
