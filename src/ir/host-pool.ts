@@ -1,16 +1,17 @@
 /**
  * The float64 host stages on two threads. CLASS-PT's IR split (./resummation.ts, a 65536-point
- * sine-transform pair per cosmology) is the largest host stage and independent per cosmology, and
- * the AP moment sums (../redshift/ap-moments-host.ts) need only h, hratio and Dratio: from
- * MIN_JOBS_FOR_WORKER jobs on, a worker thread shares them with the main thread: both take the
- * next job from one shared counter, so a worker that gets no CPU costs at most the job it is on.
- * (A single cosmology stays on the main thread: its second job, the moments, is ~1 ms, and on a
- * machine whose second core is busy two threads slowed the IR split by more than that.) The API stays
- * synchronous: the main thread blocks on a shared flag (Atomics.wait, allowed in Node) and reads
- * the reply with receiveMessageOnPort. The worker starts on the first batch that could use it and is used once it
- * reports ready; until then, or if it cannot start (e.g. a bundle without ir-worker.js), or with
- * CLAX_PT_HOST_WORKER=0, everything runs on the main thread, with the same results
- * (CLAX_PT_DEBUG=1 prints why a worker failed).
+ * sine-transform pair per cosmology) is the largest host stage and independent per cosmology,
+ * and the AP moment sums (../redshift/ap-moments-host.ts) need only h, hratio and Dratio: from
+ * MIN_JOBS_FOR_WORKER jobs on, a worker thread (./host-worker.ts) shares them with the main
+ * thread; both take the next job from one shared counter, so a worker that gets no CPU costs at
+ * most the job it is on. (A single cosmology stays on the main thread: its second job, the
+ * moments, is ~1 ms, and with the second core busy two threads slowed the IR split by more.)
+ *
+ * The API stays synchronous: the main thread blocks on a shared flag (Atomics.wait, allowed in
+ * Node) and reads the reply with receiveMessageOnPort. The worker starts on the first batch that
+ * could use it and is used once it reports ready; until then, or if it cannot start (e.g. a
+ * bundle without host-worker.js), or with CLAX_PT_HOST_WORKER=0, everything runs on the main
+ * thread, with the same results (CLAX_PT_DEBUG=1 prints why a worker failed).
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -30,13 +31,13 @@ interface Pool {
 let pool: Pool | null | undefined;
 
 /**
- * The worker's entry: dist/ir-worker.js beside the tsup bundle; from src/ (tsx, vitest, the
- * benchmarks) a small ESM bootstrap that loads ./ir-worker.ts through tsx's API (a devDependency).
+ * The worker's entry: dist/host-worker.js beside the tsup bundle; from src/ (tsx, vitest, the
+ * benchmarks) a small ESM bootstrap that loads ./host-worker.ts through tsx's API (a devDependency).
  */
 function workerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./ir-worker.js', import.meta.url);
+  if (!import.meta.url.endsWith('.ts')) return new URL('./host-worker.js', import.meta.url);
   const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./ir-worker.ts', import.meta.url).href;
+  const entry = new URL('./host-worker.ts', import.meta.url).href;
   const code = `import { tsImport } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
