@@ -1,10 +1,10 @@
 /**
- * The IR split of a batch on two threads (src/ir/host-pool.ts) gives exactly the main-thread
+ * The IR split of a batch on two threads (src/host/host-pool.ts) gives exactly the main-thread
  * results, in the cosmologies' order.
  */
 import { describe, expect, it } from 'vitest';
 import { runLinearStage } from '../src/input/linear-stage';
-import { hostWorkerState } from '../src/ir/host-pool';
+import { hostWorkerState } from '../src/host/host-pool';
 import { hostApMomentSets } from '../src/redshift/ap-moments-host';
 import { listCases, loadCase } from './oracle';
 

@@ -8,8 +8,8 @@ import { ClaxPtInputError } from '../errors';
 import { fftlogGrid } from '../fftlog/grid';
 import type { LinearTensors } from './linear-stage-op';
 import { irResummationOff, type IrSpectra } from '../ir/resummation';
-import { runHostJobs } from '../ir/host-pool';
-import type { HostJob } from '../ir/host-jobs';
+import { runHostJobs } from '../host/host-pool';
+import type { HostJob } from '../host/host-jobs';
 import { concatMomentSets, withGetter, type HostMomentSets, type MomentData } from '../redshift/ap-moments-host';
 import { sigmaV2, validateLinearPower, type LinearPowerInput } from './linear-power';
 
@@ -98,7 +98,7 @@ export function checkScalar(name: string, value: unknown, positive: boolean): nu
 /**
  * The host float64 stage of a batch: validation, FFTLog grids, sigma_v^2 and CLASS-PT's IR split
  * per cosmology, and (with `moments`) the AP moment sums; the per-cosmology jobs run on two
- * threads when a worker is available (../ir/host-pool.ts).
+ * threads when a worker is available (../host/host-pool.ts).
  */
 export function runLinearStage(
   n: number,

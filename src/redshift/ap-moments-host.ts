@@ -1,7 +1,7 @@
 /**
  * The float64 host sums of ./ap-moments.ts (CLASS-PT's bias AP projection reordered as moments
  * of the spline cells next to each node): no tensors here, so a worker thread can run them
- * (../ir/host-pool.ts).
+ * (../host/host-pool.ts).
  */
 import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 

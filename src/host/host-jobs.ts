@@ -1,9 +1,9 @@
 /**
  * The per-cosmology float64 host jobs that ./host-pool.ts can run on either thread: the IR split
- * (./resummation.ts) and the AP moment sums (../redshift/ap-moments-host.ts). Inputs and results
+ * (../ir/resummation.ts) and the AP moment sums (../redshift/ap-moments-host.ts). Inputs and results
  * are plain data (typed arrays), so they cross threads by structured clone.
  */
-import { irResummation, type IrResummationOptions, type IrSpectra } from './resummation';
+import { irResummation, type IrResummationOptions, type IrSpectra } from '../ir/resummation';
 import { hostMomentData, type MomentData, type MomentInputs } from '../redshift/ap-moments-host';
 
 export type HostJob = { ir: IrResummationOptions } | { moments: { inputs: MomentInputs; nSide: number } };

@@ -1,5 +1,5 @@
 /**
- * The float64 host stages on two threads. CLASS-PT's IR split (./resummation.ts, a 65536-point
+ * The float64 host stages on two threads. CLASS-PT's IR split (../ir/resummation.ts, a 65536-point
  * sine-transform pair per cosmology) is the largest host stage and independent per cosmology,
  * and the AP moment sums (../redshift/ap-moments-host.ts) need only h, hratio and Dratio: from
  * MIN_JOBS_FOR_WORKER jobs on, a worker thread (./host-worker.ts) shares them with the main

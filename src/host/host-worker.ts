@@ -1,6 +1,6 @@
 /**
  * Worker-thread entry of ./host-pool.ts: takes jobs from the shared counter (the main thread
- * takes from the same one), runs each (CLASS-PT's IR split, ./resummation.ts, or the float64 AP
+ * takes from the same one), runs each (CLASS-PT's IR split, ../ir/resummation.ts, or the float64 AP
  * moment sums of one cosmology, ../redshift/ap-moments-host.ts), posts the results back with
  * their indices, then raises the shared flag the main thread waits on.
  */
