@@ -3,6 +3,7 @@
  * broadcasting rule of ./spectra.ts), k arrays, and tiny functional-op helpers.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 
 /** A number or a tensor: rank 0, [B] (read as [B, 1]) or [B, 1]. */
 export type Param = number | tf.Tensor;
@@ -41,9 +42,9 @@ export function comp(c: Components, name: string, fn: string): tf.Tensor {
 /** Products and sums of tensors and numeric constants (functional ops only). */
 export type T = tf.Tensor | number;
 export const asTensor = (x: T): tf.Tensor => (typeof x === 'number' ? tf.scalar(x) : x);
-export const mul = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => tf.mul(a, b), asTensor(xs[0]));
+export const mul = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => own.mul(a, b), asTensor(xs[0]));
 export const add = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => tf.add(a, b), asTensor(xs[0]));
-export const sq = (x: tf.Tensor): tf.Tensor => tf.mul(x, x);
+export const sq = (x: tf.Tensor): tf.Tensor => own.mul(x, x);
 
 /** Host float64 copy of a k array: one row (shared) or one row per cosmology. */
 export function kRows(k: KArray): number[][] {
@@ -81,8 +82,8 @@ export function cmul(...xs: Coef[]): Coef {
   const ts: tf.Tensor[] = [];
   for (const x of xs) typeof x === 'number' ? (n *= x) : ts.push(x);
   if (ts.length === 0) return n;
-  const t = ts.slice(1).reduce((a, b) => tf.mul(a, b), ts[0]);
-  return n === 1 ? t : tf.mul(t, n);
+  const t = ts.slice(1).reduce((a, b) => own.mul(a, b), ts[0]);
+  return n === 1 ? t : own.mul(t, n);
 }
 
 /** Sum of coefficients: the numbers added on the host, then the tensors. */

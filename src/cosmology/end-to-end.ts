@@ -14,6 +14,7 @@
  * fixed (classy's convention for the k passed to pk_gg_l0 & co.).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { getPlan } from '../plan';
 import { computeComponents } from '../compute';
@@ -102,9 +103,9 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   kept.push(...Object.values(lin));
 
   const nK = em.kGridMpc.length;
-  const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(tf.slice(t, [b], [1]), []);
+  const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(own.slice(t, [b], [1]), []);
   const rowsIn: CosmologyInput[] = cases.map((_, b) => {
-    const s = tf.tidy(() => ({ f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), pk: tf.reshape(tf.slice(lin.pk, [b, 0], [1, nK]), [nK]) }));
+    const s = tf.tidy(() => ({ f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), pk: tf.reshape(own.slice(lin.pk, [b, 0], [1, nK]), [nK]) }));
     kept.push(...Object.values(s));
     return {
       kMpc: em.kGridMpc,
@@ -162,7 +163,7 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
     const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
     const bg = backgroundTensors(p, zs, z);
     const ratios = zs.map((zb, b) => {
-      const row = (t: tf.Tensor) => tf.slice(t, [b, 0], [1, 1]);
+      const row = (t: tf.Tensor) => own.slice(t, [b, 0], [1, 1]);
       return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid, cases[b].z instanceof tf.Tensor ? row(z) : undefined);
     });
     const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;

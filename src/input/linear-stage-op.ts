@@ -6,6 +6,7 @@
  * and sigma_v^2, Sigma^2, delta Sigma^2 ([B]).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { linearStageVjp } from '../ir/linear-stage-vjp';
 import type { LinearStage, LinearStageOptions } from './linear-stage';
 
@@ -79,8 +80,8 @@ export function linearStageTensors(
     };
   });
   const packed = op(rsDrag, ...pk) as tf.Tensor2D;
-  const field = (f: number) => tf.slice(packed, [0, f * n], [B, n]) as tf.Tensor2D;
-  const scalar = (i: number) => tf.reshape(tf.slice(packed, [0, 4 * n + i], [B, 1]), [B]) as tf.Tensor1D;
+  const field = (f: number) => own.slice(packed, [0, f * n], [B, n]) as tf.Tensor2D;
+  const scalar = (i: number) => tf.reshape(own.slice(packed, [0, 4 * n + i], [B, 1]), [B]) as tf.Tensor1D;
   return {
     pNoWiggle: field(0),
     pWiggle: field(1),
