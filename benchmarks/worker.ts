@@ -3,6 +3,7 @@
  * Prints one JSON line (the last line of stdout) with the results.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import '../src/platform/node';
 import { useBackend } from '../src/backend';
 import { clearPlanCache, getPlan, type Plan } from '../src/plan';
 import { computeComponents } from '../src/compute';

@@ -7,6 +7,7 @@
  * the output k (CLASS-PT's `SPLINE_SETUP(kdisc, ...)`, a fixed linear map per grid).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from './readback';
 import * as own from './private-ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import type { Plan } from './plan';
@@ -303,7 +304,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const nOut = kOutMpc[0].length;
     for (const name of names) {
       const t = components[name];
-      const v = t.dataSync();
+      const v = readSync(t, `float64 row ${name}`);
       const corr = new Float32Array(v.length);
       exact.forEach((rows, b) => {
         for (let i = 0; i < nOut; i++) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];

@@ -3,6 +3,7 @@
  * broadcasting rule of ./spectra.ts), k arrays, and tiny functional-op helpers.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import * as own from '../private-ops';
 
 /** A number or a tensor: rank 0, [B] (read as [B, 1]) or [B, 1]. */
@@ -49,9 +50,10 @@ export const sq = (x: tf.Tensor): tf.Tensor => own.mul(x, x);
 /** Host float64 copy of a k array: one row (shared) or one row per cosmology. */
 export function kRows(k: KArray): number[][] {
   if (k instanceof tf.Tensor) {
-    const v = k.arraySync();
-    if (k.rank === 1) return [v as number[]];
-    if (k.rank === 2) return v as number[][];
+    const v = Array.from(readSync(k, 'kOutMpc'));
+    if (k.rank === 1) return [v];
+    const [rows, cols] = k.shape as [number, number];
+    if (k.rank === 2) return Array.from({ length: rows }, (_, b) => v.slice(b * cols, (b + 1) * cols));
     throw new RangeError(`kOutMpc: expected [nK] or [B, nK], got shape [${k.shape.join(',')}]`);
   }
   const nested = k.length > 0 && typeof (k as ArrayLike<unknown>)[0] !== 'number';

@@ -14,6 +14,7 @@
  * fixed (classy's convention for the k passed to pk_gg_l0 & co.).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import * as own from '../private-ops';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { getPlan } from '../plan';
@@ -77,13 +78,13 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const where = (b: number) => (B > 1 ? `cases[${b}].` : '');
   const host = cases.map((c, b) => validateCosmoParams(c?.params, `${where(b)}params`));
   const zs = cases.map((c, b) => {
-    const zv = c?.z instanceof tf.Tensor ? (c.z.size === 1 ? c.z.dataSync()[0] : NaN) : c?.z;
+    const zv = c?.z instanceof tf.Tensor ? (c.z.size === 1 ? readSync(c.z, 'z')[0] : NaN) : c?.z;
     return validateRedshifts(zv, `${where(b)}z`)[0];
   });
   cases.forEach((c, b) => {
     for (const [name, v] of Object.entries(c.bias ?? {})) {
       if (!(BIAS_NAMES as readonly string[]).includes(name)) throw new ClaxPtInputError(`${where(b)}bias.${name}`, `unknown nuisance parameter (known: ${BIAS_NAMES.join(', ')})`);
-      const x = v instanceof tf.Tensor ? (v.size === 1 ? v.dataSync()[0] : NaN) : v;
+      const x = v instanceof tf.Tensor ? (v.size === 1 ? readSync(v, 'parameter')[0] : NaN) : v;
       if (typeof x !== 'number' || !Number.isFinite(x)) throw new ClaxPtInputError(`${where(b)}bias.${name}`, `must be a finite number or a one-element tensor`);
     }
   });

@@ -6,6 +6,7 @@
  * and sigma_v^2, Sigma^2, delta Sigma^2 ([B]).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import * as own from '../private-ops';
 import { linearStageVjp } from '../ir/linear-stage-vjp';
 import type { LinearStage, LinearStageOptions } from './linear-stage';
@@ -47,7 +48,7 @@ export function linearStageTensors(
     return {
       value: tf.tensor2d(packed, [B, width]),
       gradFunc: (dy: tf.Tensor) => {
-        const g = dy.dataSync();
+        const g = readSync(dy, 'linear stage (reverse)');
         const gRs = new Float32Array(B);
         const gPk: tf.Tensor[] = [];
         for (let b = 0; b < B; b++) {

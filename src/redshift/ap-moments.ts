@@ -18,6 +18,7 @@
  * hratio and Dratio) plus a constant correction to the float64 value.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import * as own from '../private-ops';
 import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 import { interpolateAtTrueK, type ApGeometry } from './ap-projection';
@@ -76,7 +77,7 @@ export function apMoments(
       [sumWith(adj, 0), sumWith(adj, 1), sumWith(adj, 2), sumWith(tf.tensor3d(loMask, [B, nj, ng]), 3), sumWith(tf.tensor3d(upMask, [B, nj, ng]), 3)],
       2,
     ) as tf.Tensor3D;
-    const v32 = m32.dataSync();
+    const v32 = readSync(m32, 'AP moments (float32 twin)');
     const corr = new Float32Array(v32.length);
     for (let i = 0; i < corr.length; i++) corr[i] = m64[i] - v32[i];
     const moments = tf.add(m32, tf.tensor3d(corr, [B, nj, 5])) as tf.Tensor3D;

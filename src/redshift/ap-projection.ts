@@ -15,6 +15,7 @@
  * spline bracket of each k_t is chosen on the host and is piecewise constant.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import * as own from '../private-ops';
 import { hasQuadraticFormsKernel, LEGENDRE_SUMS } from '../wasm-kernels';
 import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
@@ -75,8 +76,8 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
   const nj = n - 2 * nSide;
   const rule = apGaussRule();
   const ng = rule.x.length;
-  const hr = inputs.hratio.arraySync() as number[];
-  const dr = inputs.dratio.arraySync() as number[];
+  const hr = Array.from(readSync(inputs.hratio, 'AP geometry: hratio'));
+  const dr = Array.from(readSync(inputs.dratio, 'AP geometry: Dratio'));
 
   const size = B * nj * ng;
   const kLo = new Float32Array(size);
@@ -192,7 +193,7 @@ export function legendreSums(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tenso
         return tf.reshape(tf.engine().runKernel(LEGENDRE_SUMS, { x: tf.reshape(x, [R, G]), w: weights }) as tf.Tensor, [B, K, J, 3]) as tf.Tensor4D;
       });
     }
-    const v = x.dataSync();
+    const v = readSync(x, 'Legendre sums');
     const out = new Float32Array(R * 3);
     for (let r = 0, o = 0; r < R; r++, o += G) {
       let s0 = 0;
@@ -213,7 +214,7 @@ export function legendreSums(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tenso
     return {
       value: sums(args[0] as tf.Tensor),
       gradFunc: (dy: tf.Tensor) => {
-        const d = dy.dataSync();
+        const d = readSync(dy, 'Legendre sums (reverse)');
         const dx = new Float32Array(R * G);
         for (let r = 0, o = 0; r < R; r++, o += G) {
           const d0 = d[3 * r];
