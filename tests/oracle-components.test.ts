@@ -2,6 +2,11 @@
  * Every component of classy's get_pk_mult that the library computes (rows 0-47), on every
  * oracle case, through `clax-pt predict`'s code path (which reads only the inputs of a case).
  * Metric: max|ours - ref| / max|ref| over k in [0.005, 0.3] h/Mpc; worst case printed.
+ *
+ * The same comparison runs on another backend and case list with CLAX_PT_ORACLE_BACKEND
+ * (e.g. webgpu) and CLAX_PT_ORACLE_CASES (comma-separated ids): `npm run test:gpu` runs it on
+ * webgpu over every case, CI on a fixed subset (.ci/run); the webgl backend's run is in
+ * headless Chromium (scripts/oracle-browser.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictCase, type Prediction } from '../src/cli/main';
@@ -81,11 +86,15 @@ function family(name: string): 'real' | 'pureAp' | 'redshift' | 'fnl' {
   return REAL_SPACE.includes(name) ? 'real' : 'redshift';
 }
 
-describe('components against CLASS-PT on every oracle case', () => {
+const BACKEND = process.env.CLAX_PT_ORACLE_BACKEND;
+const CASES = process.env.CLAX_PT_ORACLE_CASES?.split(',').filter(Boolean) ?? listCases();
+
+describe(`components against CLASS-PT on every oracle case${BACKEND ? ` (${BACKEND})` : ''}`, () => {
   beforeAll(async () => {
-    for (const id of listCases()) {
+    for (const id of CASES) {
       const c = loadCase(id) as Result['c'];
-      const p = await predictCase(c as unknown as CaseFile);
+      const p = await predictCase(c as unknown as CaseFile, BACKEND);
+      if (BACKEND) expect(p.backend).toBe(BACKEND);
       results.push({ c, p });
       for (const [name, ours] of Object.entries(p.components_Mpc3)) {
         const ref = c.output.components_Mpc3[name];
@@ -116,7 +125,7 @@ describe('components against CLASS-PT on every oracle case', () => {
         if (ref[name]) worstSpectra.add(name, c.id, maxRelativeError(ours, ref[name], c.output.k_hMpc));
       }
     }
-    console.log(worst.table(`components over ${results.length} cases`));
+    console.log(worst.table(`components over ${results.length} cases${BACKEND ? ` on ${BACKEND}` : ''}`));
     console.log(worstSpectra.table('spectra (predict, end to end)'));
   });
 
@@ -125,7 +134,7 @@ describe('components against CLASS-PT on every oracle case', () => {
       for (const name of Object.keys(c.output.components_Mpc3)) expect(p.components_Mpc3[name], `${name} (${c.id})`).toBeDefined();
       expect(Object.keys(c.output.components_Mpc3).length).toBe(96);
     }
-    expect(results.length).toBeGreaterThanOrEqual(65);
+    expect(results.length).toBeGreaterThanOrEqual(process.env.CLAX_PT_ORACLE_CASES ? CASES.length : 65);
   });
 
   it('fNL rows (equilateral and orthogonal) agree to 1e-4', () => {
