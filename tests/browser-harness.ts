@@ -1,0 +1,61 @@
+/**
+ * Headless Chromium (Debian's `chromium`, driven by puppeteer-core, which downloads no browser)
+ * on pages served from this checkout on 127.0.0.1: for the browser tests, the webgl oracle run
+ * and the demo's test. The page's console errors and uncaught exceptions are collected.
+ */
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { serveStatic } from '../scripts/serve';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ROOT = join(__dirname, '..');
+
+export const hasChromium = (): boolean => existsSync(CHROMIUM);
+
+export interface BrowserSession {
+  browser: Browser;
+  page: Page;
+  url: string;
+  /** console errors and page errors seen so far */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Serves `root` (default: the checkout) and opens `path` in a fresh headless Chromium. */
+export async function openPage(path: string, root = ROOT): Promise<BrowserSession> {
+  const { server, url } = await serveStatic(root);
+  const profile = mkdtempSync(join(tmpdir(), 'clax-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+    ],
+  });
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('response', (r) => {
+    if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+  await page.goto(url + path, { waitUntil: 'load' });
+  return {
+    browser,
+    page,
+    url,
+    errors,
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((ok) => (server as Server).close(() => ok()));
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
