@@ -59,3 +59,24 @@ export async function openPage(path: string, root = ROOT): Promise<BrowserSessio
     },
   };
 }
+
+/**
+ * Components of oracle cases computed in Chromium through the browser bundle on `backend`
+ * (tests/browser/oracle.html); the page stays open between cases (one plan per N).
+ */
+export async function browserPredictor(backend: string): Promise<{
+  predict(id: string): Promise<{ backend: string; k_Mpc: number[]; components_Mpc3: Record<string, number[]> }>;
+  close(): Promise<void>;
+}> {
+  const s = await openPage('tests/browser/oracle.html');
+  await s.page.waitForFunction('window.ready === true', { timeout: 120_000 });
+  s.page.setDefaultTimeout(0);
+  return {
+    predict: async (id) => {
+      const r = await s.page.evaluate((i: string, b: string) => (globalThis as unknown as { predict(i: string, b: string): Promise<unknown> }).predict(i, b), id, backend);
+      if (s.errors.length) throw new Error(`browser errors: ${s.errors.join('; ')}`);
+      return r as { backend: string; k_Mpc: number[]; components_Mpc3: Record<string, number[]> };
+    },
+    close: () => s.close(),
+  };
+}

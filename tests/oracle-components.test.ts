@@ -10,7 +10,10 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictCase, type Prediction } from '../src/cli/main';
-import type { CaseFile } from '../src/cli/case-file';
+import { caseInputs, type CaseFile } from '../src/cli/case-file';
+import { assembleSpectra } from '../src/cli/spectra';
+import { useBackend } from '../src/backend';
+import { browserPredictor } from './browser-harness';
 import { maxAbsInWindow, maxRelativeError, WorstCase } from './metrics';
 import { listCases, loadCase, type OracleCase } from './oracle';
 
@@ -89,11 +92,26 @@ function family(name: string): 'real' | 'pureAp' | 'redshift' | 'fnl' {
 const BACKEND = process.env.CLAX_PT_ORACLE_BACKEND;
 const CASES = process.env.CLAX_PT_ORACLE_CASES?.split(',').filter(Boolean) ?? listCases();
 
+/** webgl runs in headless Chromium (the browser bundle); the spectra are then assembled here. */
+async function predictor(): Promise<{ predict(c: CaseFile): Promise<Prediction>; close(): Promise<void> }> {
+  if (BACKEND !== 'webgl') return { predict: (c) => predictCase(c, BACKEND), close: async () => {} };
+  const browser = await browserPredictor('webgl');
+  await useBackend('wasm');
+  return {
+    predict: async (c) => {
+      const p = await browser.predict(c.id as string);
+      return { ...p, spectra_hMpc3: assembleSpectra(p.components_Mpc3, caseInputs(c)) };
+    },
+    close: browser.close,
+  };
+}
+
 describe(`components against CLASS-PT on every oracle case${BACKEND ? ` (${BACKEND})` : ''}`, () => {
   beforeAll(async () => {
+    const run = await predictor();
     for (const id of CASES) {
       const c = loadCase(id) as Result['c'];
-      const p = await predictCase(c as unknown as CaseFile, BACKEND);
+      const p = await run.predict(c as unknown as CaseFile);
       if (BACKEND) expect(p.backend).toBe(BACKEND);
       results.push({ c, p });
       for (const [name, ours] of Object.entries(p.components_Mpc3)) {
@@ -125,6 +143,7 @@ describe(`components against CLASS-PT on every oracle case${BACKEND ? ` (${BACKE
         if (ref[name]) worstSpectra.add(name, c.id, maxRelativeError(ours, ref[name], c.output.k_hMpc));
       }
     }
+    await run.close();
     console.log(worst.table(`components over ${results.length} cases${BACKEND ? ` on ${BACKEND}` : ''}`));
     console.log(worstSpectra.table('spectra (predict, end to end)'));
   });
