@@ -2,7 +2,8 @@
  * The Node adapter: installs what the core (which imports no Node module) needs under Node.
  * Imported by the Node build's entry (../node.ts), the CLI, the tests' setup and the benchmarks.
  *
- * - tfjs-backend-wasm's .wasm files: beside the package's main file in node_modules.
+ * - tfjs-backend-wasm's .wasm files: beside the package's main file in node_modules, or beside
+ *   this module when it is bundled with them (the benchmark bundle, dist/bench).
  * - the host jobs on two threads (worker_threads, ../host/node-pool.ts).
  * - WebGPU from the npm package `webgpu` (Dawn): its classes are made global and navigator.gpu
  *   defined (only where absent) before @tensorflow/tfjs-backend-webgpu is imported, and the
@@ -13,7 +14,9 @@
  *   `backend=vulkan`; then only that adapter is tried).
  */
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { setPlatformHooks, envVar } from './hooks';
 import { setHostJobRunner } from '../host/host-pool';
@@ -95,7 +98,11 @@ async function prepareWebGpu(): Promise<void> {
 
 setPlatformHooks({
   name: 'node',
-  wasmPaths: () => dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/',
+  wasmPaths: () => {
+    const here = dirname(fileURLToPath(import.meta.url));
+    if (existsSync(join(here, 'tfjs-backend-wasm-simd.wasm'))) return here + '/';
+    return dirname(require.resolve('@tensorflow/tfjs-backend-wasm')) + '/';
+  },
   prepareWebGpu: () => (webgpuReady ??= prepareWebGpu().catch((e) => {
     webgpuReady = null;
     throw e;
