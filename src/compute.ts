@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readSync } from './readback';
 import * as own from './private-ops';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import './gradients';
 import type { Plan } from './plan';
 import { ClaxPtInputError } from './errors';
 import { validateComputeInputs } from './validate';

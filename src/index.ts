@@ -8,7 +8,7 @@
  * This entry is the platform-neutral core (also the browser bundle's entry): it imports no Node
  * module and not the CLI; the Node build's entry (./node.ts) adds the Node adapter.
  */
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import './gradients';
 
 export { useBackend, requestedBackend, BACKEND_NAMES, type BackendName } from './backend';
 export { getPlan, clearPlanCache, type Plan, type PlanOptions } from './plan';

@@ -16,7 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readSync } from '../readback';
 import * as own from '../private-ops';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import '../gradients';
 import { getPlan } from '../plan';
 import { computeComponents } from '../compute';
 import { assembleAll, BIAS_NAMES, type Bias, type SpectrumName } from '../assembly/spectra';
