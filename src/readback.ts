@@ -62,6 +62,9 @@ export function readSync(t: tf.Tensor, label: string): Values {
   throw new PendingRead(label, shape, t.data() as Promise<Values>, t);
 }
 
+/** The last computeAsync call: how many times it ran `f` and how many values it read back. */
+export const lastComputeAsync = { runs: 0, readbacks: 0 };
+
 /**
  * Runs `f` (a synchronous computation of this library) to completion on any backend, reading
  * tensor values asynchronously where the backend cannot read them synchronously (see above).
@@ -72,8 +75,9 @@ export async function computeAsync<T>(f: () => T): Promise<T> {
   if (replay) throw new Error('computeAsync calls cannot be nested');
   const values: Replay['values'] = [];
   const engine = tf.engine();
-  for (;;) {
+  for (let run = 1; ; run++) {
     replay = { values, next: 0 };
+    Object.assign(lastComputeAsync, { runs: run, readbacks: values.length });
     engine.startScope();
     let result: T;
     try {
