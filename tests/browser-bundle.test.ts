@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { useBackend } from '../src/backend';
 import { predictFromCosmology } from '../src/cosmology/end-to-end';
-import { openPage, ROOT, type BrowserSession } from './browser-harness';
+import { openPage, ROOT, type BrowserSession } from '../scripts/chromium';
 
 const DIST = join(ROOT, 'dist', 'browser');
 const params = { omega_b: 0.02237, omega_cdm: 0.12, h: 0.6736, 'ln10^{10}A_s': 3.0448, n_s: 0.9649, m_ncdm: 0.06 };

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { useBackend } from '../src/backend';
 import { predictFromCosmology } from '../src/cosmology/end-to-end';
 import { buildDemo } from '../scripts/demo';
-import { openPage, ROOT, type BrowserSession } from './browser-harness';
+import { openPage, ROOT, type BrowserSession } from '../scripts/chromium';
 
 let s: BrowserSession;
 

@@ -13,7 +13,7 @@ import { predictCase, type Prediction } from '../src/cli/main';
 import { caseInputs, type CaseFile } from '../src/cli/case-file';
 import { assembleSpectra } from '../src/cli/spectra';
 import { useBackend } from '../src/backend';
-import { browserPredictor } from './browser-harness';
+import { browserPredictor } from '../scripts/chromium';
 import { maxAbsInWindow, maxRelativeError, WorstCase } from './metrics';
 import { listCases, loadCase, type OracleCase } from './oracle';
 

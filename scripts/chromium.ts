@@ -6,12 +6,13 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { serveStatic } from '../scripts/serve';
+import { serveStatic } from './serve';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const ROOT = join(__dirname, '..');
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const hasChromium = (): boolean => existsSync(CHROMIUM);
 
