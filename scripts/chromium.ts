@@ -32,6 +32,7 @@ export async function openPage(path: string, root = ROOT): Promise<BrowserSessio
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     headless: true,
+    protocolTimeout: 0, // long evaluations (a software GPU takes minutes per batch)
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
