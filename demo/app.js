@@ -68,7 +68,7 @@ function inputs() {
 async function evaluate() {
   const { params, z, bias, kOutMpc } = inputs();
   const r = await lib.computeAsync(() =>
-    lib.predictFromCosmology([{ params, z, bias }], { kOutMpc, omfid: 0.31, only: SPECTRA.map((s) => s[0]) }),
+    lib.predictFromCosmology([{ params, z, bias }], { kOutMpc, omfid: 0.31, only: SPECTRA.map((s) => s[0]), components: 'spectra' }),
   );
   try {
     const out = { k_hMpc: K_H, inputs: { params, z, bias } };

@@ -51,6 +51,8 @@ export interface EndToEndOptions {
   linearSpectrum?: 'cb' | 'm';
   /** which spectra to assemble (default: all those the nuisance parameters allow) */
   only?: readonly SpectrumName[];
+  /** computeComponents' `components`: 'all' (default) or 'spectra' (the rows the 12 spectra use) */
+  components?: 'all' | 'spectra';
 }
 
 export interface EndToEndResult {
@@ -126,6 +128,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
     redshiftSpace: rsd,
     alcockPaczynski: ap,
     biasedTracers: options.biasedTracers ?? true,
+    components: options.components ?? 'all',
   });
   // nuisance parameters: one [B] tensor per name present in every case
   const names = BIAS_NAMES.filter((n) => cases.every((c) => c.bias?.[n] !== undefined));
