@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { installWasmKernels } from './wasm-kernels';
 import { envVar, platformHooks } from './platform/hooks';
+import { watchGpuErrors } from './readback';
 
 export type BackendName = 'wasm' | 'cpu' | 'webgl' | 'webgpu' | 'node';
 export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu', 'node'];
@@ -112,6 +113,7 @@ export async function useBackend(option?: string): Promise<string> {
 
 async function finish(): Promise<string> {
   await tf.ready();
+  if (tf.getBackend() === 'webgpu') watchGpuErrors((tf.backend() as unknown as { device?: unknown }).device);
   installWasmKernels(); // the library's own wasm kernels, under names of its own (./wasm-kernels.ts)
   return tf.getBackend();
 }

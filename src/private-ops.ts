@@ -1,5 +1,5 @@
 /**
- * The three tensor ops of this library that have kernels of its own on wasm (./wasm-kernels.ts):
+ * The tensor ops of this library that have kernels of its own on wasm (./wasm-kernels.ts):
  * `mul`, `matMul` and `slice`, with tfjs's semantics. On wasm they run the library's kernels
  * `ClaxMultiply`, `ClaxBatchMatMul` and `ClaxSlice` (registered under those names, with their
  * own gradients); on every other backend, or for operands they do not cover, they are tf.mul,
@@ -39,6 +39,26 @@ export function matMul<T extends tf.Tensor>(a: tf.Tensor, b: tf.Tensor, transpos
 export function slice<T extends tf.Tensor>(x: T, begin: number | number[], size?: number | number[]): T {
   if (!hasOwnWasmKernels() || x.rank === 0 || x.dtype === 'string') return tf.slice(x, begin, size);
   return tf.engine().runKernel(OWN_SLICE, { x }, { begin, size } as unknown as tf.NamedAttrMap) as T;
+}
+
+/**
+ * WebGPU's default limit of storage buffers per shader stage is 8 (tfjs's AddN binds one per
+ * operand and one for the result; more is a validation error whose result is garbage), and
+ * WebGL samples at most 16 textures: on the GPU backends a sum of many tensors is taken in
+ * groups of 7.
+ */
+const ADDN_GROUP = 7;
+
+/** tf.addN, in groups of ADDN_GROUP on webgl and webgpu. */
+export function addN<T extends tf.Tensor>(xs: T[]): T {
+  const gpu = ['webgl', 'webgpu'].includes(tf.getBackend());
+  if (!gpu || xs.length <= ADDN_GROUP) return tf.addN(xs);
+  const sums: T[] = [];
+  for (let i = 0; i < xs.length; i += ADDN_GROUP) {
+    const group = xs.slice(i, i + ADDN_GROUP);
+    sums.push(group.length === 1 ? group[0] : tf.addN(group));
+  }
+  return addN(sums);
 }
 
 let gradientsRegistered = false;

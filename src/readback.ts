@@ -23,6 +23,32 @@ interface Replay {
 
 let replay: Replay | null = null;
 
+/**
+ * Errors a WebGPU device reported (validation, out of memory): its commands then did nothing or
+ * wrote garbage, so the next read-back (and the end of computeAsync) throws instead of returning
+ * wrong numbers. ./backend.ts watches the device when it starts webgpu.
+ */
+const gpuErrors: string[] = [];
+const watched = new WeakSet<object>();
+
+interface DeviceLike {
+  addEventListener?(type: 'uncapturederror', listener: (e: { error?: { message?: string } }) => void): void;
+  queue?: { onSubmittedWorkDone(): Promise<void> };
+}
+
+export function watchGpuErrors(device: unknown): void {
+  const d = device as DeviceLike | undefined;
+  if (!d || typeof d !== 'object' || watched.has(d) || !d.addEventListener) return;
+  watched.add(d);
+  d.addEventListener('uncapturederror', (e) => gpuErrors.push(e.error?.message?.split('\n')[0] ?? 'unknown error'));
+}
+
+function throwGpuErrors(label: string): void {
+  if (!gpuErrors.length) return;
+  const all = gpuErrors.splice(0);
+  throw new Error(`${label}: the GPU device reported ${all.length} error(s), so results would be wrong: ${[...new Set(all)].join(' | ').slice(0, 600)}`);
+}
+
 class PendingRead {
   constructor(
     readonly label: string,
@@ -40,6 +66,7 @@ export function hasSyncRead(): boolean {
 
 /** The values of a tensor, on the host (`label`: the call site, for the replay's check). */
 export function readSync(t: tf.Tensor, label: string): Values {
+  throwGpuErrors(label);
   if (!replay) {
     if (!hasSyncRead()) {
       throw new Error(
@@ -95,6 +122,9 @@ export async function computeAsync<T>(f: () => T): Promise<T> {
     }
     engine.endScope(result as unknown as tf.TensorContainer); // the result's tensors survive
     replay = null;
+    // errors of the last commands arrive once the device has run them
+    await (tf.backend() as unknown as { device?: DeviceLike }).device?.queue?.onSubmittedWorkDone();
+    throwGpuErrors('computeAsync');
     return result;
   }
 }

@@ -137,7 +137,7 @@ function combine(
       const coefficient = p === 0 ? tf.fill([B, 1], c) : own.mul(tf.reshape(tf.pow(f, p), [B, 1]), c);
       return own.mul(loops[`${prefix}:${key}`], coefficient);
     });
-    out[row] = (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Tensor2D;
+    out[row] = (parts.length === 1 ? parts[0] : own.addN(parts)) as tf.Tensor2D;
   }
   return out;
 }

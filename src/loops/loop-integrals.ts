@@ -144,6 +144,6 @@ function contractRows(rows: tf.Tensor3D, kernels: QuadraticKernels): tf.Tensor4D
   const a = own.matMul(rows, block); // [ns, B, 2K] = [Re A | Im A]
   // fold modulo N: s in [0, N), [N, 2N) and {2N} -> m = s, s - N, 0
   const last = tf.pad(own.slice(a, [2 * n, 0, 0], [1, B, 2 * K]), [[0, n - 1], [0, 0], [0, 0]]);
-  const folded = tf.addN([own.slice(a, [0, 0, 0], [n, B, 2 * K]), own.slice(a, [n, 0, 0], [n, B, 2 * K]), last]);
+  const folded = own.addN([own.slice(a, [0, 0, 0], [n, B, 2 * K]), own.slice(a, [n, 0, 0], [n, B, 2 * K]), last]);
   return tf.transpose(tf.reshape(folded, [n, B, 2, K]), [1, 3, 2, 0]) as tf.Tensor4D;
 }

@@ -86,7 +86,8 @@ async function prepareWebGpu(): Promise<void> {
   tf.registerBackend('webgpu', async () => {
     const limits = adapter.limits;
     const requiredLimits: Record<string, number> = {};
-    for (const k of ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup']) {
+    // tfjs's choice of limits, and as many storage buffers per stage as the adapter allows
+    for (const k of ['maxComputeWorkgroupStorageSize', 'maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupSizeX', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage']) {
       if (limits[k] !== undefined) requiredLimits[k] = limits[k];
     }
     const requiredFeatures = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];

@@ -169,7 +169,7 @@ export function interpolateAtTrueK(
     const y2 = tf.reshape(secondDerivatives, [B, C, -1, 1]);
     const rows = (t: tf.Tensor, shift: number) => own.slice(t, [0, 0, nSide + shift, 0], [B, C, nj, 1]);
     const terms = geo.shifts.flatMap((s) => [own.mul(rows(y, s.shift), s.y), own.mul(rows(y2, s.shift), s.y2)]);
-    return tf.addN(terms) as tf.Tensor4D;
+    return own.addN(terms) as tf.Tensor4D;
   });
 }
 
