@@ -1,7 +1,7 @@
 /**
  * A/B timing of the working tree against a git ref in ONE process (same load, same backend):
  *
- *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--grad]
+ *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--grad] [--stock-ops-a]
  *
  * The ref's src/ is extracted with `git archive` into a temporary folder that links this
  * checkout's node_modules (one tfjs instance, shared backend), and both versions run the
@@ -39,6 +39,8 @@ const components = opt('components', 'all');
 /** --stock-slice: run A with the stock wasm Slice kernel (B installs src/wasm-kernels' one) */
 const stockSliceForA = args.includes('--stock-slice');
 const gradMode = args.includes('--grad');
+/** --stock-ops-a: A (a ref with src/private-ops.ts) runs its tensor stages on tfjs's stock kernels (setOwnWasmKernels(false)) */
+const stockOpsForA = args.includes('--stock-ops-a');
 
 const dir = mkdtempSync(join(tmpdir(), 'clax-ab-'));
 execSync(`git archive ${ref} src | tar -x -C ${dir}`, { cwd: ROOT });
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     }
   };
   const stockRegistry = snapshot();
+  if (stockOpsForA) ((await import(join(dir, 'src/wasm-kernels.ts'))) as typeof kernels).setOwnWasmKernels(false);
   let registryOfA: Registry | null = null;
   const run = async (v: Version): Promise<Record<string, Float32Array>> => {
     if (stockSliceForA) (v === A ? kernels.uninstallWasmKernels : () => kernels.setOwnWasmKernels(true))();
