@@ -8,6 +8,7 @@ import { useBackend } from '../src/backend';
 import { clearPlanCache, getPlan, type Plan } from '../src/plan';
 import { computeComponents } from '../src/compute';
 import { computeAsync } from '../src/readback';
+import { computeInBatches, defaultMaxBatch } from '../src/batches';
 import { dawnAdapter } from '../src/platform/node';
 import { caseInputs, readCaseFile, type CaseInputs } from '../src/cli/case-file';
 import type { CosmologyInput } from '../src/input/linear-stage';
@@ -30,6 +31,8 @@ export interface WorkerOptions {
 
 export interface SweepPoint {
   batch: number;
+  /** computeComponents calls (src/batches.ts: at most defaultMaxBatch cosmologies each) */
+  calls?: number;
   /** one forward of the whole batch (components 'spectra' + 12 spectra, read back), ms */
   ms?: number;
   per_cosmology_ms?: number;
@@ -98,16 +101,18 @@ export function batchOf(inputs: CaseInputs, batch: number): CosmologyInput[] {
   });
 }
 
-/** One forward as a user runs it: components, all 12 spectra, read back. */
+/** One forward as a user runs it: components, all 12 spectra, read back (`inBatches`: through computeInBatches). */
 export async function forwardOnce(
   plan: Plan,
   inputs: CaseInputs,
   cosmologies: CosmologyInput[],
   spectra = true,
   components: 'all' | 'spectra' = 'all',
+  inBatches = false,
 ): Promise<void> {
   // computeAsync: a plain call on every backend that reads synchronously (WebGPU under Node does not)
-  const result = await computeAsync(() => computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components }));
+  const options = { ...inputs.options, kOutMpc: inputs.kOutMpc, components };
+  const result = inBatches ? await computeInBatches(plan, cosmologies, options) : await computeAsync(() => computeComponents(plan, cosmologies, options));
   const reads: Promise<unknown>[] = Object.values(result.components).map((t) => t.data());
   let out: tf.Tensor[] = [];
   if (spectra) {
@@ -324,10 +329,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
       const cos = batchOf(inputs, size);
       try {
         const tw = performance.now();
-        await forwardOnce(plan, inputs, cos, true, 'spectra'); // warm-up (shapes new to the backend)
+        await forwardOnce(plan, inputs, cos, true, 'spectra', true); // warm-up (shapes new to the backend)
         const warmMs = performance.now() - tw;
-        const r = warmMs > (opts.sweepBudgetMs ?? Infinity) ? stats([warmMs]) : await timeRuns(0, 1, () => forwardOnce(plan, inputs, cos, true, 'spectra'));
-        sweep.push({ batch: size, ms: r.median, per_cosmology_ms: r.median / size, cosmologies_per_s: (1000 * size) / r.median });
+        const r = warmMs > (opts.sweepBudgetMs ?? Infinity) ? stats([warmMs]) : await timeRuns(0, 1, () => forwardOnce(plan, inputs, cos, true, 'spectra', true));
+        sweep.push({ batch: size, calls: Math.ceil(size / defaultMaxBatch(plan.n)), ms: r.median, per_cosmology_ms: r.median / size, cosmologies_per_s: (1000 * size) / r.median });
         if (r.median > (opts.sweepBudgetMs ?? Infinity)) over = `the batch of ${size} took ${(r.median / 1000).toFixed(0)} s, over the budget of ${((opts.sweepBudgetMs ?? 0) / 1000).toFixed(0)} s per point`;
       } catch (e) {
         over = `batch of ${size}: ${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160)}`;

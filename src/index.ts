@@ -22,6 +22,7 @@ export * from './assembly/spectra';
 export * from './assembly/fnl-spectra';
 export { caseInputs, fftlogSizeFromMode, InputError, type CaseFile, type CaseInputs } from './input/case';
 export { computeAsync, hasSyncRead } from './readback';
+export { computeInBatches, defaultMaxBatch } from './batches';
 export { predictFromCosmology, type CosmologyCase, type EndToEndOptions, type EndToEndResult } from './cosmology/end-to-end';
 export { getEmulator, linearQuantities, rowParams, backgroundTensors, LinearEmulator, type LinearAnswer, type LinearRequest } from './cosmology/emulator';
 export { hostBackground, apRatiosHost } from './cosmology/background';
