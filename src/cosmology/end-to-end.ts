@@ -23,7 +23,8 @@ import type { CosmologyInput } from '../input/linear-stage';
 import { ClaxPtInputError } from '../errors';
 import { getEmulator, rowParams, backgroundTensors } from './emulator';
 import { apRatiosHost, apRatiosTensor, C_KM_S, hostBackground } from './background';
-import { validateCosmoParams, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
+import { validateCosmoParams, validateRedshifts, Z_RANGE, type CosmoParamName, type CosmoParams } from './params';
+import { classptTimeBracket, classptInterpolatedHost, classptInterpolatedTensor, type ClassptTimeBracket } from './classpt-time-interpolation';
 
 export interface CosmologyCase {
   /** omega_b, omega_cdm, h, ln10^{10}A_s, n_s, m_ncdm: numbers or scalar tensors */
@@ -57,6 +58,13 @@ export interface EndToEndOptions {
   linearSpectrum?: 'cb' | 'm';
   /** which spectra to assemble (default: all those the nuisance parameters allow) */
   only?: readonly SpectrumName[];
+  /**
+   * Feed the loops CLASS-PT's P_L(k, z) rather than CLASS's: CLASS-PT interpolates ln P in ln tau
+   * between CLASS's source time samples with d^2 ln P/d(ln k)^2 in place of the time derivatives
+   * (./classpt-time-interpolation.ts); z_max_pk is the largest z of CLASS's `z_pk` list in the run
+   * being reproduced (it sets the samples). Off by default (P is CLASS's at z).
+   */
+  classptTimeInterpolation?: { zMaxPk: number };
 }
 
 export interface EndToEndResult {
@@ -110,7 +118,20 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
 
   const kept: tf.Tensor[] = [];
   const differentiable = cases.some((c) => c.z instanceof tf.Tensor || Object.values(c.params).some((v) => v instanceof tf.Tensor));
-  const lin = differentiable ? linearTensors(cases, zs, which, omfid) : linearHost(host, zs, which, omfid);
+  const tInterp = options.classptTimeInterpolation;
+  let brackets: ClassptTimeBracket[] | undefined;
+  if (tInterp) {
+    if (typeof tInterp.zMaxPk !== 'number' || !Number.isFinite(tInterp.zMaxPk)) throw new ClaxPtInputError('classptTimeInterpolation.zMaxPk', `must be a number, got ${String(tInterp.zMaxPk)}`);
+    cases.forEach((c, b) => {
+      if (c.z instanceof tf.Tensor) throw new ClaxPtInputError(`${where(b)}z`, 'must be a number with classptTimeInterpolation (the time samples are not differentiable in z)');
+    });
+    brackets = host.map((p, b) => {
+      const br = classptTimeBracket({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm }, zs[b], tInterp.zMaxPk);
+      if (br.zEarly > Z_RANGE[1]) throw new ClaxPtInputError(`${where(b)}z`, `CLASS-PT's time interpolation at z = ${zs[b]} needs P(k) at z = ${br.zEarly.toFixed(3)}, beyond the emulator's range`);
+      return br;
+    });
+  }
+  const lin = differentiable ? linearTensors(cases, zs, which, omfid, brackets) : linearHost(host, zs, which, omfid, brackets);
   kept.push(...Object.values(lin));
 
   const nK = em.kGridMpc.length;
@@ -171,7 +192,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
 type LinearInputs = { pk: tf.Tensor2D; f: tf.Tensor1D; rs: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D; h: tf.Tensor1D };
 
 /** The engine's inputs as tensors of the parameters (the differentiable path). */
-function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
   const em = getEmulator();
   const B = cases.length;
   return tf.tidy(() => {
@@ -179,6 +200,14 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
     const zRow = (c: CosmologyCase) => (c.z instanceof tf.Tensor ? tf.reshape(c.z, []) : tf.scalar(c.z));
     const z = tf.reshape(tf.stack(cases.map(zRow)), [B, 1]) as tf.Tensor2D;
     const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
+    let pk = (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D;
+    if (brackets) {
+      const at = (key: 'zEarly' | 'zLate') => {
+        const e = em.evaluate(p, tf.tensor2d(brackets.map((b) => [b[key]]), [B, 1]), em.kGridMpc, { matter: which === 'm' });
+        return tf.log((which === 'm' ? e.pkM : e.pkCb) as tf.Tensor2D);
+      };
+      pk = classptInterpolatedTensor(at('zEarly'), at('zLate'), brackets, em.kGridMpc);
+    }
     const bg = backgroundTensors(p, zs, z);
     const ratios = zs.map((zb, b) => {
       const row = (t: tf.Tensor) => tf.slice(t, [b, 0], [1, 1]);
@@ -186,7 +215,7 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
     });
     const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;
     return {
-      pk: (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D,
+      pk,
       f: flat(r.f),
       rs: flat(r.rsDrag),
       hratio: flat(tf.concat(ratios.map((q) => q.hratio), 0)),
@@ -199,9 +228,17 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
 }
 
 /** The same from the float64 host path (all parameters numbers: nothing to differentiate). */
-function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
   const em = getEmulator();
   const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.kGridMpc));
+  if (brackets) {
+    rows.forEach((r, b) => {
+      const ln = (z: number) => { const e = em.evaluateHost(params[b], z, em.kGridMpc); return Float64Array.from(which === 'm' ? e.pkM : e.pkCb, Math.log); };
+      const p = classptInterpolatedHost(ln(brackets[b].zEarly), ln(brackets[b].zLate), brackets[b], em.kGridMpc);
+      if (which === 'm') r.pkM = p;
+      else r.pkCb = p;
+    });
+  }
   const bgs = params.map((p, b) => {
     const bg = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
     const z = zs[b];

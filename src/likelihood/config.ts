@@ -49,6 +49,13 @@ export interface TheoryConfig {
   /** average the theory over the k bins (true) or take it at the bin centres */
   binAverage: boolean;
   bG2SquaredL4Row: 'Id2G2_4' | 'IG2G2_4';
+  /**
+   * 'classpt': feed the loops CLASS-PT's time-interpolated P_L (what the published analyses ran;
+   * ../cosmology/classpt-time-interpolation.ts) with CLASS's z_max_pk = zMaxPk (default: the
+   * largest sample z); 'exact': CLASS's P(k, z)
+   */
+  timeInterpolation: 'classpt' | 'exact';
+  zMaxPk?: number;
 }
 
 export interface LikelihoodConfig {
@@ -87,7 +94,7 @@ function onlyKeys(x: Record<string, unknown>, keys: readonly string[], field: st
 
 function checkTheory(x: unknown): TheoryConfig {
   const t = object(x ?? {}, 'theory');
-  onlyKeys(t, ['n', 'omfid', 'linearSpectrum', 'grid', 'binAverage', 'bG2SquaredL4Row'], 'theory');
+  onlyKeys(t, ['n', 'omfid', 'linearSpectrum', 'grid', 'binAverage', 'bG2SquaredL4Row', 'timeInterpolation', 'zMaxPk'], 'theory');
   const n = t.n ?? 256;
   if (!(FFTLOG_SIZES as readonly unknown[]).includes(n)) throw new ClaxPtInputError('theory.n', `must be one of ${FFTLOG_SIZES.join(', ')}, got ${JSON.stringify(n)}`);
   const omfid = t.omfid ?? 0.31;
@@ -109,7 +116,11 @@ function checkTheory(x: unknown): TheoryConfig {
   if (typeof binAverage !== 'boolean') throw new ClaxPtInputError('theory.binAverage', 'must be true or false');
   const row = t.bG2SquaredL4Row ?? 'Id2G2_4';
   if (row !== 'Id2G2_4' && row !== 'IG2G2_4') throw new ClaxPtInputError('theory.bG2SquaredL4Row', `'Id2G2_4' (as published) or 'IG2G2_4', got ${JSON.stringify(row)}`);
-  return { n: n as number, omfid, linearSpectrum: lin, grid, binAverage, bG2SquaredL4Row: row };
+  const ti = t.timeInterpolation ?? 'exact';
+  if (ti !== 'classpt' && ti !== 'exact') throw new ClaxPtInputError('theory.timeInterpolation', `'classpt' or 'exact', got ${JSON.stringify(ti)}`);
+  const zMaxPk = t.zMaxPk;
+  if (zMaxPk !== undefined && (typeof zMaxPk !== 'number' || !(zMaxPk >= 0))) throw new ClaxPtInputError('theory.zMaxPk', `must be a non-negative number, got ${JSON.stringify(zMaxPk)}`);
+  return { n: n as number, omfid, linearSpectrum: lin, grid, binAverage, bG2SquaredL4Row: row, timeInterpolation: ti, zMaxPk: zMaxPk as number | undefined };
 }
 
 function checkMarginalised(x: unknown): Record<FullShapeLinearParam, MarginalisedPrior> {

@@ -15,7 +15,10 @@ import { ClaxPtInputError } from '../errors';
 import { COSMO_PARAM_NAMES, validateCosmoParams, type CosmoParamName, type CosmoParams } from '../cosmology/params';
 import { predictFromCosmology } from '../cosmology/end-to-end';
 import { getPlan } from '../plan';
-import { computeComponents } from '../compute';
+import { apSideNodes, computeComponents } from '../compute';
+import { fftlogGrid } from '../fftlog/grid';
+import { classptReadout } from '../input/classpt-readout';
+import type { CosmologyInput } from '../input/linear-stage';
 import { densities, ncdmEnergyFactor } from '../cosmology/background';
 import { hostOps } from '../cosmology/ops';
 import { getEmulator, sigma8Host } from '../cosmology/emulator';
@@ -54,6 +57,8 @@ export interface LinearInputs {
   nS: number;
   rsDragMpc: number;
   perZ: { kMpc: ArrayLike<number>; pkMpc3: ArrayLike<number>; f: number; hratio: number; Dratio: number }[];
+  /** the k are CLASS's own grid: read the rows out as CLASS-PT does between its nodes */
+  classptReadout?: boolean;
 }
 
 export interface DerivedParameters {
@@ -206,8 +211,10 @@ export class FullShapeLikelihood {
       // the engine fed with given linear spectra and scalars (values only)
       if (linear.perZ.length !== this.redshifts.length) throw new ClaxPtInputError('linear.perZ', `expected ${this.redshifts.length} redshifts (${this.redshifts.join(', ')}), got ${linear.perZ.length}`);
       const plan = getPlan({ n: this.config.theory.n });
-      const out = computeComponents(plan, linear.perZ.map((z) => ({ kMpc: z.kMpc, pkMpc3: z.pkMpc3, h: linear.h, nS: linear.nS, rsDragMpc: linear.rsDragMpc, f: z.f, hratio: z.hratio, Dratio: z.Dratio })), { kOutHMpc: this.grid, components: 'all' });
-      const rows = tf.stack(this.head.rows.map((name) => out.components[name]), 1);
+      const inputs = linear.perZ.map((z) => ({ kMpc: z.kMpc, pkMpc3: z.pkMpc3, h: linear.h, nS: linear.nS, rsDragMpc: linear.rsDragMpc, f: z.f, hratio: z.hratio, Dratio: z.Dratio }));
+      const out = computeComponents(plan, inputs, { kOutHMpc: this.grid, components: 'all' });
+      let rows: tf.Tensor = tf.stack(this.head.rows.map((name) => out.components[name]), 1);
+      if (linear.classptReadout) rows = this.readout(plan, inputs, rows, linear.h);
       const b = tf.tensor2d(bias.map((row) => row.map((v) => v as number)));
       return fullShapeHead(this.head, rows, b, tf.tensor1d(linear.perZ.map((z) => z.f)), tf.scalar(linear.h), (e) => (this.lastEvaluations = e));
     }
@@ -220,6 +227,7 @@ export class FullShapeLikelihood {
         linearSpectrum: this.config.theory.linearSpectrum,
         components: 'all',
         only: [],
+        classptTimeInterpolation: this.config.theory.timeInterpolation === 'classpt' ? { zMaxPk: this.config.theory.zMaxPk ?? Math.max(...this.redshifts) } : undefined,
       },
     );
     // r's tensors belong to the caller's scope (tf.tidy or the gradient's), which disposes them
@@ -227,6 +235,32 @@ export class FullShapeLikelihood {
     const b = tf.stack(bias.map((row) => tf.stack(row.map((v) => (typeof v === 'number' ? tf.scalar(v) : tf.reshape(v, []))))));
     const h = typeof cosmo.h === 'number' ? tf.scalar(cosmo.h) : cosmo.h;
     return fullShapeHead(this.head, rows, b, r.derived.f, h, (e) => (this.lastEvaluations = e));
+  }
+
+  /**
+   * The rows at the theory grid as CLASS-PT's get_pk_mult returns them when the input k are
+   * CLASS's own grid: computed at those nodes (inside the FFTLog range CLASS-PT projects on) and
+   * read out through its ln-k spline of ln(offset + sign row) (../input/classpt-readout.ts).
+   * Grid points outside the nodes' span keep the engine's values.
+   */
+  private readout(plan: ReturnType<typeof getPlan>, inputs: CosmologyInput[], rows: tf.Tensor, h: number): tf.Tensor {
+    const nSide = apSideNodes(true);
+    const fft = fftlogGrid(plan.n, h).kMpc;
+    const [lo, hi] = [fft[nSide], fft[fft.length - 1 - nSide]];
+    const kEval = Float64Array.from(this.grid, (k) => k * h);
+    const host = rows.arraySync() as number[][][];
+    const out = inputs.map((input, z) => {
+      const nodes = Float64Array.from(input.kMpc).filter((k) => k >= lo && k <= hi);
+      const at = computeComponents(plan, [input], { kOutMpc: nodes, components: 'all' });
+      const values = this.head.rows.map((name, r) => {
+        const v = at.components[name].dataSync();
+        const read = classptReadout(name, v, nodes, kEval.map((k) => Math.min(Math.max(k, nodes[0]), nodes[nodes.length - 1])));
+        return Array.from(read, (x, i) => (kEval[i] >= nodes[0] && kEval[i] <= nodes[nodes.length - 1] ? x : host[z][r][i]));
+      });
+      at.dispose();
+      return values;
+    });
+    return tf.tensor3d(out);
   }
 
   /** -2 ln prior of the cosmological parameters (Gaussian parts; Infinity outside any bounds) and its gradient. */
