@@ -6,6 +6,8 @@
  *   flat bounds (then a truncated normal); derived `sum` = sum_i x_i, and chi2 = (x-mean)^T C^-1 (x-mean).
  * - banana (a twisted Gaussian, Haario et al. 1999): x1 ~ N(0, s1^2), x2 = y + b (x1^2 - s1^2)
  *   with y ~ N(0, s2^2); E[x2] = 0, Var(x2) = s2^2 + 2 b^2 s1^4; the mode is (0, -b s1^2).
+ *   Defaults s1 = 1, b = 0.5, s2 = 1: curved, yet no divergences with a dense metric (with
+ *   s1 = 2 the leapfrog turns unstable in the arms beyond ~3 sd and NUTS reports divergences).
  * - funnel (Neal 2003): v ~ N(0, sdV^2), x_i | v ~ N(0, e^v) for i = 1..dim-1; its neck makes
  *   NUTS diverge, which the sampler must report.
  *
@@ -65,8 +67,9 @@ function vector(c: Record<string, unknown>, key: string, prefix: string, n: numb
 
 function gaussian(c: Record<string, unknown>, prefix: string): Target {
   const cov0 = c.covariance;
-  const n = Array.isArray(cov0) ? cov0.length : Array.isArray(c.mean) ? (c.mean as unknown[]).length : int(c, 'dim', prefix, 5, 1);
-  if (c.dim !== undefined && int(c, 'dim', prefix, 5, 1) !== n) throw new ClaxPtInputError(`${prefix}.dim`, `is ${String(c.dim)} but mean/covariance have ${n} entries`);
+  const sized = ['covariance', 'mean', 'sd', 'lower', 'upper'].find((k) => Array.isArray(c[k]));
+  const n = sized ? (c[sized] as unknown[]).length : int(c, 'dim', prefix, 5, 1);
+  if (c.dim !== undefined && int(c, 'dim', prefix, 5, 1) !== n) throw new ClaxPtInputError(`${prefix}.dim`, `is ${String(c.dim)} but ${sized} has ${n} entries`);
   const mean = Float64Array.from((vector(c, 'mean', prefix, n) as number[] | undefined) ?? new Array(n).fill(0));
   const cov = new Float64Array(n * n);
   if (cov0 !== undefined) {
@@ -129,7 +132,7 @@ function gaussian(c: Record<string, unknown>, prefix: string): Target {
 }
 
 function banana(c: Record<string, unknown>, prefix: string): Target {
-  const s1 = num(c, 's1', prefix, 2);
+  const s1 = num(c, 's1', prefix, 1);
   const s2 = num(c, 's2', prefix, 1);
   const b = num(c, 'b', prefix, 0.5, false);
   return {

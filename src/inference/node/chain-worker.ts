@@ -14,7 +14,8 @@ const stopFlag = new Int32Array(stop);
 const port = parentPort!;
 
 try {
-  registerTfjsResolveHook(); // a likelihood target loads the engine (see ../../cli/node-hooks.ts)
+  // from the sources, a likelihood target's engine needs the resolve hook (../../cli/node-hooks.ts); the bundle does not
+  if (import.meta.url.endsWith('.ts')) registerTfjsResolveHook();
   const { loadTarget } = await import('../target-loader');
   const target = await loadTarget(spec);
   try {

@@ -5,9 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { ClaxPtInputError } from '../../errors';
-import { parseChain, parseParamnames, type ParamName } from '../chains/getdist';
+import { parseChain, parseParamnames, parseRanges, type ParamName, type ParamRange } from '../chains/getdist';
 import { summariseParameter, type ChainStats, type RunSummary } from '../summary';
-import { chainPath, paramnamesPath, readCheckpoint, readRunFile, statsPath, type RunFile } from './chain-files';
+import { chainPath, paramnamesPath, rangesPath, readCheckpoint, readRunFile, statsPath, type RunFile } from './chain-files';
 
 export interface OutputChain {
   chain: number;
@@ -22,6 +22,8 @@ export interface OutputChain {
 export interface RunOutput {
   run: RunFile;
   names: ParamName[];
+  /** prior bounds of the sampled parameters (<root>.ranges) */
+  ranges: ParamRange[];
   chains: OutputChain[];
 }
 
@@ -42,6 +44,8 @@ export function readOutput(out: string): RunOutput {
   const root = run.settings.root;
   const pn = paramnamesPath(out, root);
   const names = existsSync(pn) ? parseParamnames(readFileSync(pn, 'utf8'), pn) : run.columns;
+  const rp = rangesPath(out, root);
+  const ranges = existsSync(rp) ? parseRanges(readFileSync(rp, 'utf8')) : [];
   const chains: OutputChain[] = chainNumbers(out, root).map((i) => {
     const path = chainPath(out, root, i);
     const cp = readCheckpoint(out, root, i);
@@ -59,7 +63,7 @@ export function readOutput(out: string): RunOutput {
       : [];
     return { chain: i, complete: cp?.complete ?? false, rows: table.rows, minusLogPost: table.minusLogPost, stats, wallSeconds: cp?.wallSeconds ?? NaN };
   });
-  return { run, names, chains };
+  return { run, names, ranges, chains };
 }
 
 export interface SummaryOptions {

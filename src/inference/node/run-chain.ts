@@ -54,7 +54,8 @@ export interface ChainOutcome {
 }
 
 export interface ChainRunOptions {
-  shouldStop?: () => boolean;
+  /** asked before each iteration, with the number of iterations done */
+  shouldStop?: (iteration: number) => boolean;
   onProgress?: (p: ChainProgress) => void;
   /** in the main thread: yield to the event loop this often (ms), so that Ctrl-C is seen */
   yieldMs?: number;
@@ -154,7 +155,7 @@ export async function runChainToFiles(job: ChainJob, target: Target, opts: Chain
   let lastProgress = performance.now();
   let lastYield = performance.now();
   const x = new Float64Array(density.dim);
-  while (!chain.done && !opts.shouldStop?.()) {
+  while (!chain.done && !opts.shouldStop?.(chain.iteration)) {
     const draw = chain.step();
     lastDepth = draw.treeDepth;
     density.transforms.toConstrained(draw.u, x);

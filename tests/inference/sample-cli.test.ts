@@ -1,0 +1,80 @@
+/**
+ * `clax-pt sample`, `fit` and `chains` on the command line (in-process): help texts, a small
+ * run's outputs, and bad input refused with exit status 2 and one line naming the field.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/main';
+
+const dir = mkdtempSync(join(tmpdir(), 'clax-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: false } });
+  return { code, out, err };
+}
+
+function config(name: string, c: unknown): string {
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(c));
+  return p;
+}
+
+describe('clax-pt sample', () => {
+  it('help texts', async () => {
+    for (const argv of [['sample', '--help'], ['help', 'sample'], ['help', 'fit'], ['chains', '-h']]) {
+      const r = await cli(...argv);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/clax-pt (sample|fit|chains)/);
+    }
+    expect((await cli('--help')).out).toMatch(/sample {4}NUTS chains/);
+  });
+
+  it('a small run: GetDist files, summary.json, figures, the table on stdout and progress on stderr', async () => {
+    const cfg = config('banana.json', { analytic: { kind: 'banana' }, sampler: { chains: 2, warmup: 100, samples: 100 } });
+    const out = join(dir, 'run');
+    const r = await cli('sample', '--config', cfg, '--out', out, '--workers', '0', '--seed', '3', '--root', 'banana');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^parameter\s+mean\s+sd\s+5%\s+50%\s+95%\s+mcse\s+R-hat\s+ESS bulk\s+ESS tail/);
+    expect(r.err).toMatch(/chain 2 \[#+\] 100%\s+200\/200 done/);
+    for (const f of ['banana_1.txt', 'banana_2.txt', 'banana.paramnames', 'banana.ranges', 'summary.json', 'corner.png', 'trace.svg']) expect(existsSync(join(out, f)), f).toBe(true);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(Object.keys(s.parameters[0])).toEqual(['name', 'derived', 'mean', 'sd', 'q5', 'q50', 'q95', 'mcse_mean', 'rhat', 'ess_bulk', 'ess_tail']);
+    expect(s.wall_s).toBeGreaterThan(0);
+    expect(s.sampler.length).toBe(2);
+  });
+
+  it('bad input: exit status 2 and one line naming the field', async () => {
+    const good = config('good.json', { analytic: { kind: 'gaussian', dim: 2 } });
+    const cases: [string[], RegExp][] = [
+      [['sample'], /--config: required/],
+      [['sample', '--config', join(dir, 'missing.json')], /--config: file .* does not exist/],
+      [['sample', '--config', config('a.json', { analytic: { kind: 'gaussian', rho: 2 } })], /analytic\.rho/],
+      [['sample', '--config', config('b.json', { analytic: { kind: 'gaussian' }, extra: 1 })], /extra: unknown key/],
+      [['sample', '--config', config('c.json', { analytic: { kind: 'gaussian' }, sampler: { chains: -1 } })], /sampler\.chains: must be positive/],
+      [['sample', '--config', config('d.json', { analytic: { kind: 'gaussian', lower: [1, null], upper: [0, null] } })], /parameters\[0\]\.upper: must exceed lower/],
+      [['sample', '--config', config('e.json', { likelihood: {} })], /names no target/],
+      [['sample', '--config', good, '--chains', '0'], /--chains: must be positive/],
+      [['sample', '--config', good, '--target-accept', '1.5'], /--target-accept: must lie strictly between 0 and 1/],
+      [['sample', '--config', good, '--metric', 'full'], /--metric: must be one of 'diag', 'dense'/],
+      [['sample', '--config', good, '--warmup', 'many'], /--warmup: expected a number/],
+      [['sample', '--config', good, '--chain', '0'], /--chain: must be a positive integer/],
+      [['sample', '--config', good, '--workers', '-1'], /--workers/],
+      [['sample', '--config', good, '--root', 'a/b'], /--root/],
+      [['sample', '--boss', join(dir, 'nowhere')], /--boss: folder .* does not exist/],
+      [['sample', '--config', good, '--boss', dir], /--boss: give either/],
+      [['chains', '--out', join(dir, 'empty')], /--out: .* holds no sampler run/],
+      [['fit'], /--config: required/],
+    ];
+    for (const [argv, re] of cases) {
+      const r = await cli(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(re);
+      expect(r.err.trim().split('\n').length, argv.join(' ')).toBe(1);
+    }
+  });
+});
