@@ -152,14 +152,8 @@ export class Nuts {
       logSumWeight = logSumExp(logSumWeight, lswSubtree.value);
 
       for (let i = 0; i < n; i++) rho[i] = rhoBck[i] + rhoFwd[i];
-      // the criterion on the merged tree, then across the boundary between the two halves
-      let persist = criterion(pSharpBckBck, pSharpFwdFwd, rho);
-      const rhoExt = new Float64Array(n);
-      for (let i = 0; i < n; i++) rhoExt[i] = rhoBck[i] + pFwdBck[i];
-      persist = persist && criterion(pSharpBckBck, pSharpFwdBck, rhoExt);
-      for (let i = 0; i < n; i++) rhoExt[i] = rhoFwd[i] + pBckFwd[i];
-      persist = persist && criterion(pSharpBckFwd, pSharpFwdFwd, rhoExt);
-      if (!persist) break;
+      const ends = { sharpBeg: pSharpBckBck, sharpEnd: pSharpFwdFwd };
+      if (!mergedCriterion(ends, rho, { rho: rhoBck, pEnd: pBckFwd, sharpEnd: pSharpBckFwd }, { rho: rhoFwd, pBeg: pFwdBck, sharpBeg: pSharpFwdBck })) break;
     }
 
     return {
@@ -240,13 +234,7 @@ export class Nuts {
       rhoSubtree[i] = rhoInit[i] + rhoFinal[i];
       rho[i] += rhoSubtree[i];
     }
-    let persist = criterion(pSharpBeg, pSharpEnd, rhoSubtree);
-    const rhoExt = new Float64Array(n);
-    for (let i = 0; i < n; i++) rhoExt[i] = rhoInit[i] + pFinalBeg[i];
-    persist = persist && criterion(pSharpBeg, pSharpFinalBeg, rhoExt);
-    for (let i = 0; i < n; i++) rhoExt[i] = rhoFinal[i] + pInitEnd[i];
-    persist = persist && criterion(pSharpInitEnd, pSharpEnd, rhoExt);
-    return persist;
+    return mergedCriterion({ sharpBeg: pSharpBeg, sharpEnd: pSharpEnd }, rhoSubtree, { rho: rhoInit, pEnd: pInitEnd, sharpEnd: pSharpInitEnd }, { rho: rhoFinal, pBeg: pFinalBeg, sharpBeg: pSharpFinalBeg });
   }
 
   /**
@@ -281,4 +269,24 @@ export class Nuts {
 /** the generalised no-U-turn criterion */
 function criterion(pSharpMinus: Float64Array, pSharpPlus: Float64Array, rho: Float64Array): boolean {
   return dot(pSharpPlus, rho) > 0 && dot(pSharpMinus, rho) > 0;
+}
+
+/**
+ * The criterion on a tree made of an earlier subtree a and a later one b (Stan checks it the
+ * same way at the top level and inside build_tree): on the whole tree (summed momenta rho),
+ * and across the boundary, on a extended by b's first point and on b extended by a's last one.
+ */
+function mergedCriterion(
+  ends: { sharpBeg: Float64Array; sharpEnd: Float64Array },
+  rho: Float64Array,
+  a: { rho: Float64Array; pEnd: Float64Array; sharpEnd: Float64Array },
+  b: { rho: Float64Array; pBeg: Float64Array; sharpBeg: Float64Array },
+): boolean {
+  const n = rho.length;
+  const ext = new Float64Array(n);
+  for (let i = 0; i < n; i++) ext[i] = a.rho[i] + b.pBeg[i];
+  const aExtended = criterion(ends.sharpBeg, b.sharpBeg, ext);
+  for (let i = 0; i < n; i++) ext[i] = b.rho[i] + a.pEnd[i];
+  const bExtended = criterion(a.sharpEnd, ends.sharpEnd, ext);
+  return criterion(ends.sharpBeg, ends.sharpEnd, rho) && aExtended && bExtended;
 }

@@ -8,7 +8,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main';
+import { cli } from './run-cli';
 import { analyticTarget } from '../../src/inference/analytic-targets';
 import { formatChainLine, formatParamnames, parseChain, parseParamnames, parseRanges } from '../../src/inference/chains/getdist';
 import { chainPath, checkpointPath } from '../../src/inference/node/chain-files';
@@ -25,12 +25,6 @@ const settings: SamplerSettings = { ...DEFAULT_SETTINGS, chains: 2, warmup: 150,
 const stop = () => new Int32Array(new SharedArrayBuffer(4));
 const read = (p: string) => readFileSync(p, 'utf8');
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: false } });
-  return { code, out, err };
-}
 
 describe('GetDist text format', () => {
   it('paramnames (derived marked *), ranges and chain lines parse back exactly', () => {

@@ -80,8 +80,8 @@ describe('transforms', () => {
         const dx = (t.toConstrained(up)[i] - t.toConstrained(um)[i]) / (2 * h);
         sum += Math.log(Math.abs(dx));
         const dlj = (t.logJacobian(up) - t.logJacobian(um)) / (2 * h);
-        // central differences with h = 1e-6: truncation ~h^2, rounding ~1e-16/h = 1e-10
-        expect(Math.abs(grad[i] - dlj)).toBeLessThan(1e-8);
+        // central differences with h = 1e-6: rounding ~1e-16 |log J| / h; measured worst 1.0e-9
+        expect(Math.abs(grad[i] - dlj)).toBeLessThan(3e-9);
       }
       // the rounding of the FD derivative, eps |x| / (h |dx/du|), is largest for the interval
       // coordinate at u = 5 (|dx/du| = 2e-4): measured worst 1.4e-8
@@ -103,7 +103,7 @@ describe('transforms', () => {
       up[i] += h;
       um[i] -= h;
       const fd = (d.logDensity(up, tmp) - d.logDensity(um, tmp)) / (2 * h);
-      expect(Math.abs(g[i] - fd)).toBeLessThan(1e-7);
+      expect(Math.abs(g[i] - fd)).toBeLessThan(3e-10); // measured worst 8.9e-11
     }
   });
 

@@ -6,17 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli/main';
+import { cli } from './run-cli';
 
 const dir = mkdtempSync(join(tmpdir(), 'clax-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: { write: (s: string) => (out += s) }, stderr: { write: (s: string) => (err += s), isTTY: false } });
-  return { code, out, err };
-}
 
 function config(name: string, c: unknown): string {
   const p = join(dir, name);
@@ -46,6 +40,22 @@ describe('clax-pt sample', () => {
     expect(Object.keys(s.parameters[0])).toEqual(['name', 'derived', 'mean', 'sd', 'q5', 'q50', 'q95', 'mcse_mean', 'rhat', 'ess_bulk', 'ess_tail']);
     expect(s.wall_s).toBeGreaterThan(0);
     expect(s.sampler.length).toBe(2);
+  });
+
+  it('--init map starts at the MAP with its inverse Hessian as metric; --save-warmup keeps the warm-up draws apart', async () => {
+    const cfg = config('map.json', { analytic: { kind: 'gaussian', mean: [10, -3], sd: [0.01, 2], rho: 0.5 }, sampler: { chains: 1, warmup: 60, samples: 50 } });
+    const out = join(dir, 'map-run');
+    const r = await cli('sample', '--config', cfg, '--out', out, '--workers', '0', '--init', 'map', '--save-warmup', '--no-plots', '-q');
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/MAP: log posterior/);
+    const run = JSON.parse(readFileSync(join(out, 'sampler', 'run.json'), 'utf8'));
+    expect(run.start.center[0]).toBeCloseTo(10, 6);
+    // the inverse Hessian of this Gaussian is its covariance
+    expect(run.start.metric[0] / 1e-4).toBeCloseTo(1, 4);
+    expect(run.start.metric[1] / (0.5 * 0.01 * 2)).toBeCloseTo(1, 4);
+    const lines = (f: string) => readFileSync(f, 'utf8').split('\n').filter((l) => l && !l.startsWith('#')).length;
+    expect(lines(join(out, 'warmup', 'chain_1.txt'))).toBe(60);
+    expect(lines(join(out, 'chain_1.txt'))).toBe(50);
   });
 
   it('bad input: exit status 2 and one line naming the field', async () => {

@@ -1,7 +1,7 @@
 /**
  * Marginal densities from draws for the corner plot: histograms on a regular grid smoothed by
- * a Gaussian kernel (bandwidth by Silverman's rule, 0.9 min(sd, IQR/1.34) n^(-1/5) in 1D and
- * n^(-1/6) per axis in 2D, Scott's dimension scaling), reflected at a prior bound that lies in
+ * a Gaussian kernel (in 1D Silverman's bandwidth 0.9 min(sd, IQR/1.34) n^(-1/5); in 2D an
+ * elliptical kernel, Scott's n^(-1/6) times the draws' covariance), reflected at a prior bound that lies in
  * the plotted range (so a posterior piled against a bound is not smeared across it); the
  * density levels enclosing 68% and 95% of the mass; and marching squares for the contour
  * lines and filled regions.
@@ -91,31 +91,72 @@ export function density1d(x: ArrayLike<number>, axis: Axis, bins = 120): { centr
   return { centres: Float64Array.from({ length: bins }, (_, i) => axis.lo + (i + 0.5) * width), density: d.map((v) => (peak > 0 ? v / peak : 0)) };
 }
 
-/** smoothed 2D density, grid[iy * bins + ix], normalised to unit sum */
+/**
+ * Smoothed 2D density, grid[iy * bins + ix], normalised to unit sum. The kernel is elliptical,
+ * h^2 times the draws' covariance with Scott's h = n^(-1/6) (an isotropic kernel would widen a
+ * strongly correlated pair across its narrow direction), reflected at prior bounds.
+ */
 export function density2d(x: ArrayLike<number>, y: ArrayLike<number>, ax: Axis, ay: Axis, bins = 60): Float64Array {
   const g = new Float64Array(bins * bins);
   const wx = (ax.hi - ax.lo) / bins;
   const wy = (ay.hi - ay.lo) / bins;
-  for (let i = 0; i < x.length; i++) {
+  const n = x.length;
+  let mx = 0;
+  let my = 0;
+  for (let i = 0; i < n; i++) {
+    mx += x[i] / n;
+    my += y[i] / n;
     const bx = Math.floor((x[i] - ax.lo) / wx);
     const by = Math.floor((y[i] - ay.lo) / wy);
     if (bx >= 0 && bx < bins && by >= 0 && by < bins) g[by * bins + bx]++;
   }
-  const n = x.length;
-  const sx = (spread(x, sortedCopy(x)) * Math.pow(n, -1 / 6)) / wx;
-  const sy = (spread(y, sortedCopy(y)) * Math.pow(n, -1 / 6)) / wy;
-  const row = new Float64Array(bins);
-  for (let r = 0; r < bins; r++) {
-    for (let c = 0; c < bins; c++) row[c] = g[r * bins + c];
-    g.set(smooth1d(row, Math.max(0.5, sx), ax.reflectLo, ax.reflectHi), r * bins);
+  let cxx = 0;
+  let cyy = 0;
+  let cxy = 0;
+  for (let i = 0; i < n; i++) {
+    cxx += (x[i] - mx) ** 2;
+    cyy += (y[i] - my) ** 2;
+    cxy += (x[i] - mx) * (y[i] - my);
   }
-  for (let c = 0; c < bins; c++) {
-    for (let r = 0; r < bins; r++) row[r] = g[r * bins + c];
-    const s = smooth1d(row, Math.max(0.5, sy), ay.reflectLo, ay.reflectHi);
-    for (let r = 0; r < bins; r++) g[r * bins + c] = s[r];
+  // the kernel covariance in bin units, at least half a bin wide in each direction
+  const h2 = Math.pow(n, -1 / 3);
+  let kxx = (h2 * cxx) / (n - 1) / (wx * wx);
+  let kyy = (h2 * cyy) / (n - 1) / (wy * wy);
+  let kxy = (h2 * cxy) / (n - 1) / (wx * wy);
+  const floor = 0.25;
+  if (!(kxx >= floor)) (kxy *= Math.sqrt(floor / Math.max(kxx, 1e-300))), (kxx = floor);
+  if (!(kyy >= floor)) (kxy *= Math.sqrt(floor / Math.max(kyy, 1e-300))), (kyy = floor);
+  const det = kxx * kyy - kxy * kxy;
+  const ixx = kyy / det;
+  const iyy = kxx / det;
+  const ixy = -kxy / det;
+  const rx = Math.ceil(4 * Math.sqrt(kxx));
+  const ry = Math.ceil(4 * Math.sqrt(kyy));
+  const kern = new Float64Array((2 * rx + 1) * (2 * ry + 1));
+  for (let dy = -ry; dy <= ry; dy++) for (let dx = -rx; dx <= rx; dx++) kern[(dy + ry) * (2 * rx + 1) + dx + rx] = Math.exp(-0.5 * (ixx * dx * dx + 2 * ixy * dx * dy + iyy * dy * dy));
+  const reflect = (j: number, lo: boolean, hi: boolean): number => {
+    if (j < 0) return lo ? -1 - j : -1;
+    if (j >= bins) return hi ? 2 * bins - 1 - j : -1;
+    return j;
+  };
+  const out = new Float64Array(bins * bins);
+  for (let by = 0; by < bins; by++) {
+    for (let bx = 0; bx < bins; bx++) {
+      const c = g[by * bins + bx];
+      if (c === 0) continue;
+      for (let dy = -ry; dy <= ry; dy++) {
+        const ty = reflect(by + dy, ay.reflectLo, ay.reflectHi);
+        if (ty < 0 || ty >= bins) continue;
+        for (let dx = -rx; dx <= rx; dx++) {
+          const tx = reflect(bx + dx, ax.reflectLo, ax.reflectHi);
+          if (tx < 0 || tx >= bins) continue;
+          out[ty * bins + tx] += c * kern[(dy + ry) * (2 * rx + 1) + dx + rx];
+        }
+      }
+    }
   }
-  const total = g.reduce((a, b) => a + b, 0);
-  return total > 0 ? g.map((v) => v / total) : g;
+  const total = out.reduce((a, b) => a + b, 0);
+  return total > 0 ? out.map((v) => v / total) : out;
 }
 
 /** density levels enclosing each mass fraction (of a grid normalised to unit sum) */
