@@ -55,7 +55,9 @@ chain after its current iteration with valid files; the same command with --resu
 exactly where it stopped (the same draws as an uninterrupted run).
 
 Config file (JSON): the target, and a "sampler" block whose fields the flags override:
-  {"analytic": {"kind": "gaussian" | "banana" | "funnel", ...},
+  {"analytic": {"kind": "gaussian" | "banana" | "funnel", ...},    (or, for your own posterior:
+                 "target": {"module": "./post.mjs", "config": ...}: a module, relative to the
+                 config file, exporting async createTarget(config), see the README)
    "sampler": {"chains": 4, "warmup": 1000, "samples": 1000, "seed": 1, "maxTreeDepth": 10,
                "targetAccept": 0.8, "metric": "diag", "root": "chain", "init": "initial",
                "initRadius": 2, "saveWarmup": false, "checkpointSeconds": 10}}
@@ -206,7 +208,7 @@ export async function sampleCommand(args: string[], io: { stdout: TextSink; stde
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const numbers = chains ?? Array.from({ length: settings.chains }, (_, i) => i + 1);
-  const progress = new ChainsProgress(values.quiet ? null : io.stderr, numbers);
+  const progress = values.quiet ? null : new ChainsProgress(io.stderr, numbers);
   try {
     const result = await runSampling({
       spec,
@@ -216,10 +218,10 @@ export async function sampleCommand(args: string[], io: { stdout: TextSink; stde
       workers,
       resume: Boolean(values.resume),
       stop,
-      onProgress: (p) => progress.update(p),
-      log: (m) => io.stderr.write(`clax-pt: ${m}\n`),
+      onProgress: (p) => progress?.update(p),
+      log: (m) => (progress ? progress.log(`clax-pt: ${m}`) : io.stderr.write(`clax-pt: ${m}\n`)),
     });
-    progress.finish();
+    progress?.finish();
     if (result.summary) {
       io.stdout.write(summaryTable(result.summary));
       io.stderr.write(`clax-pt: wrote ${summaryPath(out)}\n`);

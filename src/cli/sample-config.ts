@@ -2,9 +2,13 @@
  * From a config file (or --boss DIR) to what the sampler needs: the TargetSpec (how any thread
  * or process builds the posterior) and the `"sampler"` block. configToTargetSpec is the ONE
  * place that knows the kinds of targets: {"analytic": {...}} (the test posteriors of
- * src/inference/analytic-targets.ts) here; the likelihood's configs join it.
+ * src/inference/analytic-targets.ts), {"target": {"module": "./file.mjs", "config": ...}} (any
+ * module exporting createTarget, path relative to the config file); the likelihood's configs
+ * join them.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ClaxPtInputError } from '../errors';
 import { analyticTarget } from '../inference/analytic-targets';
 import type { TargetSpec } from '../inference/target';
@@ -29,7 +33,15 @@ export function configToTargetSpec(config: Record<string, unknown>, where: strin
     analyticTarget(config.analytic, 'analytic'); // every field checked now, before any thread starts
     return { module: 'analytic', config: config.analytic };
   }
-  throw new ClaxPtInputError(where, 'names no target: expected {"analytic": {"kind": "gaussian" | "banana" | "funnel", ...}} (see clax-pt sample --help)');
+  if ('target' in config) {
+    for (const k of Object.keys(config)) if (k !== 'target' && !COMMON_KEYS.includes(k)) throw new ClaxPtInputError(`${where}: ${k}`, `unknown key beside "target" (known: target, ${COMMON_KEYS.join(', ')})`);
+    const t = config.target as Record<string, unknown> | null;
+    if (!t || typeof t !== 'object' || typeof t.module !== 'string' || !t.module) throw new ClaxPtInputError(`${where}: target.module`, 'must name a module file that exports createTarget(config)');
+    const file = isAbsolute(t.module) ? t.module : resolve(dirname(where), t.module);
+    if (!existsSync(file)) throw new ClaxPtInputError(`${where}: target.module`, `file '${file}' does not exist`);
+    return { module: pathToFileURL(file).href, config: t.config ?? null };
+  }
+  throw new ClaxPtInputError(where, 'names no target: expected {"analytic": {"kind": "gaussian" | "banana" | "funnel", ...}} or {"target": {"module": FILE, "config": ...}} (see clax-pt sample --help)');
 }
 
 /** The BOSS DR12 configuration from the data folder (`--boss DIR`). */

@@ -41,6 +41,18 @@ export class ChainsProgress {
     }
   }
 
+  /** a message line; on a terminal above the block, which is then redrawn */
+  log(message: string): void {
+    if (!this.sink) return;
+    if (this.sink.isTTY && this.drawn > 0) {
+      this.sink.write(`\x1b[${this.drawn}A\x1b[J${message}\n`);
+      this.drawn = 0;
+      this.redraw();
+    } else {
+      this.sink.write(`${message}\n`);
+    }
+  }
+
   /** the final state (on a terminal: the block, then a new line) */
   finish(): void {
     if (this.sink?.isTTY) this.redraw();

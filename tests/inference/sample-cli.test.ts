@@ -42,6 +42,32 @@ describe('clax-pt sample', () => {
     expect(s.sampler.length).toBe(2);
   });
 
+  it('a posterior from the user\'s own module ({"target": {"module": FILE}}), in worker threads', async () => {
+    writeFileSync(
+      join(dir, 'post.mjs'),
+      `export async function createTarget(c) {
+        return {
+          parameters: [{ name: 'h', latex: 'h', lower: 0.4, upper: 1 }, { name: 'b1', latex: 'b_1' }],
+          logDensity(x) {
+            const z = [(x[0] - c.h) / 0.02, (x[1] - 2) / 0.1];
+            return { value: -0.5 * (z[0] * z[0] + z[1] * z[1]), gradient: Float64Array.of(-z[0] / 0.02, -z[1] / 0.1) };
+          },
+          derivedNames: [{ name: 'H0', latex: 'H_0' }],
+          derived: (x) => Float64Array.of(100 * x[0]),
+        };
+      }\n`,
+    );
+    const cfg = config('module.json', { target: { module: 'post.mjs', config: { h: 0.68 } }, sampler: { chains: 2, warmup: 150, samples: 200 } });
+    const out = join(dir, 'module-run');
+    const r = await cli('sample', '--config', cfg, '--out', out, '--workers', '2', '--no-plots', '-q');
+    expect(r.code, r.err).toBe(0);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+    expect(s.parameters.map((p: { name: string }) => p.name)).toEqual(['h', 'b1', 'H0']);
+    expect(Math.abs(s.parameters[2].mean - 68) / s.parameters[2].mcse_mean).toBeLessThan(4);
+    const bad = await cli('sample', '--config', config('nomodule.json', { target: { module: 'nowhere.mjs' } }));
+    expect(bad.err).toMatch(/target\.module: file .*nowhere\.mjs' does not exist/);
+  });
+
   it('--init map starts at the MAP with its inverse Hessian as metric; --save-warmup keeps the warm-up draws apart', async () => {
     const cfg = config('map.json', { analytic: { kind: 'gaussian', mean: [10, -3], sd: [0.01, 2], rho: 0.5 }, sampler: { chains: 1, warmup: 60, samples: 50 } });
     const out = join(dir, 'map-run');

@@ -126,6 +126,9 @@ export function density2d(x: ArrayLike<number>, y: ArrayLike<number>, ax: Axis, 
   const floor = 0.25;
   if (!(kxx >= floor)) (kxy *= Math.sqrt(floor / Math.max(kxx, 1e-300))), (kxx = floor);
   if (!(kyy >= floor)) (kxy *= Math.sqrt(floor / Math.max(kyy, 1e-300))), (kyy = floor);
+  // a (nearly) deterministic pair, e.g. H0 = 100 h: keep the kernel an ellipse (|correlation| <= 0.98)
+  const rmax = 0.98 * Math.sqrt(kxx * kyy);
+  if (Math.abs(kxy) > rmax) kxy = Math.sign(kxy) * rmax;
   const det = kxx * kyy - kxy * kxy;
   const ixx = kyy / det;
   const iyy = kxx / det;

@@ -37,7 +37,7 @@ export function tickLabels(ticks: number[]): string[] {
 const GREEK: Record<string, string> = {
   alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', zeta: 'ζ', eta: 'η', theta: 'θ', kappa: 'κ', lambda: 'λ', mu: 'μ', nu: 'ν',
   xi: 'ξ', pi: 'π', rho: 'ρ', sigma: 'σ', tau: 'τ', phi: 'φ', chi: 'χ', psi: 'ψ', omega: 'ω', Gamma: 'Γ', Delta: 'Δ', Theta: 'Θ', Lambda: 'Λ',
-  Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', ell: 'ℓ', times: '×', cdot: '·', pm: '±', infty: '∞', ln: 'ln', log: 'log', exp: 'exp',
+  Xi: 'Ξ', Pi: 'Π', Sigma: 'Σ', Phi: 'Φ', Psi: 'Ψ', Omega: 'Ω', ell: 'ℓ', times: '×', cdot: '·', pm: '±', infty: '∞', ln: 'ln\u2009', log: 'log\u2009', exp: 'exp\u2009',
 };
 
 interface Piece {
@@ -62,9 +62,11 @@ function parseLatex(src: string): Piece[] {
       return src.slice(start + 1, i - 1);
     }
     if (src[i] === '\\') {
-      const m = /^\\[A-Za-z]+/.exec(src.slice(i));
+      const m = /^\\[A-Za-z]+\s*/.exec(src.slice(i));
       if (m) {
         i += m[0].length;
+        // a font command takes its group along: _\mathrm{m}
+        if (/^\\(mathrm|rm|mathit|it|text|mathbf|bf)\s*$/.test(m[0]) && src[i] === '{') return m[0] + readGroup();
         return m[0];
       }
     }
