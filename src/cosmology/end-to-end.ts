@@ -8,10 +8,11 @@
  * What feeds the loops: P_cb by default (CLASS-PT's "cb": Yes, the oracle's usual setting; the
  * option `linearSpectrum: 'm'` takes P_m), given to the engine on the emulator's 160 training k
  * (1e-4 .. 20 1/Mpc); the engine extrapolates below with n_s and above with the last log slope,
- * as it does for any tabulated input. h enters the engine's FFTLog grid as a number (a
- * discretisation choice: the grid is 5e-5 h .. 100 h); all physical h dependence (P, f, AP, r_s,
- * the (Mpc/h)^3 and 1/h^2 factors of the assembly) is differentiable. Output k are in 1/Mpc and
- * fixed (classy's convention for the k passed to pk_gg_l0 & co.).
+ * as it does for any tabulated input. Output k are in 1/Mpc (`kOutMpc`, classy's convention for
+ * the k passed to pk_gg_l0 & co.) or in h/Mpc (`kOutHMpc`, what surveys measure: the rows are
+ * evaluated at k h). On the differentiable path h is a tensor everywhere, the engine's
+ * h-dependent grids included (FFTLog nodes 5e-5 h .. 100 h, Sigma^2 range 0.2 h), so d/dh is the
+ * exact derivative of what is computed, with the rescaling of k in h/Mpc mode.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
@@ -34,8 +35,15 @@ export interface CosmologyCase {
 }
 
 export interface EndToEndOptions {
-  /** output wavenumbers in 1/Mpc (shared by the batch), inside [5e-5 h, 100 h] */
-  kOutMpc: ArrayLike<number>;
+  /** output wavenumbers in 1/Mpc (shared by the batch), inside [5e-5 h, 100 h]; or kOutHMpc */
+  kOutMpc?: ArrayLike<number>;
+  /** output wavenumbers in h/Mpc (shared by the batch), inside [5e-5, 100]; or kOutMpc */
+  kOutHMpc?: ArrayLike<number>;
+  /**
+   * 'all' (default) every Gaussian row 0-47, 'spectra' the 40 rows classy's spectra use
+   * (computeComponents' option of the same name)
+   */
+  components?: 'all' | 'spectra';
   /** FFTLog size (128, 256, 512; default 256) */
   n?: number;
   /** fiducial Omega_m of the AP projection (CLASS-PT `Omfid`, default 0.31) */
@@ -52,7 +60,10 @@ export interface EndToEndOptions {
 }
 
 export interface EndToEndResult {
-  kOutMpc: Float64Array;
+  /** the output k in 1/Mpc, per cosmology (with kOutHMpc: k h) */
+  kOutMpc: Float64Array[];
+  /** the output k in h/Mpc when asked for in h/Mpc */
+  kOutHMpc?: Float64Array;
   /** spectrum -> [B, nK] tensor in (Mpc/h)^3 */
   spectra: Partial<Record<SpectrumName, tf.Tensor>>;
   /** classy's get_pk_mult rows, [B, nK] in Mpc^3 */
@@ -71,7 +82,8 @@ export interface EndToEndResult {
  */
 export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOptions): EndToEndResult {
   if (!Array.isArray(cases) || cases.length === 0) throw new ClaxPtInputError('cases', 'expected a non-empty array of {params, z, bias}');
-  if (!options || !options.kOutMpc) throw new ClaxPtInputError('kOutMpc', 'missing (output wavenumbers in 1/Mpc)');
+  if (!options || (!options.kOutMpc && !options.kOutHMpc)) throw new ClaxPtInputError('kOutMpc', 'missing (output wavenumbers: kOutMpc in 1/Mpc or kOutHMpc in h/Mpc)');
+  if (options.kOutMpc && options.kOutHMpc) throw new ClaxPtInputError('kOutHMpc', 'give kOutMpc (1/Mpc) or kOutHMpc (h/Mpc), not both');
   const B = cases.length;
   const where = (b: number) => (B > 1 ? `cases[${b}].` : '');
   const host = cases.map((c, b) => validateCosmoParams(c?.params, `${where(b)}params`));
@@ -104,12 +116,15 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const nK = em.kGridMpc.length;
   const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(tf.slice(t, [b], [1]), []);
   const rowsIn: CosmologyInput[] = cases.map((_, b) => {
-    const s = tf.tidy(() => ({ f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), pk: tf.reshape(tf.slice(lin.pk, [b, 0], [1, nK]), [nK]) }));
+    const s = tf.tidy(() => ({
+      f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), h: scalar(lin.h, b),
+      pk: tf.reshape(tf.slice(lin.pk, [b, 0], [1, nK]), [nK]),
+    }));
     kept.push(...Object.values(s));
     return {
       kMpc: em.kGridMpc,
       pkMpc3: s.pk,
-      h: host[b].h,
+      h: differentiable ? s.h : host[b].h,
       nS: host[b].n_s,
       rsDragMpc: ir ? s.rs : undefined,
       f: rsd ? s.f : undefined,
@@ -117,9 +132,11 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       Dratio: ap ? s.dr : undefined,
     };
   });
-  const kOut = Float64Array.from(options.kOutMpc);
+  const kOutH = options.kOutHMpc ? Float64Array.from(options.kOutHMpc) : undefined;
+  const kOut = options.kOutMpc ? Float64Array.from(options.kOutMpc) : undefined;
   const result = computeComponents(plan, rowsIn, {
-    kOutMpc: kOut,
+    ...(kOutH ? { kOutHMpc: kOutH } : { kOutMpc: kOut }),
+    components: options.components,
     irResummation: ir,
     redshiftSpace: rsd,
     alcockPaczynski: ap,
@@ -133,9 +150,11 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
     kept.push(t);
     bias[n] = t;
   }
-  const spectra = assembleAll(result.components, bias, { h: lin.h, f: rsd ? lin.f : undefined, kOutMpc: kOut }, { only: options.only, skipMissing: options.only === undefined });
+  const kCtx = kOutH ? { kOutHMpc: kOutH } : { kOutMpc: kOut };
+  const spectra = assembleAll(result.components, bias, { h: lin.h, f: rsd ? lin.f : undefined, ...kCtx }, { only: options.only, skipMissing: options.only === undefined });
   return {
-    kOutMpc: kOut,
+    kOutMpc: result.kOutMpc,
+    kOutHMpc: kOutH,
     spectra,
     components: result.components,
     derived: { f: lin.f, hratio: lin.hratio, Dratio: lin.Dratio, rsDragMpc: lin.rs, H: lin.H, DA: lin.DA },

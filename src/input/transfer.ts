@@ -16,7 +16,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { linearTensorsOf, type LinearStage } from './linear-stage';
-import { batchTensor } from '../loops/matter-real';
+import { batchTensor, gridPowers } from '../loops/matter-real';
 
 /** CLASS's primordial pivot scale k_pivot in 1/Mpc (CLASS default `k_pivot = 0.05`). */
 export const PRIMORDIAL_PIVOT_MPC = 0.05;
@@ -42,7 +42,10 @@ export function transferSpectra(linear: LinearStage, noWiggle: boolean): Transfe
   return tf.tidy(() => {
     const lt = linearTensorsOf(linear);
     const B = linear.pBin.length;
-    const prim = batchTensor(linear.gridKMpc.map((k, b) => primordialOnGrid(k, linear.inputs[b].nS)));
+    const primHost = batchTensor(linear.gridKMpc.map((k, b) => primordialOnGrid(k, linear.inputs[b].nS)));
+    // P_prim ~ k^{n_s}: with h a tensor the nodes move as h (gridPowers)
+    const nS = tf.tensor2d(linear.inputs.map((i) => i.nS), [B, 1]);
+    const prim = lt.gridScale ? tf.mul(primHost, tf.pow(tf.reshape(lt.gridScale, [B, 1]), nS)) : primHost;
     const pNw = lt.pNoWiggle;
     const pW = noWiggle ? batchTensor(linear.pWiggleRaw) : lt.pWiggle;
     const tNoWiggle = tf.mul(tf.sqrt(tf.div(pNw, prim)), 5 / 3) as tf.Tensor2D;
@@ -50,7 +53,7 @@ export function transferSpectra(linear: LinearStage, noWiggle: boolean): Transfe
     // x/2 - x^2/8 + x^3/16 in Horner form
     const series = tf.mul(x, tf.add(0.5, tf.mul(x, tf.add(-1 / 8, tf.mul(x, 1 / 16)))));
     const tWiggle = tf.mul(tNoWiggle, series) as tf.Tensor2D;
-    const k2 = batchTensor(linear.gridKMpc.map((k) => k.map((v) => v * v)));
+    const k2 = gridPowers(linear, 2);
     const damping = tf.exp(tf.neg(tf.mul(k2, tf.reshape(lt.sigma2Bao, [B, 1]))));
     const tBin = tf.add(tNoWiggle, tf.mul(tWiggle, damping)) as tf.Tensor2D;
     return { tNoWiggle, tWiggle, tBin };
