@@ -1,8 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  // host-worker: the worker thread of src/host/host-pool.ts, loaded beside index.js / cli.js
-  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'host-worker': 'src/host/host-worker.ts' },
+  // host-worker: the worker thread of src/host/host-pool.ts; chain-worker: the sampler's
+  // (src/inference/node/parallel.ts); both loaded beside index.js / cli.js
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts', 'host-worker': 'src/host/host-worker.ts', 'chain-worker': 'src/inference/node/chain-worker.ts' },
   format: ['esm'],
   dts: { entry: { index: 'src/index.ts' } },
   sourcemap: true,
