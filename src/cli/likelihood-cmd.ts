@@ -3,6 +3,7 @@
  * configuration file with --config FILE --data DIR) at one parameter point, with its gradient.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ClaxPtInputError } from '../errors';
 import { checkBackend, parseOptions } from './args';
 import type { TextSink } from './progress';
@@ -12,7 +13,7 @@ import { presetConfigPath, readConfig, readSamples } from '../likelihood/node-fi
 import { FullShapeLikelihood, type ParameterPoint } from '../likelihood/full-shape-likelihood';
 import { NUISANCE_NAMES, type LikelihoodConfig } from '../likelihood/config';
 
-export const LIKELIHOOD_HELP = `clax-pt likelihood (--boss DIR | --config FILE --data DIR) --params FILE [--grad]
+export const LIKELIHOOD_HELP = `clax-pt likelihood (--boss DIR | --config FILE [--data DIR]) --params FILE [--grad]
 
 -2 ln L of a full-shape power-spectrum likelihood at one parameter point, the linear
 parameters (bGamma3, cs0, cs2, cs4, b4, Pshot, a0, a2) marginalised analytically, and with
@@ -33,8 +34,10 @@ defaults for those it omits).
 Options
   --boss DIR        the BOSS DR12 analysis (Philcox & Ivanov 2022; data/likelihoods/boss-dr12.json)
                     with its files (boss_pk_<sample>.dat, boss_cov_<sample>.dat) in DIR
-  --config FILE     a likelihood configuration (JSON; see the README) ...
-  --data DIR        ... and the folder its file names are relative to
+  --config FILE     a likelihood configuration (JSON; see the README), e.g.
+                    data/mock-survey/mock-noisy.json
+  --data DIR        the folder its file names are relative to (default: the configuration's
+                    "data" entry, relative to its file, else the file's folder)
   --params FILE     the parameter point (required)
   --grad            also print the gradient
   --backend NAME    wasm (default), cpu or node
@@ -105,13 +108,14 @@ export async function likelihoodCommand(args: string[], io: { stdout: TextSink }
   checkBackend(values.backend);
   if (values.boss && values.config) throw new ClaxPtInputError('--config', 'give --boss DIR or --config FILE --data DIR, not both');
   if (!values.boss && !values.config) throw new ClaxPtInputError('--boss', 'required: --boss DIR (BOSS DR12) or --config FILE --data DIR');
-  if (values.config && !values.data) throw new ClaxPtInputError('--data', 'required with --config (the folder of the data files)');
   if (!values.params) throw new ClaxPtInputError('--params', 'required (a JSON file with the parameter point)');
   const config = readConfig(values.boss ? presetConfigPath('boss-dr12') : (values.config as string));
   const point = readParameterPoint(values.params as string);
   checkPointKeys(config, point);
   const free = freeingGiven(config, point);
-  const likelihood = new FullShapeLikelihood(free, readSamples(free, (values.boss ?? values.data) as string));
+  // the data folder: --boss DIR, --data DIR, or the configuration's "data" (relative to its file), or its folder
+  const dataDir = (values.boss ?? values.data ?? resolve(dirname(values.config as string), config.data ?? '.')) as string;
+  const likelihood = new FullShapeLikelihood(free, readSamples(free, dataDir));
   await useBackend(values.backend as string | undefined);
   const r = likelihood.evaluate(point, { gradient: Boolean(values.grad) });
   const out: Record<string, unknown> = {

@@ -12,6 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { ClaxPtInputError } from '../errors';
 import { analyticTarget } from '../inference/analytic-targets';
 import type { TargetSpec } from '../inference/target';
+import { checkConfig } from '../likelihood/config';
+import { presetConfigPath } from '../likelihood/node-files';
 
 export interface SampleConfig {
   spec: TargetSpec;
@@ -28,6 +30,15 @@ const COMMON_KEYS = ['sampler', 'comment'];
  * src/inference/target-loader.ts.)
  */
 export function configToTargetSpec(config: Record<string, unknown>, where: string): TargetSpec {
+  if ('samples' in config) {
+    // a likelihood configuration (src/likelihood/config.ts): its files relative to "data" (a
+    // folder relative to the config file; default the config file's own folder)
+    checkConfig(config); // every field checked now, before any thread starts
+    const base = dirname(resolve(where));
+    const data = config.data === undefined ? base : resolve(base, String(config.data));
+    if (!existsSync(data)) throw new ClaxPtInputError(`${where}: data`, `folder '${data}' does not exist`);
+    return { module: 'likelihood', config: { config, dataDir: data } };
+  }
   if ('analytic' in config) {
     for (const k of Object.keys(config)) if (k !== 'analytic' && !COMMON_KEYS.includes(k)) throw new ClaxPtInputError(`${where}: ${k}`, `unknown key beside "analytic" (known: analytic, ${COMMON_KEYS.join(', ')})`);
     analyticTarget(config.analytic, 'analytic'); // every field checked now, before any thread starts
@@ -47,7 +58,9 @@ export function configToTargetSpec(config: Record<string, unknown>, where: strin
 /** The BOSS DR12 configuration from the data folder (`--boss DIR`). */
 export function bossTargetSpec(dir: string): TargetSpec {
   if (!existsSync(dir)) throw new ClaxPtInputError('--boss', `folder '${dir}' does not exist`);
-  throw new ClaxPtInputError('--boss', 'the BOSS DR12 likelihood is not part of this build yet');
+  const config = JSON.parse(readFileSync(presetConfigPath('boss-dr12'), 'utf8')) as unknown;
+  checkConfig(config);
+  return { module: 'likelihood', config: { config, dataDir: resolve(dir) } };
 }
 
 /** Reads a JSON config file: its TargetSpec and sampler block. */

@@ -9,6 +9,7 @@ import { checkTarget, type CreateTarget, type Target, type TargetSpec } from './
 /** built-in TargetSpec modules by name (the likelihood's joins here: 'likelihood') */
 const BUILTIN: Record<string, () => Promise<{ createTarget: CreateTarget }>> = {
   analytic: () => import('./analytic-targets'),
+  likelihood: () => import('../likelihood/target'),
 };
 
 export const BUILTIN_TARGET_MODULES = Object.keys(BUILTIN);

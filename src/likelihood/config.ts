@@ -67,6 +67,8 @@ export interface LikelihoodConfig {
   marginalised: Record<FullShapeLinearParam, MarginalisedPrior>;
   /** the sampler's block (src/inference), passed through unchecked here */
   sampler?: unknown;
+  /** the data folder relative to the configuration file (the CLI's default: the file's folder) */
+  data?: string;
 }
 
 const LATEX: Record<string, string> = {
@@ -148,7 +150,8 @@ function checkMarginalised(x: unknown): Record<FullShapeLinearParam, Marginalise
 /** Validates a parsed configuration; fills the defaults (theory settings, cosmological bounds). */
 export function checkConfig(raw: unknown): LikelihoodConfig {
   const c = object(raw, 'config');
-  onlyKeys(c, ['name', 'description', 'theory', 'samples', 'cosmology', 'nuisance', 'marginalised', 'sampler'], 'config');
+  onlyKeys(c, ['name', 'description', 'data', 'theory', 'samples', 'cosmology', 'nuisance', 'marginalised', 'sampler'], 'config');
+  if (c.data !== undefined && typeof c.data !== 'string') throw new ClaxPtInputError('data', 'must be a folder name (relative to the configuration file)');
   const name = c.name ?? 'likelihood';
   if (typeof name !== 'string') throw new ClaxPtInputError('name', 'must be a string');
   const theory = checkTheory(c.theory);
@@ -196,5 +199,5 @@ export function checkConfig(raw: unknown): LikelihoodConfig {
       return [p, checkParameterSpec(nuisRaw[p], `nuisance.${p}`)];
     }),
   ) as Record<NuisanceName, ParameterSpec>;
-  return { name, theory, samples, cosmology, nuisance, marginalised: checkMarginalised(c.marginalised), sampler: c.sampler };
+  return { name, theory, samples, cosmology, nuisance, marginalised: checkMarginalised(c.marginalised), sampler: c.sampler, data: c.data as string | undefined };
 }
