@@ -1,76 +1,48 @@
 #!/usr/bin/env python3
-"""Linear spectra for the emulator on a BAO-dense k grid, from CLASS (the classy of a local
-CLASS-PT build, ../../../shared/tools/build-classpt.sh), for the cosmologies of an existing
-training or test set (../shared/linear/NAME.json: same parameters, same settings, same z), in the
-same layout: NAME.json (k_Mpc replaced, records copied) and NAME.pk_cb.f32 / NAME.pk_m.f32.
+"""CLASS's linear spectra at z = 0 on a dense k band, for the emulator's off-node correction
+(scripts/train-emulator.ts --dense DIR), for the cosmologies of a set of ../shared/linear
+(same parameters and settings: tau_reio 0.0544, N_ur 2.0328, one massive neutrino, CLASS defaults).
 
-Why: the 160 log-spaced k of the shared set sample the baryon wiggles at 3-4 points per period
-near k = 0.2 1/Mpc; between them the emulator's residual spline is off by up to 2.5e-3, which
-the loops and the IR split carry into the multipoles. This grid is 100 points per decade over
-0.01-0.5 1/Mpc (18 points per BAO period at 0.2 1/Mpc).
+Why: the shared set's 160 log-spaced k sample the baryon wiggles 3-4 times per period near
+k = 0.2 1/Mpc, and the emulator's residual spline between them is off by up to 2.5e-3. That
+interpolation error is the same at every z to 3e-6 (the wiggles are in the transfer function),
+so one z suffices, and k <= 1 1/Mpc needs only P_k_max = 1.5 1/Mpc (2-3x faster runs).
 
-usage: CLASSPT_PY=.../python generate.py SRC_DIR NAME OUT_DIR [--start I --stop J] [--check]
-  --check: also evaluate at the source set's own k and report the largest relative difference
-           from its stored spectra (the settings must reproduce them)
-Writes OUT_DIR/NAME.part-<start>-<stop>.npz; merge.py assembles the parts.
+usage: CLASSPT_PY=.../python generate.py SRC_DIR NAME OUT_DIR WORKER NWORKERS
+Writes OUT_DIR/NAME.dense-<start>-<stop>.npz per chunk of 50 cosmologies (atomically; existing
+chunks are skipped, so an interrupted run resumes): k_Mpc, ln_pk_cb, ln_pk_m [records, k].
 """
-import argparse, json, os, sys, time
+import json, os, sys, time
 import numpy as np
 sys.path.insert(0, os.environ["CLASSPT_PY"])
 from classy import Class  # noqa: E402
 
-
-def k_grid():
-    """20 points per decade on [1e-4, 0.01] and [0.5, 20], 100 per decade on [0.01, 0.5] (1/Mpc)."""
-    lo = np.logspace(-4, -2, 41)[:-1]
-    mid = np.logspace(-2, np.log10(0.5), int(round(100 * np.log10(50))) + 1)[:-1]
-    hi = np.logspace(np.log10(0.5), np.log10(20), int(round(20 * np.log10(40))) + 1)
-    return np.concatenate([lo, mid, hi])
+K_DENSE = np.exp(np.arange(np.log(0.003), np.log(1.0) + 1e-12, 0.02))
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("src"); ap.add_argument("name"); ap.add_argument("out")
-    ap.add_argument("--start", type=int, default=0); ap.add_argument("--stop", type=int, default=None)
-    ap.add_argument("--check", action="store_true")
-    a = ap.parse_args()
-    meta = json.load(open(os.path.join(a.src, a.name + ".json")))
+    src, name, out, worker, nworkers = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+    meta = json.load(open(os.path.join(src, name + ".json")))
     recs = meta["records"]
-    stop = len(recs) if a.stop is None else min(a.stop, len(recs))
-    zs = meta["z"]
-    k = k_grid()
-    fixed = meta["fixed"]
-    if a.check:
-        n0, nz, nk0 = meta["arrays"]["shape"]
-        ref_cb = np.fromfile(os.path.join(a.src, meta["arrays"]["pk_cb"]), dtype="<f4").reshape(n0, nz, nk0)
-        ref_m = np.fromfile(os.path.join(a.src, meta["arrays"]["pk_m"]), dtype="<f4").reshape(n0, nz, nk0)
-        k0 = np.array(meta["k_Mpc"])
-    cb = np.zeros((stop - a.start, len(zs), len(k)), dtype="<f4")
-    m = np.zeros_like(cb)
-    worst = 0.0
+    chunk = 50
     t0 = time.time()
-    for j, i in enumerate(range(a.start, stop)):
-        r = recs[i]
-        c = Class()
-        args = {"output": "mPk", "P_k_max_1/Mpc": 20.5, "z_pk": ", ".join(str(z) for z in zs), **fixed, **r["params"]}
-        c.set(args)
-        c.compute()
-        for iz, z in enumerate(zs):
-            cb[j, iz] = [c.pk_cb_lin(x, z) for x in k]
-            m[j, iz] = [c.pk_lin(x, z) for x in k]
-            if a.check:
-                got = np.array([c.pk_cb_lin(x, z) for x in k0])
-                worst = max(worst, float(np.max(np.abs(got / ref_cb[i, iz] - 1))))
-                got = np.array([c.pk_lin(x, z) for x in k0])
-                worst = max(worst, float(np.max(np.abs(got / ref_m[i, iz] - 1))))
-        c.struct_cleanup()
-        if j % 20 == 0:
-            print("%s %d/%d (%.0f s)%s" % (a.name, i, stop, time.time() - t0, " worst vs source %.2e" % worst if a.check else ""), flush=True)
-    out = os.path.join(a.out, "%s.part-%05d-%05d.npz" % (a.name, a.start, stop))
-    np.savez(out + ".tmp.npz", k=k, cb=cb, m=m, start=a.start, stop=stop)
-    os.replace(out + ".tmp.npz", out)
-    if a.check:
-        print("worst relative difference from the source set's spectra: %.3e" % worst)
+    for start in range(chunk * worker, len(recs), chunk * nworkers):
+        stop = min(start + chunk, len(recs))
+        path = os.path.join(out, "%s.dense-%05d-%05d.npz" % (name, start, stop))
+        if os.path.exists(path):
+            continue
+        cb = np.zeros((stop - start, len(K_DENSE)))
+        m = np.zeros_like(cb)
+        for j, i in enumerate(range(start, stop)):
+            c = Class()
+            c.set({"output": "mPk", "P_k_max_1/Mpc": 1.5, "z_pk": "0", **meta["fixed"], **recs[i]["params"]})
+            c.compute()
+            cb[j] = np.log([c.pk_cb_lin(x, 0.0) for x in K_DENSE])
+            m[j] = np.log([c.pk_lin(x, 0.0) for x in K_DENSE])
+            c.struct_cleanup()
+        np.savez(path + ".tmp.npz", k_Mpc=K_DENSE, ln_pk_cb=cb, ln_pk_m=m, start=start, stop=stop)
+        os.replace(path + ".tmp.npz", path)
+        print("%s %d-%d done (%.0f s)" % (name, start, stop, time.time() - t0), flush=True)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ export interface EndToEndResult {
   components: Record<string, tf.Tensor2D>;
   /** [B] tensors: f, hratio, Dratio, rs_drag (Mpc), H (km/s/Mpc), D_A (Mpc), sigma... */
   derived: { f: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; rsDragMpc: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D };
-  /** the linear spectrum that fed the loops, [B, 160] on `linearKMpc` (Mpc^3) */
+  /** the linear spectrum that fed the loops, [B, nK] on `linearKMpc` (Mpc^3) */
   pkLin: tf.Tensor2D;
   linearKMpc: Float64Array;
   dispose(): void;
@@ -134,7 +134,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const lin = differentiable ? linearTensors(cases, zs, which, omfid, brackets) : linearHost(host, zs, which, omfid, brackets);
   kept.push(...Object.values(lin));
 
-  const nK = em.kGridMpc.length;
+  const nK = em.engineKMpc.length;
   const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(tf.slice(t, [b], [1]), []);
   const rowsIn: CosmologyInput[] = cases.map((_, b) => {
     const s = tf.tidy(() => ({
@@ -143,7 +143,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
     }));
     kept.push(...Object.values(s));
     return {
-      kMpc: em.kGridMpc,
+      kMpc: em.engineKMpc,
       pkMpc3: s.pk,
       h: differentiable ? s.h : host[b].h,
       nS: host[b].n_s,
@@ -180,7 +180,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
     components: result.components,
     derived: { f: lin.f, hratio: lin.hratio, Dratio: lin.Dratio, rsDragMpc: lin.rs, H: lin.H, DA: lin.DA },
     pkLin: lin.pk,
-    linearKMpc: em.kGridMpc,
+    linearKMpc: em.engineKMpc,
     dispose() {
       result.dispose();
       tf.dispose(Object.values(spectra) as tf.Tensor[]);
@@ -199,14 +199,14 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
     const p = rowParams(cases.map((c) => c.params));
     const zRow = (c: CosmologyCase) => (c.z instanceof tf.Tensor ? tf.reshape(c.z, []) : tf.scalar(c.z));
     const z = tf.reshape(tf.stack(cases.map(zRow)), [B, 1]) as tf.Tensor2D;
-    const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
+    const r = em.evaluate(p, z, em.engineKMpc, { matter: which === 'm' });
     let pk = (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D;
     if (brackets) {
       const at = (key: 'zEarly' | 'zLate') => {
-        const e = em.evaluate(p, tf.tensor2d(brackets.map((b) => [b[key]]), [B, 1]), em.kGridMpc, { matter: which === 'm' });
+        const e = em.evaluate(p, tf.tensor2d(brackets.map((b) => [b[key]]), [B, 1]), em.engineKMpc, { matter: which === 'm' });
         return tf.log((which === 'm' ? e.pkM : e.pkCb) as tf.Tensor2D);
       };
-      pk = classptInterpolatedTensor(at('zEarly'), at('zLate'), brackets, em.kGridMpc);
+      pk = classptInterpolatedTensor(at('zEarly'), at('zLate'), brackets, em.engineKMpc);
     }
     const bg = backgroundTensors(p, zs, z);
     const ratios = zs.map((zb, b) => {
@@ -230,11 +230,11 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
 /** The same from the float64 host path (all parameters numbers: nothing to differentiate). */
 function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
   const em = getEmulator();
-  const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.kGridMpc));
+  const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.engineKMpc));
   if (brackets) {
     rows.forEach((r, b) => {
-      const ln = (z: number) => { const e = em.evaluateHost(params[b], z, em.kGridMpc); return Float64Array.from(which === 'm' ? e.pkM : e.pkCb, Math.log); };
-      const p = classptInterpolatedHost(ln(brackets[b].zEarly), ln(brackets[b].zLate), brackets[b], em.kGridMpc);
+      const ln = (z: number) => { const e = em.evaluateHost(params[b], z, em.engineKMpc); return Float64Array.from(which === 'm' ? e.pkM : e.pkCb, Math.log); };
+      const p = classptInterpolatedHost(ln(brackets[b].zEarly), ln(brackets[b].zLate), brackets[b], em.engineKMpc);
       if (which === 'm') r.pkM = p;
       else r.pkCb = p;
     });
@@ -245,7 +245,7 @@ function linearHost(params: Record<CosmoParamName, number>[], zs: number[], whic
     const ap = apRatiosHost(bg.E(z), (bg.chi(z) * 100 * p.h) / C_KM_S, bg.omegaG, z, omfid);
     return { H: bg.H(z), DA: bg.DA(z), ...ap };
   });
-  const nK = em.kGridMpc.length;
+  const nK = em.engineKMpc.length;
   const pk = new Float32Array(params.length * nK);
   rows.forEach((r, b) => pk.set(which === 'm' ? r.pkM : r.pkCb, b * nK));
   const v = (xs: number[]) => tf.tensor1d(Float32Array.from(xs));
