@@ -11,6 +11,11 @@ export function workerEntry(callerUrl: string, name: string): URL {
   if (!callerUrl.endsWith('.ts')) return new URL(`./${name}.js`, callerUrl);
   const tsxApi = createRequire(callerUrl).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
   const entry = new URL(`./${name}.ts`, callerUrl).href;
-  const code = `import { tsImport } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});`;
+  // tfjs-core's ESM gradient files need the resolve hook of ../cli/node-hooks.ts under plain Node
+  const hooks = new URL('../cli/node-hooks.ts', import.meta.url).href;
+  const code =
+    `import { tsImport } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; ` +
+    `const h = await tsImport(${JSON.stringify(hooks)}, ${JSON.stringify(entry)}); h.registerTfjsResolveHook(); ` +
+    `await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
