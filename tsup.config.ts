@@ -7,9 +7,10 @@ const require = createRequire(import.meta.url);
 
 export default defineConfig([
   {
-    // The Node build: the library with its Node adapter (src/node.ts), the CLI, and the host
-    // worker thread of src/host/node-pool.ts (loaded beside index.js / cli.js).
-    entry: { index: 'src/node.ts', cli: 'src/cli.ts', 'host-worker': 'src/host/host-worker.ts' },
+    // The Node build: the library with its Node adapter (src/node.ts), the CLI, the host
+    // worker thread of src/host/node-pool.ts and the sampler's chain worker
+    // (src/inference/node/parallel.ts), both loaded beside index.js / cli.js.
+    entry: { index: 'src/node.ts', cli: 'src/cli.ts', 'host-worker': 'src/host/host-worker.ts', 'chain-worker': 'src/inference/node/chain-worker.ts' },
     format: ['esm'],
     dts: { entry: { index: 'src/node.ts' } },
     sourcemap: true,

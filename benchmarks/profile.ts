@@ -245,7 +245,7 @@ export async function stageProfile(plan: Plan, inputs: CaseInputs, settings: For
 function linearStageProfile(inputs: CaseInputs, reps: number): TimedRow[] {
   const c = inputs.cosmology;
   const input: LinearPowerInput = { kMpc: Float64Array.from(c.kMpc), pkMpc3: Float64Array.from(c.pkMpc3 as ArrayLike<number>), nS: c.nS };
-  const grid = fftlogGrid(inputs.n, c.h).kMpc;
+  const grid = fftlogGrid(inputs.n, c.h as number).kMpc;
   const interp = logPowerInterpolator(input);
   const logKP = logKPowerOnIrGrid(interp);
   const c2 = dst2(logKP);
@@ -255,14 +255,14 @@ function linearStageProfile(inputs: CaseInputs, reps: number): TimedRow[] {
     { name: 'runLinearStage total (B = 1)', ms: timeMedian(reps, () => runLinearStage(inputs.n, [c], inputs.options)) },
     { name: '  input spline: ln P in ln k + P on the FFTLog grid', ms: timeMedian(reps, () => logPowerInterpolator(input).powerAt(grid)) },
     { name: '  sigma_v^2', ms: timeMedian(reps, () => sigmaV2(input)) },
-    { name: '  IR split: irResummation total', ms: timeMedian(reps, () => irResummation({ input, kGridMpc: grid, h: c.h, rsDragMpc: c.rsDragMpc as number })) },
+    { name: '  IR split: irResummation total', ms: timeMedian(reps, () => irResummation({ input, kGridMpc: grid, h: c.h as number, rsDragMpc: c.rsDragMpc as number })) },
     { name: '    ln(kP) on the 65536-point DST grid (spline evals)', ms: timeMedian(reps, () => logKPowerOnIrGrid(interp)) },
     { name: '    DST-II, 65536 points', ms: timeMedian(reps, () => dst2(logKP)) },
     { name: '    remove BAO harmonics (spline refill)', ms: timeMedian(reps, () => removeBaoHarmonics(c2)) },
     { name: '    inverse DST-II, 65536 points', ms: timeMedian(reps, () => idst2(r)) },
     { name: '    spline y\'\' of P_nw on 65536 knots', ms: timeMedian(reps, () => splineSecondDerivatives(nw.knots, nw.pNw)) },
     { name: '    noWiggleSpectrum total', ms: timeMedian(reps, () => noWiggleSpectrum(interp)) },
-    { name: '    Sigma^2, delta Sigma^2 (500-point integrals)', ms: timeMedian(reps, () => baoDampingScales(nw, c.h, c.rsDragMpc as number)) },
+    { name: '    Sigma^2, delta Sigma^2 (500-point integrals)', ms: timeMedian(reps, () => baoDampingScales(nw, c.h as number, c.rsDragMpc as number)) },
   ];
   return rows;
 }
@@ -370,7 +370,7 @@ function syncStats(plan: Plan, inputs: CaseInputs): ProfileResult['syncs'] {
 
 function microProfile(plan: Plan, inputs: CaseInputs, reps: number): TimedRow[] {
   const c = inputs.cosmology;
-  const grid = fftlogGrid(inputs.n, c.h).kMpc;
+  const grid = fftlogGrid(inputs.n, c.h as number).kMpc;
   const kOut = Float64Array.from(inputs.kOutMpc);
   const shape = basisShape(inputs.n, BIAS_FFTLOG_BIAS);
   const rows: TimedRow[] = [];

@@ -214,7 +214,7 @@ export function fusedHostApMoments(k: Float64Array, hr: number, dr: number, nSid
 
 function momentRows(inputs: CaseInputs, reps: number): ProposalRow[] {
   const c = inputs.cosmology;
-  const k = fftlogGrid(inputs.n, c.h).kMpc;
+  const k = fftlogGrid(inputs.n, c.h as number).kMpc;
   const hr = c.hratio as number;
   const dr = c.Dratio as number;
   const host = { gridKMpc: [k], hratio: [hr], dratio: [dr] };

@@ -35,6 +35,7 @@ import { CLASSPT_NOMINAL_MS, HERE, fmtMs, round, stats, table } from './common';
 import type { WorkerOptions, WorkerResult } from './worker';
 import type { ColdResult } from './cold';
 import type { ProfileResult, StageProfile } from './profile';
+import type { LikelihoodBench } from './likelihood';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -64,6 +65,11 @@ if (flag('--worker')) {
   const { runWorker } = await import('./worker');
   const opts = JSON.parse(value('--opts') ?? '{}') as WorkerOptions;
   await emitAndExit(await runWorker(opts));
+}
+if (flag('--likelihood')) {
+  registerEsmHook();
+  const { runLikelihoodBench } = await import('./likelihood');
+  await emitAndExit(await runLikelihoodBench(value('--backend') ?? 'wasm', Number(value('--reps') ?? 7)));
 }
 if (flag('--cold')) {
   registerEsmHook();
@@ -209,10 +215,26 @@ async function main(): Promise<void> {
       cold,
     });
   }
+  log(`${backends[0]}: likelihood (BOSS DR12, value and gradient) ...`);
+  // the likelihood needs gradients (synchronous reads: not webgpu under Node) and its data files
+  // (absent from the bench bundle): a failure is reported, not fatal
+  let likelihood: LikelihoodBench | null = null;
+  let likelihoodError = '';
+  try {
+    [likelihood] = await runChild<LikelihoodBench>(['--likelihood', '--backend', backends[0], '--reps', quick ? '3' : '7'], 'likelihood');
+  } catch (e) {
+    likelihoodError = String((e as Error).message).split('\n').slice(0, 3).join(' ').slice(0, 300);
+  }
   const elapsed = performance.now() - startAll;
   const load = { before: round(loadBefore, 2), after: round(loadavg()[0], 2), cpus: cpus().length };
 
   process.stdout.write(report(summaries, reference, profile, elapsed, load));
+  process.stdout.write(
+    likelihood
+      ? `likelihood (${likelihood.data === 'boss_dr12' ? 'BOSS DR12' : 'the mock survey: BOSS files not found'}, 4 samples, ${likelihood.parameters} parameters, ${likelihood.backend}): ` +
+          `value ${fmtMs(likelihood.likelihood_ms)} ms (target <= 40), value + gradient ${fmtMs(likelihood.likelihood_grad_ms)} ms (target <= 150); leaked tensors ${likelihood.leaked_tensors}\n`
+      : `likelihood: not measured (${likelihoodError})\n`,
+  );
   if (json) {
     const head = summaries[0];
     const ratio = (x: number | null) => (x === null ? null : round(x / reference.ms, 3));
@@ -251,6 +273,9 @@ async function main(): Promise<void> {
         grad_le_3x_forward: head.grad_ms <= 3 * head.forward_ms,
         cold_start_le_2s: head.cold_start_ms !== null && head.cold_start_ms <= 2000,
       },
+      likelihood_ms: likelihood ? round(likelihood.likelihood_ms, 2) : null,
+      likelihood_grad_ms: likelihood ? round(likelihood.likelihood_grad_ms, 2) : null,
+      likelihood_data: likelihood ? likelihood.data : null,
       grad_wrt: head.worker.grad_wrt,
       grad_not_available: head.worker.grad_not_available,
       batch_sweep: head.worker.batch_sweep ?? null,

@@ -18,6 +18,8 @@ import { linearStageTensors } from './input/linear-stage-op';
 import { matterRealSpace } from './loops/matter-real';
 import { biasOperatorsOnGrid } from './loops/bias-real';
 import { outputSplineOperators } from './numerics/output-spline';
+import { splineDerivativeOperator } from './numerics/spline';
+import { fftlogGrid } from './fftlog/grid';
 import { apGeometry, baoDamping, type BaoDamping } from './redshift/ap-projection';
 import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
@@ -36,8 +38,15 @@ export interface ComputeOptions extends LinearStageOptions {
   /**
    * Output wavenumbers in 1/Mpc: one array shared by the batch, or one array per cosmology
    * (all of the same length). Each must lie inside the FFTLog range [5e-5 h, 100 h].
+   * Give either kOutMpc or kOutHMpc.
    */
-  kOutMpc: ArrayLike<number> | ArrayLike<number>[];
+  kOutMpc?: ArrayLike<number> | ArrayLike<number>[];
+  /**
+   * Output wavenumbers in h/Mpc (what surveys measure): the rows are evaluated at k h, with h
+   * inside the graph when it is a tensor, so that d/dh includes the rescaling of k. Inside
+   * [5e-5, 100] h/Mpc. Give either kOutMpc or kOutHMpc.
+   */
+  kOutHMpc?: ArrayLike<number> | ArrayLike<number>[];
   /** redshift-space multipoles (CLASS-PT "RSD"; default on): needs f per cosmology */
   redshiftSpace?: boolean;
   /** Alcock-Paczynski projection (CLASS-PT "AP"; default on): needs hratio and Dratio */
@@ -110,7 +119,7 @@ export interface ComponentsResult {
   dispose(): void;
 }
 
-function outputGrids(kOut: ComputeOptions['kOutMpc'], batch: number): Float64Array[] {
+function outputGrids(kOut: ArrayLike<number> | ArrayLike<number>[], batch: number): Float64Array[] {
   const isNested = Array.isArray(kOut) && kOut.length > 0 && typeof (kOut as unknown[])[0] !== 'number';
   const arrays = isNested ? (kOut as ArrayLike<number>[]) : Array.from({ length: batch }, () => kOut as ArrayLike<number>);
   if (arrays.length !== batch) {
@@ -141,7 +150,18 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   installWasmKernels(); // the faster wasm Slice, if the user activated wasm directly
   const stage: StageRecorder = options.profile ?? ((_name, run) => run());
   const B = cosmologies.length;
-  const kOutMpc = outputGrids(options.kOutMpc, B);
+  const hHost = cosmologies.map((c) => hostValue(c.h) as number);
+  const kOutHMpc = options.kOutHMpc !== undefined ? outputGrids(options.kOutHMpc, B) : undefined;
+  // in h/Mpc: k h in 1/Mpc, kept inside the grid's ends against rounding (the spline operator
+  // depends on k / k_min only, the same for every h: ./numerics/output-spline.ts)
+  const kOutMpc = kOutHMpc
+    ? kOutHMpc.map((k, b) => {
+        const grid = fftlogGrid(plan.n, hHost[b]).kMpc;
+        return k.map((v) => Math.min(Math.max(v * hHost[b], grid[0]), grid[grid.length - 1]));
+      })
+    : outputGrids(options.kOutMpc as ArrayLike<number> | ArrayLike<number>[], B);
+  // h as a tensor: the grids' h dependence enters the graph (linear-stage-op gridScale)
+  const hTensorIn = cosmologies.some((c) => c.h instanceof tf.Tensor);
   const rsd = options.redshiftSpace ?? true;
   const ap = options.alcockPaczynski ?? true;
   const withBias = options.biasedTracers ?? true;
@@ -192,7 +212,10 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       tf.stack(cosmologies.map((c, b) => (c[key] instanceof tf.Tensor ? tf.reshape(c[key] as tf.Tensor, []) : tf.scalar(host[b])))) as tf.Tensor1D;
     const pk = cosmologies.map((c, b) => (c.pkMpc3 instanceof tf.Tensor ? (tf.reshape(c.pkMpc3, [-1]) as tf.Tensor1D) : tf.tensor1d(Float32Array.from(linear.inputs[b].pkMpc3))));
     const rs = ir ? scalarTensor('rsDragMpc', linear.rsDragMpc) : tf.zeros([B]) as tf.Tensor1D;
-    linear.tensors = stage('upload: linear-stage tensors', () => linearStageTensors(linear, options, pk, rs));
+    const hT = hTensorIn
+      ? (tf.stack(cosmologies.map((c, b) => (c.h instanceof tf.Tensor ? tf.reshape(c.h, []) : tf.scalar(hHost[b])))) as tf.Tensor1D)
+      : undefined;
+    linear.tensors = stage('upload: linear-stage tensors', () => linearStageTensors(linear, options, pk, rs, hT));
     const lt = linear.tensors;
     const onGrid: Record<string, tf.Tensor2D> = stage('tensor: real-space matter loops', () => matterRealSpace(plan, linear)); // name -> [B, N]
     const f = rsd ? scalarTensor('f', fs) : (tf.zeros([B]) as tf.Tensor1D);
@@ -221,6 +244,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         hratio: ap ? scalarTensor('hratio', hr) : tf.ones([B]),
         dratio: ap ? scalarTensor('Dratio', dr) : tf.ones([B]),
         nSide: apSideNodes(ap),
+        gridScale: lt.gridScale,
       }));
       // y'' on each cosmology's nodes h * (k/h): the plan's operator on k/h, divided by h^2
       const invH2 = tf.tensor3d(Float32Array.from(linear.h, (h) => 1 / (h * h)), [B, 1, 1]);
@@ -273,13 +297,36 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const signs = tf.tensor3d(Float32Array.from(names, (n) => (NEGATED_ROWS.has(n) ? -1 : 1)), [1, names.length, 1]);
     const stacked = own.mul(tf.stack(names.map((n) => onGrid[n]), 1), signs) as tf.Tensor3D;
     // [B, C, nOut]; many cosmologies: one 2D matMul each (XNNPACK; the batched one is a slow loop)
-    const atOut = B >= 8 ? batchedMatMulBy2D(stacked, spline) : own.matMul(stacked, spline);
+    let atOut = B >= 8 ? batchedMatMulBy2D(stacked, spline) : own.matMul(stacked, spline);
+    if (lt.gridScale && !kOutHMpc) {
+      // k fixed in 1/Mpc while the nodes move as h: the spline through (h q_j, y_j) at k is
+      // S_1(k/h), so d/dh adds -S'(k) k / h. Injected as X (h/h_host - 1), whose value is 0 and
+      // whose h-derivative is X / h_host, with X = -S'(k) k (the spline's exact derivative).
+      const derivative = tf.tensor3d(
+        Float32Array.from(linear.gridKMpc.flatMap((grid, b) => {
+          const w = splineDerivativeOperator(grid, kOutMpc[b]); // [nOut, N]
+          const nOut = kOutMpc[b].length;
+          const out = new Float32Array(grid.length * nOut);
+          for (let i = 0; i < nOut; i++) for (let j = 0; j < grid.length; j++) out[j * nOut + i] = -w[i * grid.length + j] * kOutMpc[b][i];
+          return Array.from(out);
+        })),
+        [B, plan.n, kOutMpc[0].length],
+      );
+      const x = own.matMul(stacked, derivative);
+      atOut = tf.add(atOut, own.mul(x, tf.reshape(tf.sub(lt.gridScale, 1), [B, 1, 1])));
+    }
     const rows = splitRows(B === 1 ? tf.reshape(atOut, [names.length, 1, -1]) : tf.transpose(atOut, [1, 0, 2]));
     const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((name, c) => [name, rows[c]]));
     // CLASS-PT multiplies the 4_dd row and the 18 fNL matter multipoles by exp(-(k/3)^4) at
     // output (k in 1/Mpc, no h; nonlinear_pt.c 4660, 4680)
-    const outputCut = () =>
-      tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.exp(-Math.pow(v / 3, 4))))), [B, kOutMpc[0].length]);
+    const outputCut = () => {
+      const cut = tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.exp(-Math.pow(v / 3, 4))))), [B, kOutMpc[0].length]);
+      if (!(kOutHMpc && lt.gridScale)) return cut;
+      // k = k_h h moves with h: d/dh exp(-(k/3)^4) = -4 (k/3)^4 / h exp(-(k/3)^4), as (h/h_host)^... factor
+      const x4 = tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.pow(v / 3, 4)))), [B, kOutMpc[0].length]);
+      const s4 = tf.pow(tf.reshape(lt.gridScale, [B, 1]), 4);
+      return own.mul(cut, tf.exp(tf.neg(own.mul(x4, tf.sub(s4, 1)))));
+    };
     if (out.loop_4_dd) out.loop_4_dd = own.mul(out.loop_4_dd, outputCut()) as tf.Tensor2D;
     if (png) {
       const cut = outputCut();

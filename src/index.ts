@@ -27,3 +27,4 @@ export { predictFromCosmology, type CosmologyCase, type EndToEndOptions, type En
 export { getEmulator, linearQuantities, rowParams, backgroundTensors, LinearEmulator, type LinearAnswer, type LinearRequest } from './cosmology/emulator';
 export { hostBackground, apRatiosHost } from './cosmology/background';
 export { COSMO_PARAM_NAMES, COSMO_PARAM_RANGE, Z_RANGE, K_RANGE_MPC, validateCosmoParams, type CosmoParams, type CosmoParamName } from './cosmology/params';
+export * from './inference/index';

@@ -22,7 +22,7 @@ function scalarOf(name: string, x: unknown): unknown {
 
 /** The option names computeComponents understands (anything else is refused: a typo would otherwise be ignored). */
 export const COMPUTE_OPTION_NAMES = new Set([
-  'kOutMpc', 'irResummation', 'noWiggle', 'alphaRs', 'redshiftSpace', 'alcockPaczynski', 'biasedTracers',
+  'kOutMpc', 'kOutHMpc', 'irResummation', 'noWiggle', 'alphaRs', 'redshiftSpace', 'alcockPaczynski', 'biasedTracers',
   'primordialNonGaussianity', 'components', 'profile',
 ]);
 
@@ -46,15 +46,20 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
   const ap = options.alcockPaczynski ?? true;
   checkScalar('alphaRs', options.alphaRs ?? 1, true);
 
-  // output k: one shared array or one per cosmology, all of one length
-  const kOut = options.kOutMpc;
+  // output k: one shared array or one per cosmology, all of one length; in 1/Mpc or in h/Mpc
+  const hUnits = options.kOutHMpc !== undefined;
+  if (hUnits && options.kOutMpc !== undefined) {
+    throw new ClaxPtInputError('kOutHMpc', 'give the output k either in 1/Mpc (kOutMpc) or in h/Mpc (kOutHMpc), not both');
+  }
+  const kField = hUnits ? 'kOutHMpc' : 'kOutMpc';
+  const kOut = hUnits ? options.kOutHMpc : options.kOutMpc;
   if (kOut === undefined || kOut === null || typeof (kOut as ArrayLike<unknown>).length !== 'number') {
-    throw new ClaxPtInputError('kOutMpc', 'missing (the output wavenumbers in 1/Mpc)');
+    throw new ClaxPtInputError('kOutMpc', 'missing (the output wavenumbers: kOutMpc in 1/Mpc, or kOutHMpc in h/Mpc)');
   }
   const nested = kOut.length > 0 && typeof (kOut as ArrayLike<unknown>)[0] !== 'number';
   const rows = nested ? Array.from(kOut as ArrayLike<ArrayLike<number>>) : cosmologies.map(() => kOut as ArrayLike<number>);
-  if (rows.length !== B) throw new ClaxPtInputError('kOutMpc', `got ${rows.length} arrays for a batch of ${B} cosmologies`);
-  const kName = (b: number) => (nested ? `kOutMpc[${b}]` : 'kOutMpc');
+  if (rows.length !== B) throw new ClaxPtInputError(kField, `got ${rows.length} arrays for a batch of ${B} cosmologies`);
+  const kName = (b: number) => (nested ? `${kField}[${b}]` : kField);
   rows.forEach((row, b) => {
     if (row.length === 0) throw new ClaxPtInputError(kName(b), 'empty');
     if (row.length !== rows[0].length) throw new ClaxPtInputError(kName(b), `has ${row.length} values but ${kName(0)} has ${rows[0].length}`);
@@ -69,7 +74,7 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
   cosmologies.forEach((c, b) => {
     const where = B > 1 ? `cosmologies[${b}].` : '';
     if (c === null || typeof c !== 'object') throw new ClaxPtInputError(`cosmologies[${b}]`, 'expected an object');
-    const h = checkScalar(`${where}h`, c.h, true);
+    const h = checkScalar(`${where}h`, scalarOf(`${where}h`, c.h), true);
     const nS = checkScalar(`${where}nS`, c.nS, false);
     if (c.kMpc === undefined || c.kMpc === null) throw new ClaxPtInputError(`${where}kMpc`, 'missing');
     if (c.pkMpc3 === undefined || c.pkMpc3 === null) throw new ClaxPtInputError(`${where}pkMpc3`, 'missing');
@@ -89,14 +94,15 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
     }
     if (options.primordialNonGaussianity) checkScalar(`${where}As`, scalarOf(`${where}As`, c.As), true);
     const grid = fftlogGrid(n, h).kMpc;
-    const lo = grid[0];
-    const hi = grid[grid.length - 1];
+    const lo = hUnits ? grid[0] / h : grid[0];
+    const hi = hUnits ? grid[grid.length - 1] / h : grid[grid.length - 1];
+    const unit = hUnits ? 'h/Mpc' : '1/Mpc';
     const row = rows[b];
     for (let i = 0; i < row.length; i++) {
       if (row[i] < lo || row[i] > hi) {
         throw new ClaxPtInputError(
           `${kName(b)}[${i}]`,
-          `${row[i]} 1/Mpc lies outside the FFTLog range [${lo.toPrecision(6)}, ${hi.toPrecision(6)}] 1/Mpc (5e-5 h to 100 h)`,
+          `${row[i]} ${unit} lies outside the FFTLog range [${lo.toPrecision(6)}, ${hi.toPrecision(6)}] ${unit} (5e-5 h to 100 h)`,
         );
       }
     }

@@ -69,15 +69,22 @@ describe('end to end: gradients, batching, memory', () => {
   const params0 = base.cases[0].params as Record<CosmoParamName, number>;
   const bias0: Record<string, number> = { ...(base.cases[0].bias as Record<string, number>), a0: 100, a2: -200 }; // every term of gg_l0, gg_l2 in play
 
-  /** S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2, (Mpc/h)^3 */
+  /**
+   * S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2, (Mpc/h)^3, at the case's k in 1/Mpc
+   * (fixed as h varies) or at its k in h/Mpc (k h moves with h)
+   */
+  let kMode: 'Mpc' | 'hMpc' = 'Mpc';
   const S = (p: Record<string, number | tf.Scalar>, b: Record<string, number | tf.Scalar>, z: number | tf.Scalar = 0.5): tf.Scalar => {
-    const r = predictFromCosmology([{ params: p as CosmologyCase['params'], z, bias: b }], { ...base.options, only: ['gg_l0', 'gg_l2'] });
+    const kOpt = kMode === 'Mpc' ? { kOutMpc: base.options.kOutMpc } : { kOutMpc: undefined, kOutHMpc: kH };
+    const r = predictFromCosmology([{ params: p as CosmologyCase['params'], z, bias: b }], { ...base.options, ...kOpt, only: ['gg_l0', 'gg_l2'] });
     const out = tf.tidy(() => tf.sum(tf.mul(tf.add(r.spectra.gg_l0!, r.spectra.gg_l2!), tf.tensor2d(window, [1, window.length]))) as tf.Scalar);
     r.dispose();
     return out;
   };
 
-  it('gradients with respect to the six cosmological parameters, z and the nuisance parameters match central differences', () => {
+  for (const mode of ['Mpc', 'hMpc'] as const)
+  it(`gradients with respect to the six cosmological parameters, z and the nuisance parameters match central differences (k in ${mode === 'Mpc' ? '1/Mpc' : 'h/Mpc'})`, () => {
+    kMode = mode;
     const names = [...COSMO_PARAM_NAMES, 'z', ...BIAS];
     const x0: number[] = [...COSMO_PARAM_NAMES.map((n) => params0[n]), 0.5, ...BIAS.map((n) => bias0[n])];
     const split = (xs: (number | tf.Scalar)[]) => {
@@ -119,7 +126,7 @@ describe('end to end: gradients, batching, memory', () => {
       worst = Math.max(worst, err);
       lines.push(`  ${n.padEnd(14)} autodiff ${g[i].toExponential(4).padStart(12)}  central diff ${fd.toExponential(4).padStart(12)}  rel ${err.toExponential(1)}`);
     });
-    console.log(`dS/dtheta, S = sum gg_l0 + gg_l2 over [0.005, 0.3] h/Mpc (fiducial, S = ${s0.toExponential(4)})\n${lines.join('\n')}`);
+    console.log(`dS/dtheta, S = sum gg_l0 + gg_l2 over [0.005, 0.3] h/Mpc (fiducial, k in ${mode === 'Mpc' ? '1/Mpc' : 'h/Mpc'}, S = ${s0.toExponential(4)})\n${lines.join('\n')}`);
     expect(worst).toBeLessThan(1e-2);
   });
 

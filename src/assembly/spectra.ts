@@ -34,8 +34,13 @@ export interface MultipoleContext {
   h: Param;
   /** growth rate, classy's `fz` = scale_independent_growth_factor_f(z) */
   f: Param;
-  /** the output k array as passed to classy (1/Mpc; classy's `self.kh`) */
-  kOutMpc: KArray;
+  /** the output k array as passed to classy (1/Mpc; classy's `self.kh`); or give kOutHMpc */
+  kOutMpc?: KArray;
+  /**
+   * the output k in h/Mpc instead: classy's formulas then take k h (1/Mpc), with h a tensor
+   * where it is one, so that d/dh includes the rescaling of k in the stochastic and b4 terms
+   */
+  kOutHMpc?: KArray;
   /** classy's `Pd2d2_0` in (Mpc/h)^3; default `pd2d2Classy(c.tree, kOutMpc, h)` */
   Pd2d2_0?: Param;
 }
@@ -249,8 +254,19 @@ export interface GgL4Params { b1: Param; b2: Param; bG2: Param; bGamma3: Param; 
 
 /** The growth rate of a gg multipole's context, checked. */
 function rsdF(fn: string, ctx: MultipoleContext): Coef {
-  if (ctx.kOutMpc === undefined) throw new TypeError(`${fn}: ctx.kOutMpc missing`);
+  if (ctx.kOutMpc === undefined && ctx.kOutHMpc === undefined) throw new TypeError(`${fn}: ctx.kOutMpc (or ctx.kOutHMpc) missing`);
+  if (ctx.kOutMpc !== undefined && ctx.kOutHMpc !== undefined) throw new TypeError(`${fn}: give ctx.kOutMpc or ctx.kOutHMpc, not both`);
   return coef('f', ctx.f);
+}
+
+/** The k array of a context (h/Mpc when kOutHMpc is given, else 1/Mpc). */
+const kOf = (ctx: { kOutMpc?: KArray; kOutHMpc?: KArray }): KArray | undefined => ctx.kOutHMpc ?? ctx.kOutMpc;
+
+/** (k_Mpc / k_context)^2: h^2 when the context's k are in h/Mpc (k_Mpc = k h), else 1. */
+function kUnitSquared(ctx: { h: Param; kOutHMpc?: KArray }): Coef {
+  if (ctx.kOutHMpc === undefined) return 1;
+  const h = coef('h', ctx.h);
+  return cmul(h, h);
 }
 
 /**
@@ -291,18 +307,26 @@ function ggL0Form(p: GgL0Params, ctx: MultipoleContext, pd2d2: Coef): Form {
     ['IFG2_0', g3],
   ], [
     [ONE, cadd(Pshot, cmul(0.25, b2, b2, pd2d2))],
-    [KK45, cadd(a0, cmul(a2, 1 / 3))],
-    b4Term(f, b4, poly, h),
+    [KK45, cmul(cadd(a0, cmul(a2, 1 / 3)), kUnitSquared(ctx))],
+    b4Term(f, b4, cmul(poly, kUnitSquared(ctx)), h),
   ]);
 }
 
-/** classy's Pd2d2_0 of a gg_l0 context: given, or pd2d2Classy(tree, k, h). */
+/**
+ * classy's Pd2d2_0 of a gg_l0 context: given, or pd2d2Classy(tree, k, h). With k in h/Mpc:
+ * Simpson's rule in ln k is invariant under k -> k h, so the sum over k^3 is h^3 times the one
+ * over (k/h)^3.
+ */
 function pd2d2Of(c: Components, ctx: MultipoleContext): Coef {
-  return ctx.Pd2d2_0 !== undefined ? coef('Pd2d2_0', ctx.Pd2d2_0) : param('Pd2d2_0', pd2d2Classy(comp(c, 'tree', 'pkGgL0'), ctx.kOutMpc, ctx.h));
+  if (ctx.Pd2d2_0 !== undefined) return coef('Pd2d2_0', ctx.Pd2d2_0);
+  const tree = comp(c, 'tree', 'pkGgL0');
+  if (ctx.kOutHMpc === undefined) return param('Pd2d2_0', pd2d2Classy(tree, ctx.kOutMpc as KArray, ctx.h));
+  const h = coef('h', ctx.h);
+  return cmul(param('Pd2d2_0', pd2d2Classy(tree, ctx.kOutHMpc, ctx.h)), h, h, h);
 }
 
 export function pkGgL0(c: Components, p: GgL0Params, ctx: MultipoleContext): tf.Tensor {
-  return tf.tidy(() => evaluateOne(c, ggL0Form(p, ctx, pd2d2Of(c, ctx)), 'pkGgL0', ctx.kOutMpc));
+  return tf.tidy(() => evaluateOne(c, ggL0Form(p, ctx, pd2d2Of(c, ctx)), 'pkGgL0', kOf(ctx)));
 }
 
 /**
@@ -326,11 +350,11 @@ function ggL2Form(p: GgL2Params, ctx: MultipoleContext): Form {
     ['2_bG2', bG2],
     ['ctr_2', cmul(cs2, twoOverH2)],
     ['IFG2_2', cadd(cmul(2, bG2), cmul(0.8, bGamma3))],
-  ], [[KK45, cmul(a2, 2 / 3)], b4Term(f, b4, poly, h)]);
+  ], [[KK45, cmul(a2, 2 / 3, kUnitSquared(ctx))], b4Term(f, b4, cmul(poly, kUnitSquared(ctx)), h)]);
 }
 
 export function pkGgL2(c: Components, p: GgL2Params, ctx: MultipoleContext): tf.Tensor {
-  return tf.tidy(() => evaluateOne(c, ggL2Form(p, ctx), 'pkGgL2', ctx.kOutMpc));
+  return tf.tidy(() => evaluateOne(c, ggL2Form(p, ctx), 'pkGgL2', kOf(ctx)));
 }
 
 /**
@@ -351,11 +375,11 @@ function ggL4Form(p: GgL4Params, ctx: MultipoleContext): Form {
     ['4_b2', b2],
     ['4_bG2', bG2],
     ['ctr_4', cmul(cs4, twoOverH2)],
-  ], [b4Term(f, b4, poly, h)]);
+  ], [b4Term(f, b4, cmul(poly, kUnitSquared(ctx)), h)]);
 }
 
 export function pkGgL4(c: Components, p: GgL4Params, ctx: MultipoleContext): tf.Tensor {
-  return tf.tidy(() => evaluateOne(c, ggL4Form(p, ctx), 'pkGgL4', ctx.kOutMpc));
+  return tf.tidy(() => evaluateOne(c, ggL4Form(p, ctx), 'pkGgL4', kOf(ctx)));
 }
 
 /* ---------------------------------------------------------------- galaxy-matter multipoles */
@@ -485,8 +509,10 @@ export interface AssembleContext {
   h: Param;
   /** growth rate (classy's fz); needed by gg_l{0,2,4} only */
   f?: Param;
-  /** output k as passed to classy (1/Mpc); needed by gg_l{0,2,4} only */
+  /** output k as passed to classy (1/Mpc); needed by gg_l{0,2,4} only (or kOutHMpc) */
   kOutMpc?: KArray;
+  /** output k in h/Mpc instead (classy's formulas then take k h): see MultipoleContext */
+  kOutHMpc?: KArray;
   /** classy's Pd2d2_0; default pd2d2Classy(components.tree, kOutMpc, h) */
   Pd2d2_0?: Param;
 }
@@ -512,7 +538,7 @@ export function assembleAll(c: Components, bias: Bias, ctx: AssembleContext, opt
     const noPar = SPECTRUM_PARAMS[n].find((k) => bias[k] === undefined);
     if (noPar) return `bias parameter '${noPar}'`;
     if (IS_GG_MULTIPOLE(n) && ctx.f === undefined) return 'ctx.f';
-    if (IS_GG_MULTIPOLE(n) && ctx.kOutMpc === undefined) return 'ctx.kOutMpc';
+    if (IS_GG_MULTIPOLE(n) && ctx.kOutMpc === undefined && ctx.kOutHMpc === undefined) return 'ctx.kOutMpc';
     return undefined;
   };
   const todo = names.filter((n) => {
@@ -523,7 +549,7 @@ export function assembleAll(c: Components, bias: Bias, ctx: AssembleContext, opt
   return tf.tidy(() => {
     const b = bias as Record<BiasName, Param>;
     const h = ctx.h;
-    const rsd = { h, f: ctx.f as Param, kOutMpc: ctx.kOutMpc as KArray, Pd2d2_0: ctx.Pd2d2_0 };
+    const rsd: MultipoleContext = { h, f: ctx.f as Param, kOutMpc: ctx.kOutMpc, kOutHMpc: ctx.kOutHMpc, Pd2d2_0: ctx.Pd2d2_0 };
     const formOf = (n: SpectrumName): Form => {
       switch (n) {
         case 'mm_real': return mmRealForm(b, h);
@@ -541,7 +567,7 @@ export function assembleAll(c: Components, bias: Bias, ctx: AssembleContext, opt
       }
     };
     // all requested spectra in one evaluation: one stack of their rows, one matMul
-    const values = todo.length > 0 ? evaluate(c, todo.map(formOf), 'assembleAll', ctx.kOutMpc) : [];
+    const values = todo.length > 0 ? evaluate(c, todo.map(formOf), 'assembleAll', kOf(ctx)) : [];
     return Object.fromEntries(todo.map((n, i) => [n, values[i]])) as Record<string, tf.Tensor>;
   }) as Partial<Record<SpectrumName, tf.Tensor>>;
 }

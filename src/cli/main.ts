@@ -11,9 +11,12 @@ import { predictCase } from './predict';
 import { checkBackend, parseOptions } from './args';
 import { computeCommand, COMPUTE_HELP } from './compute-cmd';
 import { plotCommand, PLOT_HELP } from './plot';
+import { chainsCommand, CHAINS_HELP, sampleCommand, SAMPLE_HELP } from './sample-cmd';
+import { fitCommand, FIT_HELP } from './fit-cmd';
 import { predictGradient } from './gradient';
 import type { TextSink } from './progress';
 import { linearFromFile } from './cosmo';
+import { likelihoodCommand, LIKELIHOOD_HELP } from './likelihood-cmd';
 import { useBackend } from '../backend';
 import { COSMO_PARAM_RANGE, K_RANGE_MPC, Z_RANGE } from '../cosmology/params';
 
@@ -31,6 +34,12 @@ Commands
             (--cosmo FILE): P_m, P_cb per z, f, H, D_A, D, sigma8, r_s,drag as JSON
   plot      figure of k P_l(k) (l = 0, 2, 4) and the real-space spectra of a case, with a
             residual panel against CLASS-PT when the case carries its answers (--out .png/.svg)
+  likelihood  -2 ln L of a survey at one parameter point (--boss DIR for BOSS DR12, or
+            --config FILE --data DIR), linear parameters marginalised; --grad its gradient
+  fit       maximum a posteriori point of a posterior (--config FILE or --boss DIR)
+  sample    NUTS chains of a posterior in parallel: GetDist files, summary (R-hat, ESS),
+            corner and trace plots (--config FILE or --boss DIR, --out DIR)
+  chains    summary and figures of a sampling run's folder (--out DIR)
   help      this text (clax-pt help <command>: that command's options)
 
 Options of every command
@@ -164,7 +173,7 @@ async function predictCommand(args: string[], io: { stdout: TextSink }): Promise
   return 0;
 }
 
-const COMMANDS = ['compute', 'linear', 'predict', 'plot', 'help'];
+const COMMANDS = ['compute', 'linear', 'predict', 'plot', 'likelihood', 'fit', 'sample', 'chains', 'help'];
 
 /**
  * Runs `clax-pt argv...` and returns the exit status. Output goes to `io` (default: the
@@ -188,6 +197,10 @@ export async function runCli(argv: string[], io: { stdout: TextSink; stderr: Tex
       else if (topic === 'predict') io.stdout.write(PREDICT_HELP);
       else if (topic === 'plot') io.stdout.write(PLOT_HELP);
       else if (topic === 'linear') io.stdout.write(LINEAR_HELP);
+      else if (topic === 'likelihood') io.stdout.write(LIKELIHOOD_HELP);
+      else if (topic === 'fit') io.stdout.write(FIT_HELP);
+      else if (topic === 'sample') io.stdout.write(SAMPLE_HELP);
+      else if (topic === 'chains') io.stdout.write(CHAINS_HELP);
       else throw new ClaxPtInputError('help', `unknown command '${topic}' (commands: ${COMMANDS.join(', ')})`);
       return 0;
     }
@@ -197,6 +210,10 @@ export async function runCli(argv: string[], io: { stdout: TextSink; stderr: Tex
     }
     if (command === 'linear') return await linearCommand(rest, io);
     if (command === 'plot') return await plotCommand(rest, io, defaultCosmologyPath());
+    if (command === 'likelihood') return await likelihoodCommand(rest, io);
+    if (command === 'fit') return await fitCommand(rest, io);
+    if (command === 'sample') return await sampleCommand(rest, io);
+    if (command === 'chains') return await chainsCommand(rest, io);
     if (command.startsWith('-')) {
       throw new ClaxPtInputError(command, `unknown option: a command comes first (${COMMANDS.join(', ')}; see clax-pt --help)`);
     }

@@ -11,6 +11,7 @@ import { caseInputs, readCaseFile, type CaseFile } from './case-file';
 import { checkBackend, checkNumber, parseNumber, parseOptions, type OptionSpecs } from './args';
 import { predictCase } from './predict';
 import type { TextSink } from './progress';
+import { svgToPng } from './svg-png';
 
 export const PLOT_OPTIONS: OptionSpecs = {
   case: { type: 'string' },
@@ -191,17 +192,6 @@ export async function renderSvg(spec: Record<string, unknown>): Promise<string> 
   } finally {
     view.finalize();
   }
-}
-
-/** SVG text -> PNG bytes with resvg (system fonts, DejaVu Sans preferred). */
-export async function svgToPng(svg: string, scale: number): Promise<Buffer> {
-  const { Resvg } = await import('@resvg/resvg-js');
-  const r = new Resvg(svg, {
-    fitTo: { mode: 'zoom', value: scale },
-    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
-    background: 'white',
-  });
-  return r.render().asPng();
 }
 
 export async function plotCommand(args: string[], io: { stdout: TextSink; stderr: TextSink }, defaultCosmologyPath: string): Promise<number> {

@@ -24,6 +24,7 @@ import { C_KM_S, hubbleE, hostBackground, ncdmEnergyFactorTensor, densities } fr
 import { basisFromLegendre, basisHost, legendreTensor, multiIndices, normalise, selectionMatrix } from './polynomial';
 import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
 import { splineOperator } from '../numerics/spline';
+import { engineGrid, OffNodeCorrection, type OffNodeCorrectionFile } from './off-node-correction';
 import { gaussLegendre } from '../numerics/gauss-legendre';
 import { base64ToFloat64 } from '../numerics/base64';
 // The shipped weights as a module (bundled into the library: no file read, so the core runs in
@@ -47,13 +48,19 @@ interface WeightsFile {
   pcaRatioComponents: string;
   rsDegree: number;
   rsWeights: string;
+  /** the residual spline's miss between the training k (./off-node-correction.ts), optional */
+  denseCorrection?: OffNodeCorrectionFile;
 }
 
 const f64 = base64ToFloat64;
 
 /** The emulator's constant tensors (kept across calls; dispose() frees them). */
 export class LinearEmulator {
+  /** the training k (1/Mpc) */
   readonly kGridMpc: Float64Array;
+  /** the k at which the engine is fed (the training k and the off-node correction's band) */
+  readonly engineKMpc: Float64Array;
+  private readonly offNode?: OffNodeCorrection;
   readonly ranges: [number, number][];
   readonly degree: number;
   readonly nCb: number;
@@ -77,6 +84,8 @@ export class LinearEmulator {
   constructor(file: WeightsFile) {
     if (file.format !== 'clax-pt-ts linear emulator v1') throw new Error(`unknown emulator weights format '${file.format}'`);
     this.kGridMpc = f64(file.kMpc);
+    this.offNode = file.denseCorrection ? new OffNodeCorrection(file.denseCorrection, f64) : undefined;
+    this.engineKMpc = engineGrid(this.kGridMpc, this.offNode);
     this.usesA = file.zVariable === 'a';
     this.ranges = file.inputRanges;
     this.degree = file.degree;
@@ -183,8 +192,9 @@ export class LinearEmulator {
     const pkCb = new Float64Array(kOut.length);
     const pkM = new Float64Array(kOut.length);
     const shared = { om: g.om, D: g.D, eh: ehCoefficients(hostOps, p.omega_b, p.omega_b + p.omega_cdm, scales) };
+    const miss = this.offNode?.host(p, this.ranges, kOut);
     for (let o = 0; o < kOut.length; o++) {
-      const logCb = logBaselineNoPrimordial(hostOps, kOut[o], bp, z, shared) + logPrimordial(hostOps, kOut[o], p['ln10^{10}A_s'], p.n_s) + at(rCb, o);
+      const logCb = logBaselineNoPrimordial(hostOps, kOut[o], bp, z, shared) + logPrimordial(hostOps, kOut[o], p['ln10^{10}A_s'], p.n_s) + at(rCb, o) + (miss ? miss[o] : 0);
       pkCb[o] = Math.exp(logCb);
       pkM[o] = Math.exp(logCb + at(rM, o));
     }
@@ -200,6 +210,7 @@ export class LinearEmulator {
     tf.dispose([this.W, this.sel, this.cbMean, this.cbComps, this.rMean, this.rComps, this.rsW, this.rsSel]);
     this.splineCache?.op?.dispose();
     this.splineCache = null;
+    this.offNode?.dispose();
   }
 
   /**
@@ -229,7 +240,7 @@ export class LinearEmulator {
       const rCb = toOut(tf.add(own.matMul(col(0, this.nCb) as tf.Tensor2D, this.cbComps), this.cbMean) as tf.Tensor2D);
       const k = tf.tensor2d(Float32Array.from(kOut), [1, kOut.length]);
       const logBase = tf.add(logBaselineNoPrimordial(tensorOps, k, bp, z, { om: g.om, D: g.D, eh: ehCoefficients(tensorOps, p.omegaB, tf.add(p.omegaB, p.omegaCdm), scales) }), logPrimordial(tensorOps, k, p.lnA, p.nS));
-      const logCb = tf.add(logBase, rCb);
+      const logCb = this.offNode ? tf.add(tf.add(logBase, rCb), this.offNode.tensor(L, kOut)) : tf.add(logBase, rCb);
       result.pkCb = tf.exp(logCb) as tf.Tensor2D;
       if (want.matter !== false) {
         const rM = toOut(tf.add(own.matMul(col(this.nCb, this.nRatio) as tf.Tensor2D, this.rComps), this.rMean) as tf.Tensor2D);

@@ -8,10 +8,11 @@
  * What feeds the loops: P_cb by default (CLASS-PT's "cb": Yes, the oracle's usual setting; the
  * option `linearSpectrum: 'm'` takes P_m), given to the engine on the emulator's 160 training k
  * (1e-4 .. 20 1/Mpc); the engine extrapolates below with n_s and above with the last log slope,
- * as it does for any tabulated input. h enters the engine's FFTLog grid as a number (a
- * discretisation choice: the grid is 5e-5 h .. 100 h); all physical h dependence (P, f, AP, r_s,
- * the (Mpc/h)^3 and 1/h^2 factors of the assembly) is differentiable. Output k are in 1/Mpc and
- * fixed (classy's convention for the k passed to pk_gg_l0 & co.).
+ * as it does for any tabulated input. Output k are in 1/Mpc (`kOutMpc`, classy's convention for
+ * the k passed to pk_gg_l0 & co.) or in h/Mpc (`kOutHMpc`, what surveys measure: the rows are
+ * evaluated at k h). On the differentiable path h is a tensor everywhere, the engine's
+ * h-dependent grids included (FFTLog nodes 5e-5 h .. 100 h, Sigma^2 range 0.2 h), so d/dh is the
+ * exact derivative of what is computed, with the rescaling of k in h/Mpc mode.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { readSync } from '../readback';
@@ -24,7 +25,8 @@ import type { CosmologyInput } from '../input/linear-stage';
 import { ClaxPtInputError } from '../errors';
 import { getEmulator, rowParams, backgroundTensors } from './emulator';
 import { apRatiosHost, apRatiosTensor, C_KM_S, hostBackground } from './background';
-import { validateCosmoParams, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
+import { validateCosmoParams, validateRedshifts, Z_RANGE, type CosmoParamName, type CosmoParams } from './params';
+import { classptTimeBracket, classptInterpolatedHost, classptInterpolatedTensor, type ClassptTimeBracket } from './classpt-time-interpolation';
 
 export interface CosmologyCase {
   /** omega_b, omega_cdm, h, ln10^{10}A_s, n_s, m_ncdm: numbers or scalar tensors */
@@ -36,8 +38,15 @@ export interface CosmologyCase {
 }
 
 export interface EndToEndOptions {
-  /** output wavenumbers in 1/Mpc (shared by the batch), inside [5e-5 h, 100 h] */
-  kOutMpc: ArrayLike<number>;
+  /** output wavenumbers in 1/Mpc (shared by the batch), inside [5e-5 h, 100 h]; or kOutHMpc */
+  kOutMpc?: ArrayLike<number>;
+  /** output wavenumbers in h/Mpc (shared by the batch), inside [5e-5, 100]; or kOutMpc */
+  kOutHMpc?: ArrayLike<number>;
+  /**
+   * 'all' (default) every Gaussian row 0-47, 'spectra' the 40 rows classy's spectra use
+   * (computeComponents' option of the same name)
+   */
+  components?: 'all' | 'spectra';
   /** FFTLog size (128, 256, 512; default 256) */
   n?: number;
   /** fiducial Omega_m of the AP projection (CLASS-PT `Omfid`, default 0.31) */
@@ -51,19 +60,27 @@ export interface EndToEndOptions {
   linearSpectrum?: 'cb' | 'm';
   /** which spectra to assemble (default: all those the nuisance parameters allow) */
   only?: readonly SpectrumName[];
-  /** computeComponents' `components`: 'all' (default) or 'spectra' (the rows the 12 spectra use) */
-  components?: 'all' | 'spectra';
+  /**
+   * Feed the loops CLASS-PT's P_L(k, z) rather than CLASS's: CLASS-PT interpolates ln P in ln tau
+   * between CLASS's source time samples with d^2 ln P/d(ln k)^2 in place of the time derivatives
+   * (./classpt-time-interpolation.ts); z_max_pk is the largest z of CLASS's `z_pk` list in the run
+   * being reproduced (it sets the samples). Off by default (P is CLASS's at z).
+   */
+  classptTimeInterpolation?: { zMaxPk: number };
 }
 
 export interface EndToEndResult {
-  kOutMpc: Float64Array;
+  /** the output k in 1/Mpc, per cosmology (with kOutHMpc: k h) */
+  kOutMpc: Float64Array[];
+  /** the output k in h/Mpc when asked for in h/Mpc */
+  kOutHMpc?: Float64Array;
   /** spectrum -> [B, nK] tensor in (Mpc/h)^3 */
   spectra: Partial<Record<SpectrumName, tf.Tensor>>;
   /** classy's get_pk_mult rows, [B, nK] in Mpc^3 */
   components: Record<string, tf.Tensor2D>;
   /** [B] tensors: f, hratio, Dratio, rs_drag (Mpc), H (km/s/Mpc), D_A (Mpc), sigma... */
   derived: { f: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; rsDragMpc: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D };
-  /** the linear spectrum that fed the loops, [B, 160] on `linearKMpc` (Mpc^3) */
+  /** the linear spectrum that fed the loops, [B, nK] on `linearKMpc` (Mpc^3) */
   pkLin: tf.Tensor2D;
   linearKMpc: Float64Array;
   dispose(): void;
@@ -75,7 +92,8 @@ export interface EndToEndResult {
  */
 export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOptions): EndToEndResult {
   if (!Array.isArray(cases) || cases.length === 0) throw new ClaxPtInputError('cases', 'expected a non-empty array of {params, z, bias}');
-  if (!options || !options.kOutMpc) throw new ClaxPtInputError('kOutMpc', 'missing (output wavenumbers in 1/Mpc)');
+  if (!options || (!options.kOutMpc && !options.kOutHMpc)) throw new ClaxPtInputError('kOutMpc', 'missing (output wavenumbers: kOutMpc in 1/Mpc or kOutHMpc in h/Mpc)');
+  if (options.kOutMpc && options.kOutHMpc) throw new ClaxPtInputError('kOutHMpc', 'give kOutMpc (1/Mpc) or kOutHMpc (h/Mpc), not both');
   const B = cases.length;
   const where = (b: number) => (B > 1 ? `cases[${b}].` : '');
   const host = cases.map((c, b) => validateCosmoParams(c?.params, `${where(b)}params`));
@@ -102,18 +120,34 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
 
   const kept: tf.Tensor[] = [];
   const differentiable = cases.some((c) => c.z instanceof tf.Tensor || Object.values(c.params).some((v) => v instanceof tf.Tensor));
-  const lin = differentiable ? linearTensors(cases, zs, which, omfid) : linearHost(host, zs, which, omfid);
+  const tInterp = options.classptTimeInterpolation;
+  let brackets: ClassptTimeBracket[] | undefined;
+  if (tInterp) {
+    if (typeof tInterp.zMaxPk !== 'number' || !Number.isFinite(tInterp.zMaxPk)) throw new ClaxPtInputError('classptTimeInterpolation.zMaxPk', `must be a number, got ${String(tInterp.zMaxPk)}`);
+    cases.forEach((c, b) => {
+      if (c.z instanceof tf.Tensor) throw new ClaxPtInputError(`${where(b)}z`, 'must be a number with classptTimeInterpolation (the time samples are not differentiable in z)');
+    });
+    brackets = host.map((p, b) => {
+      const br = classptTimeBracket({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm }, zs[b], tInterp.zMaxPk);
+      if (br.zEarly > Z_RANGE[1]) throw new ClaxPtInputError(`${where(b)}z`, `CLASS-PT's time interpolation at z = ${zs[b]} needs P(k) at z = ${br.zEarly.toFixed(3)}, beyond the emulator's range`);
+      return br;
+    });
+  }
+  const lin = differentiable ? linearTensors(cases, zs, which, omfid, brackets) : linearHost(host, zs, which, omfid, brackets);
   kept.push(...Object.values(lin));
 
-  const nK = em.kGridMpc.length;
+  const nK = em.engineKMpc.length;
   const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(own.slice(t, [b], [1]), []);
   const rowsIn: CosmologyInput[] = cases.map((_, b) => {
-    const s = tf.tidy(() => ({ f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), pk: tf.reshape(own.slice(lin.pk, [b, 0], [1, nK]), [nK]) }));
+    const s = tf.tidy(() => ({
+      f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), h: scalar(lin.h, b),
+      pk: tf.reshape(own.slice(lin.pk, [b, 0], [1, nK]), [nK]),
+    }));
     kept.push(...Object.values(s));
     return {
-      kMpc: em.kGridMpc,
+      kMpc: em.engineKMpc,
       pkMpc3: s.pk,
-      h: host[b].h,
+      h: differentiable ? s.h : host[b].h,
       nS: host[b].n_s,
       rsDragMpc: ir ? s.rs : undefined,
       f: rsd ? s.f : undefined,
@@ -121,14 +155,15 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       Dratio: ap ? s.dr : undefined,
     };
   });
-  const kOut = Float64Array.from(options.kOutMpc);
+  const kOutH = options.kOutHMpc ? Float64Array.from(options.kOutHMpc) : undefined;
+  const kOut = options.kOutMpc ? Float64Array.from(options.kOutMpc) : undefined;
   const result = computeComponents(plan, rowsIn, {
-    kOutMpc: kOut,
+    ...(kOutH ? { kOutHMpc: kOutH } : { kOutMpc: kOut }),
+    components: options.components,
     irResummation: ir,
     redshiftSpace: rsd,
     alcockPaczynski: ap,
     biasedTracers: options.biasedTracers ?? true,
-    components: options.components ?? 'all',
   });
   // nuisance parameters: one [B] tensor per name present in every case
   const names = BIAS_NAMES.filter((n) => cases.every((c) => c.bias?.[n] !== undefined));
@@ -138,14 +173,16 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
     kept.push(t);
     bias[n] = t;
   }
-  const spectra = assembleAll(result.components, bias, { h: lin.h, f: rsd ? lin.f : undefined, kOutMpc: kOut }, { only: options.only, skipMissing: options.only === undefined });
+  const kCtx = kOutH ? { kOutHMpc: kOutH } : { kOutMpc: kOut };
+  const spectra = assembleAll(result.components, bias, { h: lin.h, f: rsd ? lin.f : undefined, ...kCtx }, { only: options.only, skipMissing: options.only === undefined });
   return {
-    kOutMpc: kOut,
+    kOutMpc: result.kOutMpc,
+    kOutHMpc: kOutH,
     spectra,
     components: result.components,
     derived: { f: lin.f, hratio: lin.hratio, Dratio: lin.Dratio, rsDragMpc: lin.rs, H: lin.H, DA: lin.DA },
     pkLin: lin.pk,
-    linearKMpc: em.kGridMpc,
+    linearKMpc: em.engineKMpc,
     dispose() {
       result.dispose();
       tf.dispose(Object.values(spectra) as tf.Tensor[]);
@@ -157,14 +194,22 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
 type LinearInputs = { pk: tf.Tensor2D; f: tf.Tensor1D; rs: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D; h: tf.Tensor1D };
 
 /** The engine's inputs as tensors of the parameters (the differentiable path). */
-function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
   const em = getEmulator();
   const B = cases.length;
   return tf.tidy(() => {
     const p = rowParams(cases.map((c) => c.params));
     const zRow = (c: CosmologyCase) => (c.z instanceof tf.Tensor ? tf.reshape(c.z, []) : tf.scalar(c.z));
     const z = tf.reshape(tf.stack(cases.map(zRow)), [B, 1]) as tf.Tensor2D;
-    const r = em.evaluate(p, z, em.kGridMpc, { matter: which === 'm' });
+    const r = em.evaluate(p, z, em.engineKMpc, { matter: which === 'm' });
+    let pk = (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D;
+    if (brackets) {
+      const at = (key: 'zEarly' | 'zLate') => {
+        const e = em.evaluate(p, tf.tensor2d(brackets.map((b) => [b[key]]), [B, 1]), em.engineKMpc, { matter: which === 'm' });
+        return tf.log((which === 'm' ? e.pkM : e.pkCb) as tf.Tensor2D);
+      };
+      pk = classptInterpolatedTensor(at('zEarly'), at('zLate'), brackets, em.engineKMpc);
+    }
     const bg = backgroundTensors(p, zs, z);
     const ratios = zs.map((zb, b) => {
       const row = (t: tf.Tensor) => own.slice(t, [b, 0], [1, 1]);
@@ -172,7 +217,7 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
     });
     const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;
     return {
-      pk: (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D,
+      pk,
       f: flat(r.f),
       rs: flat(r.rsDrag),
       hratio: flat(tf.concat(ratios.map((q) => q.hratio), 0)),
@@ -185,16 +230,24 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
 }
 
 /** The same from the float64 host path (all parameters numbers: nothing to differentiate). */
-function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number): LinearInputs {
+function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
   const em = getEmulator();
-  const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.kGridMpc));
+  const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.engineKMpc));
+  if (brackets) {
+    rows.forEach((r, b) => {
+      const ln = (z: number) => { const e = em.evaluateHost(params[b], z, em.engineKMpc); return Float64Array.from(which === 'm' ? e.pkM : e.pkCb, Math.log); };
+      const p = classptInterpolatedHost(ln(brackets[b].zEarly), ln(brackets[b].zLate), brackets[b], em.engineKMpc);
+      if (which === 'm') r.pkM = p;
+      else r.pkCb = p;
+    });
+  }
   const bgs = params.map((p, b) => {
     const bg = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
     const z = zs[b];
     const ap = apRatiosHost(bg.E(z), (bg.chi(z) * 100 * p.h) / C_KM_S, bg.omegaG, z, omfid);
     return { H: bg.H(z), DA: bg.DA(z), ...ap };
   });
-  const nK = em.kGridMpc.length;
+  const nK = em.engineKMpc.length;
   const pk = new Float32Array(params.length * nK);
   rows.forEach((r, b) => pk.set(which === 'm' ? r.pkM : r.pkCb, b * nK));
   const v = (xs: number[]) => tf.tensor1d(Float32Array.from(xs));

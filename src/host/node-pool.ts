@@ -13,10 +13,9 @@
  * bundle without host-worker.js), or with CLAX_PT_HOST_WORKER=0, everything runs on the main
  * thread, with the same results (CLAX_PT_DEBUG=1 prints why a worker failed).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { runHostJob, type HostJob, type HostResult } from './host-jobs';
+import { workerEntry } from './worker-entry';
 
 export const MIN_JOBS_FOR_WORKER = 4;
 
@@ -30,24 +29,12 @@ interface Pool {
 
 let pool: Pool | null | undefined;
 
-/**
- * The worker's entry: dist/host-worker.js beside the tsup bundle; from src/ (tsx, vitest, the
- * benchmarks) a small ESM bootstrap that loads ./host-worker.ts through tsx's API (a devDependency).
- */
-function workerEntry(): URL {
-  if (!import.meta.url.endsWith('.ts')) return new URL('./host-worker.js', import.meta.url);
-  const tsxApi = createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./host-worker.ts', import.meta.url).href;
-  const code = `import { tsImport } from ${JSON.stringify(pathToFileURL(tsxApi).href)}; await tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
-}
-
 function startPool(): Pool | null {
   if (process.env.CLAX_PT_HOST_WORKER === '0') return null;
   try {
     const { port1, port2 } = new MessageChannel();
     const flag = new Int32Array(new SharedArrayBuffer(12));
-    const worker = new Worker(workerEntry(), { workerData: { port: port2, flag: flag.buffer }, transferList: [port2] });
+    const worker = new Worker(workerEntry(import.meta.url, 'host-worker'), { workerData: { port: port2, flag: flag.buffer }, transferList: [port2] });
     const p: Pool = { worker, port: port1, flag, broken: false };
     worker.on('error', (e) => {
       if (process.env.CLAX_PT_DEBUG) console.error(e);

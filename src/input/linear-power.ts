@@ -4,7 +4,7 @@
  * sigma_v^2. k in 1/Mpc, P in Mpc^3 (CLASS units).
  */
 import { ClaxPtInputError } from '../errors';
-import { splineEvaluateRun, splineSecondDerivatives } from '../numerics/spline';
+import { splineDerivativeEvaluate, splineEvaluateRun, splineSecondDerivatives } from '../numerics/spline';
 
 /** A tabulated linear spectrum at one redshift (CLASS's k grid and P_L(k, z)). */
 export interface LinearPowerInput {
@@ -68,6 +68,8 @@ export interface LogPowerInterpolator {
   lnPowerAtLnK(lnkEval: ArrayLike<number>): Float64Array;
   /** P at the given k values, in Mpc^3 (any order) */
   powerAt(kEval: ArrayLike<number>): Float64Array;
+  /** d ln P / d ln k at the given k values: the exact derivative of `powerAt`'s three rules */
+  logSlopeAt(kEval: ArrayLike<number>): Float64Array;
 }
 
 export function logPowerInterpolator(input: LinearPowerInput): LogPowerInterpolator {
@@ -112,7 +114,27 @@ export function logPowerInterpolator(input: LinearPowerInput): LogPowerInterpola
     return out;
   };
 
-  return { lnk, lnp, ddlnp, slopeHigh, nS, lnPowerAtLnK, powerAt };
+  const logSlopeAt = (kEval: ArrayLike<number>): Float64Array => {
+    const out = new Float64Array(kEval.length);
+    const inside: number[] = [];
+    const at: number[] = [];
+    for (let e = 0; e < kEval.length; e++) {
+      const t = Math.log(kEval[e]);
+      if (t < lnkLo) out[e] = nS;
+      else if (t > lnkHi) out[e] = slopeHigh;
+      else {
+        inside.push(t);
+        at.push(e);
+      }
+    }
+    if (inside.length) {
+      const d = splineDerivativeEvaluate(lnk, lnp, ddlnp, inside);
+      at.forEach((e, i) => (out[e] = d[i]));
+    }
+    return out;
+  };
+
+  return { lnk, lnp, ddlnp, slopeHigh, nS, lnPowerAtLnK, powerAt, logSlopeAt };
 }
 
 /** P_disc: the linear spectrum on the given k (1/Mpc), e.g. the FFTLog nodes (nonlinear_pt.c 3205-3243). */

@@ -1,8 +1,9 @@
 /**
  * The host linear stage as one differentiable tfjs op: its forward values come from the float64
  * host computation (./linear-stage), its gradient from the float64 vector-Jacobian product of
- * ../ir/linear-stage-vjp (exact: every step is linear or elementwise). Inputs: r_s,drag [B] and
- * each cosmology's P_lin values; outputs P_nw, P_w, P_bin, P_tree on the FFTLog grid ([B, N])
+ * ../ir/linear-stage-vjp (exact: every step is linear or elementwise). Inputs: r_s,drag [B], h [B]
+ * (through the h-dependent grids: FFTLog nodes h q_j and the Sigma^2 range 0.2 h, ../ir/grid-scale-tangent)
+ * and each cosmology's P_lin values; outputs P_nw, P_w, P_bin, P_tree on the FFTLog grid ([B, N])
  * and sigma_v^2, Sigma^2, delta Sigma^2 ([B]).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,6 +20,12 @@ export interface LinearTensors {
   sigmaV2: tf.Tensor1D;
   sigma2Bao: tf.Tensor1D;
   deltaSigma2Bao: tf.Tensor1D;
+  /**
+   * h / h_host per cosmology ([B], value exactly 1) when h was given as a tensor: every power of
+   * the grid k (k_j = h q_j) and every k^2 of a damping exponent is multiplied by its power, so
+   * that d/dh reaches them (../loops/matter-real.ts gridPowers). Absent when h is a number.
+   */
+  gridScale?: tf.Tensor1D;
 }
 
 const FIELDS = ['pNoWiggle', 'pWiggle', 'pBin', 'pTree'] as const;
@@ -32,6 +39,7 @@ export function linearStageTensors(
   options: LinearStageOptions,
   pk: tf.Tensor1D[],
   rsDrag: tf.Tensor1D,
+  h?: tf.Tensor1D,
 ): LinearTensors {
   const B = stage.pBin.length;
   const n = stage.pBin[0].length;
@@ -50,6 +58,7 @@ export function linearStageTensors(
       gradFunc: (dy: tf.Tensor) => {
         const g = readSync(dy, 'linear stage (reverse)');
         const gRs = new Float32Array(B);
+        const gH = new Float32Array(B);
         const gPk: tf.Tensor[] = [];
         for (let b = 0; b < B; b++) {
           const row = (f: number) => Float64Array.from(g.subarray(b * width + f * n, b * width + (f + 1) * n));
@@ -72,15 +81,18 @@ export function linearStageTensors(
               sigma2Bao: g[b * width + 4 * n + 1],
               deltaSigma2Bao: g[b * width + 4 * n + 2],
             },
+            { h: h !== undefined },
           );
           gRs[b] = res.rsDragMpc;
+          gH[b] = res.h ?? 0;
           gPk.push(tf.tensor1d(Float32Array.from(res.pkMpc3)));
         }
-        return [tf.tensor1d(gRs), ...gPk];
+        return [tf.tensor1d(gRs), tf.tensor1d(gH), ...gPk];
       },
     };
   });
-  const packed = op(rsDrag, ...pk) as tf.Tensor2D;
+  const hIn = h ?? tf.tensor1d(Float32Array.from(stage.h));
+  const packed = op(rsDrag, hIn, ...pk) as tf.Tensor2D;
   const field = (f: number) => own.slice(packed, [0, f * n], [B, n]) as tf.Tensor2D;
   const scalar = (i: number) => tf.reshape(own.slice(packed, [0, 4 * n + i], [B, 1]), [B]) as tf.Tensor1D;
   return {
@@ -91,5 +103,6 @@ export function linearStageTensors(
     sigmaV2: scalar(0),
     sigma2Bao: scalar(1),
     deltaSigma2Bao: scalar(2),
+    gridScale: h ? (tf.div(h, tf.tensor1d(Float32Array.from(stage.h))) as tf.Tensor1D) : undefined,
   };
 }

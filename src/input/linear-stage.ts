@@ -20,8 +20,11 @@ export interface CosmologyInput {
   kMpc: ArrayLike<number>;
   /** linear power spectrum at z, Mpc^3 (a tensor to differentiate with respect to it) */
   pkMpc3: ArrayLike<number> | tf.Tensor;
-  /** reduced Hubble constant (sets the FFTLog range 5e-5 h .. 100 h and the UV cutoff 3 h) */
-  h: number;
+  /**
+   * reduced Hubble constant (sets the FFTLog range 5e-5 h .. 100 h, the UV cutoff 3 h and the
+   * Sigma^2 range 0.2 h); a scalar tensor to differentiate through those h-dependent grids
+   */
+  h: number | tf.Tensor;
   /** primordial tilt: slope of the low-k power-law extrapolation */
   nS: number;
   /** sound horizon at baryon drag in Mpc (the BAO scale of Sigma^2); needed with IR resummation */
@@ -116,7 +119,7 @@ export function runLinearStage(
   const jobs: HostJob[] = [];
   cosmologies.forEach((cosmo, b) => {
     const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
-    const h = checkScalar(`${where}h`, cosmo.h, true);
+    const h = checkScalar(`${where}h`, hostValue(cosmo.h), true);
     const nS = checkScalar(`${where}nS`, cosmo.nS, false);
     const input: LinearPowerInput = {
       kMpc: Float64Array.from(cosmo.kMpc ?? []),

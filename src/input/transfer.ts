@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as own from '../private-ops';
 import { linearTensorsOf, type LinearStage } from './linear-stage';
-import { batchTensor } from '../loops/matter-real';
+import { batchTensor, gridPowers } from '../loops/matter-real';
 
 /** CLASS's primordial pivot scale k_pivot in 1/Mpc (CLASS default `k_pivot = 0.05`). */
 export const PRIMORDIAL_PIVOT_MPC = 0.05;
@@ -43,7 +43,10 @@ export function transferSpectra(linear: LinearStage, noWiggle: boolean): Transfe
   return tf.tidy(() => {
     const lt = linearTensorsOf(linear);
     const B = linear.pBin.length;
-    const prim = batchTensor(linear.gridKMpc.map((k, b) => primordialOnGrid(k, linear.inputs[b].nS)));
+    const primHost = batchTensor(linear.gridKMpc.map((k, b) => primordialOnGrid(k, linear.inputs[b].nS)));
+    // P_prim ~ k^{n_s}: with h a tensor the nodes move as h (gridPowers)
+    const nS = tf.tensor2d(linear.inputs.map((i) => i.nS), [B, 1]);
+    const prim = lt.gridScale ? own.mul(primHost, tf.pow(tf.reshape(lt.gridScale, [B, 1]), nS)) : primHost;
     const pNw = lt.pNoWiggle;
     const pW = noWiggle ? batchTensor(linear.pWiggleRaw) : lt.pWiggle;
     const tNoWiggle = own.mul(tf.sqrt(tf.div(pNw, prim)), 5 / 3) as tf.Tensor2D;
@@ -51,7 +54,7 @@ export function transferSpectra(linear: LinearStage, noWiggle: boolean): Transfe
     // x/2 - x^2/8 + x^3/16 in Horner form
     const series = own.mul(x, tf.add(0.5, own.mul(x, tf.add(-1 / 8, own.mul(x, 1 / 16)))));
     const tWiggle = own.mul(tNoWiggle, series) as tf.Tensor2D;
-    const k2 = batchTensor(linear.gridKMpc.map((k) => k.map((v) => v * v)));
+    const k2 = gridPowers(linear, 2);
     const damping = tf.exp(tf.neg(own.mul(k2, tf.reshape(lt.sigma2Bao, [B, 1]))));
     const tBin = tf.add(tNoWiggle, own.mul(tWiggle, damping)) as tf.Tensor2D;
     return { tNoWiggle, tWiggle, tBin };

@@ -17,6 +17,34 @@ export const N_DAMPING_INTERVALS = 500;
 /** upper end of the q grid in h/Mpc (CLASS-PT `ks = 0.2 * h`) */
 export const K_DAMPING_MAX_HMPC = 0.2;
 
+/** The Sigma^2 kernel 1 - j0(x) + 2 j2(x) = 1 - 3 sin x/x + 6 (sin x/x^3 - cos x/x^2) (nonlinear_pt.c 2930). */
+export function sigmaKernel(x: number): number {
+  const s = Math.sin(x);
+  const c = Math.cos(x);
+  const x2 = x * x;
+  return 1 - (3 * s) / x + 6 * (s / (x2 * x) - c / x2);
+}
+
+/** The delta Sigma^2 kernel j2(x) = -(3 x cos x + (x^2 - 3) sin x)/x^3 (nonlinear_pt.c 2931). */
+export function deltaSigmaKernel(x: number): number {
+  const x2 = x * x;
+  return -(3 * Math.cos(x) * x + (x2 - 3) * Math.sin(x)) / (x2 * x);
+}
+
+/** d/dx of sigmaKernel. */
+export function sigmaKernelDerivative(x: number): number {
+  const s = Math.sin(x);
+  const c = Math.cos(x);
+  return (-3 * c) / x + (9 * s) / x ** 2 + (18 * c) / x ** 3 - (18 * s) / x ** 4;
+}
+
+/** d/dx of deltaSigmaKernel. */
+export function deltaSigmaKernelDerivative(x: number): number {
+  const s = Math.sin(x);
+  const c = Math.cos(x);
+  return -c / x + (4 * s) / x ** 2 + (9 * c) / x ** 3 - (9 * s) / x ** 4;
+}
+
 /** The q grid: q_i = 7e-5 exp(i ln(ks/7e-5)/500), i = 0..500 (1/Mpc). */
 export function dampingGrid(h: number): Float64Array {
   const ks = K_DAMPING_MAX_HMPC * h;
@@ -40,12 +68,8 @@ export function baoDampingScales(
   const i2 = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = q[i] * rsDragMpc;
-    const x2 = x * x;
-    const x3 = x2 * x;
-    const s = Math.sin(x);
-    const c = Math.cos(x);
-    i1[i] = pq[i] * (1 - (3 * s) / x + 6 * (s / x3 - c / x2));
-    i2[i] = (-1 * pq[i] * (3 * c * x + (-3 + x2) * s)) / x3;
+    i1[i] = pq[i] * sigmaKernel(x);
+    i2[i] = pq[i] * deltaSigmaKernel(x);
   }
   let sigma2Bao = 0;
   let deltaSigma2Bao = 0;

@@ -12,7 +12,7 @@
  */
 import { logPowerInterpolator, type LinearPowerInput, type LogPowerInterpolator } from '../input/linear-power';
 import { splineAdjoint, splineEvaluate } from '../numerics/spline';
-import { dampingGrid } from './damping';
+import { dampingGrid, deltaSigmaKernel, deltaSigmaKernelDerivative, sigmaKernel, sigmaKernelDerivative } from './damping';
 import {
   dst2Transpose,
   idst2Transpose,
@@ -21,7 +21,9 @@ import {
   K_MIN_IR_MPC,
   noWiggleSpectrum,
   removeBaoHarmonicsTranspose,
+  type NoWiggleSpectrum,
 } from './wiggle-split';
+import { linearStageHGradient } from './grid-scale-tangent';
 
 export interface LinearStageCotangents {
   pNoWiggle: Float64Array;
@@ -38,6 +40,8 @@ export interface LinearStageGradient {
   pkMpc3: Float64Array;
   /** d/d r_s,drag (per Mpc) */
   rsDragMpc: number;
+  /** d/dh through the h-dependent grids (./grid-scale-tangent.ts), when requested */
+  h?: number;
 }
 
 export interface LinearStageSetup {
@@ -85,9 +89,10 @@ function lnPowerAdjoint(interp: LogPowerInterpolator, lnkEval: ArrayLike<number>
 }
 
 /** Gradient of the linear stage outputs' scalar product with the cotangents. */
-export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangents): LinearStageGradient {
+export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangents, options: { h?: boolean } = {}): LinearStageGradient {
   const { input, kGridMpc: k, h, rsDragMpc: r, alphaRs: alpha } = setup;
   const interp = logPowerInterpolator(input);
+  let nwShared: NoWiggleSpectrum | undefined;
   const nIn = input.kMpc.length;
   const n = k.length;
   const gLnp = new Float64Array(nIn); // cotangent of ln P on the input grid
@@ -113,6 +118,7 @@ export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangent
     }
   } else {
     const nw = noWiggleSpectrum(interp);
+    nwShared = nw;
     const q = dampingGrid(h);
     const pq = splineEvaluate(nw.kMpc, nw.pNw, nw.pNwDD, q);
     // Sigma^2, delta Sigma^2 (forward, for the assembly cotangents)
@@ -122,18 +128,10 @@ export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangent
       tw[i] += d;
       tw[i + 1] += d;
     }
-    const kSig = (x: number) => 1 - (3 * Math.sin(x)) / x + 6 * (Math.sin(x) / x ** 3 - Math.cos(x) / x ** 2);
-    const kDel = (x: number) => -(3 * Math.cos(x) * x + (x * x - 3) * Math.sin(x)) / x ** 3;
-    const dkSig = (x: number) => {
-      const s = Math.sin(x);
-      const c = Math.cos(x);
-      return (-3 * c) / x + (9 * s) / x ** 2 + (18 * c) / x ** 3 - (18 * s) / x ** 4;
-    };
-    const dkDel = (x: number) => {
-      const s = Math.sin(x);
-      const c = Math.cos(x);
-      return -c / x + (4 * s) / x ** 2 + (9 * c) / x ** 3 - (9 * s) / x ** 4;
-    };
+    const kSig = sigmaKernel;
+    const kDel = deltaSigmaKernel;
+    const dkSig = sigmaKernelDerivative;
+    const dkDel = deltaSigmaKernelDerivative;
     const c2 = 1 / (2 * Math.PI * Math.PI);
     let sigma2 = 0;
     for (let i = 0; i < q.length; i++) sigma2 += tw[i] * q[i] * pq[i] * kSig(q[i] * r) * c6;
@@ -197,5 +195,6 @@ export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangent
     );
   }
   for (let i = 0; i < nIn; i++) gPk[i] += gLnp[i] / input.pkMpc3[i];
-  return { pkMpc3: gPk, rsDragMpc: gRs };
+  const gH = options.h ? linearStageHGradient(setup, dy, { interp, nw: nwShared }) : undefined;
+  return { pkMpc3: gPk, rsDragMpc: gRs, h: gH };
 }

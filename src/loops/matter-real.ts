@@ -21,9 +21,14 @@ export function batchTensor(rows: Float64Array[]): tf.Tensor2D {
   return tf.tensor2d(data, [B, n]);
 }
 
-/** Per-cosmology powers of the grid k (1/Mpc), as [B, N] tensors. */
+/**
+ * Per-cosmology powers of the grid k (1/Mpc), as [B, N] tensors. With h given as a tensor the
+ * nodes are k_j = h q_j and the powers carry (h / h_host)^power (value 1), so d/dh reaches them.
+ */
 export function gridPowers(linear: LinearStage, power: number): tf.Tensor2D {
-  return batchTensor(linear.gridKMpc.map((k) => k.map((v) => Math.pow(v, power))));
+  const k = batchTensor(linear.gridKMpc.map((k) => k.map((v) => Math.pow(v, power))));
+  const scale = linear.tensors?.gridScale;
+  return scale ? (own.mul(k, tf.reshape(tf.pow(scale, power), [-1, 1])) as tf.Tensor2D) : k;
 }
 
 export function matterRealSpace(plan: Plan, linear: LinearStage): Record<string, tf.Tensor2D> {

@@ -304,3 +304,48 @@ export function splineAdjoint(
   }
   return gy;
 }
+
+/**
+ * The first derivative of the spline (knots x, values y, second derivatives y2) at xEval, from the
+ * derivative of the evaluation formula in [x_i, x_{i+1}]:
+ *   y' = (y_{i+1} - y_i)/h - (3 a^2 - 1) h M_i / 6 + (3 b^2 - 1) h M_{i+1} / 6,
+ * i.e. the exact derivative of what `splineEvaluate` computes (same interval choice).
+ */
+export function splineDerivativeEvaluate(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  y2: ArrayLike<number>,
+  xEval: ArrayLike<number>,
+): Float64Array {
+  checkKnots(x, y);
+  const locate = makeLocator(x);
+  const out = new Float64Array(xEval.length);
+  for (let e = 0; e < xEval.length; e++) {
+    const t = xEval[e];
+    const i = locate(t);
+    const h = x[i + 1] - x[i];
+    const b = (t - x[i]) / h;
+    const a = 1 - b;
+    out[e] = (y[i + 1] - y[i]) / h + ((-(3 * a * a - 1)) * y2[i] + (3 * b * b - 1) * y2[i + 1]) * (h / 6);
+  }
+  return out;
+}
+
+/**
+ * Dense matrix W' [nEval x nKnots] with d/dx spline(y)(xEval) = W' y (the derivative of
+ * `splineOperator`'s rows with respect to the evaluation point).
+ */
+export function splineDerivativeOperator(xKnots: ArrayLike<number>, xEval: ArrayLike<number>): Float64Array {
+  checkKnots(xKnots);
+  const n = xKnots.length;
+  const out = new Float64Array(xEval.length * n);
+  const unit = new Float64Array(n);
+  const knots = splineKnots(xKnots);
+  for (let j = 0; j < n; j++) {
+    unit.fill(0);
+    unit[j] = 1;
+    const col = splineDerivativeEvaluate(knots.x, unit, splineSecondDerivatives(knots, unit), xEval);
+    for (let e = 0; e < xEval.length; e++) out[e * n + j] = col[e];
+  }
+  return out;
+}

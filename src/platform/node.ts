@@ -5,6 +5,7 @@
  * - tfjs-backend-wasm's .wasm files: beside the package's main file in node_modules, or beside
  *   this module when it is bundled with them (the benchmark bundle, dist/bench).
  * - the host jobs on two threads (worker_threads, ../host/node-pool.ts).
+ * - the sampler's built-in target module 'likelihood' (it reads data files).
  * - WebGPU from the npm package `webgpu` (Dawn): its classes are made global and navigator.gpu
  *   defined (only where absent) before @tensorflow/tfjs-backend-webgpu is imported, and the
  *   'webgpu' backend is registered on a Dawn adapter: the platform's default (Vulkan, Metal,
@@ -21,6 +22,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setPlatformHooks, envVar } from './hooks';
 import { setHostJobRunner } from '../host/host-pool';
 import { runHostJobsOnThreads } from '../host/node-pool';
+import { registerTargetModule } from '../inference/target-loader';
 
 const require = createRequire(import.meta.url);
 
@@ -110,3 +112,5 @@ setPlatformHooks({
   })),
 });
 setHostJobRunner(runHostJobsOnThreads);
+// the likelihood as a sampler target reads its data files (Node only)
+registerTargetModule('likelihood', () => import('../likelihood/target'));

@@ -44,8 +44,14 @@ export interface ApGeometry {
   nj: number;
   /** number of Gauss-Legendre nodes G */
   ng: number;
-  /** [B, J, G] true wavenumber k_t in 1/Mpc */
+  /** [B, J, G] true wavenumber k_t in 1/Mpc at the host h (for the spline weights) */
   kt: tf.Tensor3D;
+  /**
+   * [B, J, G] k_t^2 in 1/Mpc^2 as the physics uses it (damping exponents, counterterms): with h a
+   * tensor the nodes move as h and this carries (h / h_host)^2 (value 1); the spline weights are
+   * ratios of k and do not
+   */
+  kt2: tf.Tensor3D;
   /** [B, 1, G] mu_t^2 (it depends on the Gauss-Legendre node and the cosmology only) */
   mu2t: tf.Tensor3D;
   /** the spline weights of k_t by node offset (see ShiftWeights) */
@@ -63,6 +69,8 @@ export interface ApInputs {
   hratio: tf.Tensor1D;
   dratio: tf.Tensor1D;
   nSide: number;
+  /** h / h_host per cosmology (value 1) when h is a tensor (../input/linear-stage-op.ts) */
+  gridScale?: tf.Tensor1D;
 }
 
 /**
@@ -140,13 +148,14 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
       y2: tf.reshape(tf.add(select(wa3, a), select(wb3, b)), shape4) as tf.Tensor4D,
     }));
     const volume = tf.reshape(own.mul(inputs.hratio, tf.div(1, tf.square(inputs.dratio))), [B, 1, 1]) as tf.Tensor3D;
-    return { kt, mu2t, shifts, volume };
+    const kt2 = (inputs.gridScale ? own.mul(tf.square(kt), tf.reshape(tf.square(inputs.gridScale), [B, 1, 1])) : tf.square(kt)) as tf.Tensor3D;
+    return { kt, kt2, mu2t, shifts, volume };
   });
   return { batch: B, n, nSide, nj, ng, ...tensors, legendre: lw };
 }
 
 export function disposeApGeometry(geo: ApGeometry): void {
-  tf.dispose([geo.kt, geo.mu2t, ...geo.shifts.flatMap((s) => [s.y, s.y2]), geo.volume]);
+  tf.dispose([geo.kt, geo.kt2, geo.mu2t, ...geo.shifts.flatMap((s) => [s.y, s.y2]), geo.volume]);
 }
 
 /**
@@ -281,6 +290,6 @@ export interface BaoDamping {
 }
 
 export function baoDamping(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): BaoDamping {
-  const exponent = own.mul(sigmaTotal(geo, f, sigma2, deltaSigma2), tf.square(geo.kt)) as tf.Tensor3D;
+  const exponent = own.mul(sigmaTotal(geo, f, sigma2, deltaSigma2), geo.kt2) as tf.Tensor3D;
   return { exponent, damp: tf.exp(tf.neg(exponent)) as tf.Tensor3D };
 }

@@ -162,7 +162,7 @@ export function projectMatterMultipoles(
     const nNoWiggle = p22.length + p13.length;
     const pNw = part(nNoWiggle + wiggle.length, 1);
     const pW = part(nNoWiggle + wiggle.length + 1, 1);
-    const kt2 = tf.reshape(tf.square(geo.kt), [B, 1, J, G]);
+    const kt2 = tf.reshape(geo.kt2, [B, 1, J, G]);
     const sigmaKt2 = tf.reshape(bao.exponent, [B, 1, J, G]);
     const damp = tf.reshape(bao.damp, [B, 1, J, G]);
     const pWe = own.mul(pW, damp);

@@ -1,0 +1,12 @@
+/**
+ * Bounds of the likelihood tests, each about 3x its measured worst (the measurement in the
+ * comment; docs/JOURNAL.md has the reasoning). A bound changes only with a journal entry.
+ */
+export const BOUNDS = {
+  /** |delta(-2 ln L)| fed CLASS-PT's own P_L, read out as CLASS-PT does: measured 4.0e-3 (p22w) */
+  bossClassptInput: 0.012,
+  /** |delta(-2 ln L)| through the emulator: measured TBD */
+  bossEmulator: 0.2,
+  /** |AD - FD| / |FD| of d(-2 ln L)/d theta: measured 1.5e-3 (omega_cdm, p00) */
+  bossGradient: 5e-3,
+};
