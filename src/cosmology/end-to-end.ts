@@ -201,7 +201,8 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
     const p = rowParams(cases.map((c) => c.params));
     const zRow = (c: CosmologyCase) => (c.z instanceof tf.Tensor ? tf.reshape(c.z, []) : tf.scalar(c.z));
     const z = tf.reshape(tf.stack(cases.map(zRow)), [B, 1]) as tf.Tensor2D;
-    const r = em.evaluate(p, z, em.engineKMpc, { matter: which === 'm' });
+    // with CLASS-PT's time interpolation the spectra come from the two time samples instead
+    const r = em.evaluate(p, z, em.engineKMpc, { matter: which === 'm', spectra: !brackets });
     let pk = (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D;
     if (brackets) {
       const at = (key: 'zEarly' | 'zLate') => {

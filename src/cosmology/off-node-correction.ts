@@ -133,8 +133,14 @@ export class OffNodeCorrection {
   }
 }
 
-/** The k at which the engine is fed: the training k and the correction's band, sorted. */
+/**
+ * The k at which the engine is fed: the training k outside the band, the band's two end nodes
+ * and its points (no training node inside the band: a node a hair away from a band point would
+ * turn float32 rounding into large spline curvature in the engine's input spline and in
+ * CLASS-PT's time interpolation, which take second derivatives in ln k).
+ */
 export function engineGrid(kNodes: Float64Array, correction?: OffNodeCorrection): Float64Array {
   if (!correction) return kNodes;
-  return Float64Array.from([...kNodes, ...correction.kBand].sort((a, b) => a - b));
+  const outside = Array.from(kNodes).filter((k) => k <= correction.nodeLo || k >= correction.nodeHi);
+  return Float64Array.from([...outside, ...correction.kBand].sort((a, b) => a - b));
 }
