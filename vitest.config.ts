@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 600_000,
     hookTimeout: 600_000,
     pool: 'forks',
+    setupFiles: ['./tests/setup-node.ts'],
     reporters: ['default', './tests/summary-reporter.ts'],
   },
 });

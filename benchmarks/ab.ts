@@ -1,12 +1,19 @@
 /**
  * A/B timing of the working tree against a git ref in ONE process (same load, same backend):
  *
- *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice]
+ *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--grad] [--stock-ops-a]
  *
  * The ref's src/ is extracted with `git archive` into a temporary folder that links this
  * checkout's node_modules (one tfjs instance, shared backend), and both versions run the
  * fiducial forward (computeComponents + the 12 spectra + read-back), alternating A and B, so
  * that the ratio B/A is measured under the same machine load. Values are compared too.
+ * --grad times the gradient of S = sum gg_l0 (nuisance parameters and f, through
+ * computeComponents) instead of the forward.
+ *
+ * Versions before the own-named kernels (src/wasm-kernels.ts) replaced stock wasm kernels for
+ * the whole process; the kernel registry is therefore set to each version's own state before
+ * each of its runs (the stock kernels for B, whatever A installed for A), so that neither
+ * version runs on the other's kernels.
  */
 import { execSync } from 'node:child_process';
 import { mkdtempSync, symlinkSync, rmSync } from 'node:fs';
@@ -31,6 +38,9 @@ const backendName = opt('backend', 'wasm');
 const components = opt('components', 'all');
 /** --stock-slice: run A with the stock wasm Slice kernel (B installs src/wasm-kernels' one) */
 const stockSliceForA = args.includes('--stock-slice');
+const gradMode = args.includes('--grad');
+/** --stock-ops-a: A (a ref with src/private-ops.ts) runs its tensor stages on tfjs's stock kernels (setOwnWasmKernels(false)) */
+const stockOpsForA = args.includes('--stock-ops-a');
 
 const dir = mkdtempSync(join(tmpdir(), 'clax-ab-'));
 execSync(`git archive ${ref} src | tar -x -C ${dir}`, { cwd: ROOT });
@@ -54,6 +64,7 @@ async function load(label: string, root: string): Promise<Version> {
 
 async function main(): Promise<void> {
   const tf = await import('@tensorflow/tfjs-core');
+  await import('../src/platform/node');
   const { useBackend } = await import('../src/backend');
   const { caseInputs, readCaseFile } = await import('../src/cli/case-file');
   const { batchOf } = await import('./worker');
@@ -63,8 +74,46 @@ async function main(): Promise<void> {
   const inputs = caseInputs(readCaseFile(FIDUCIAL_CASE));
   const cosmologies = batch > 1 ? batchOf(inputs, batch) : [inputs.cosmology];
   const kernels = await import('../src/wasm-kernels');
+  type Registry = Map<string, import('@tensorflow/tfjs-core').KernelConfig>;
+  const snapshot = (): Registry => new Map(tf.getKernelsForBackend(backend).map((k) => [k.kernelName, k]));
+  const restore = (reg: Registry) => {
+    for (const [name, cfg] of reg) {
+      if (tf.getKernel(name, backend)?.kernelFunc === cfg.kernelFunc) continue;
+      tf.unregisterKernel(name, backend);
+      tf.registerKernel(cfg);
+    }
+  };
+  const stockRegistry = snapshot();
+  if (stockOpsForA) ((await import(join(dir, 'src/wasm-kernels.ts'))) as typeof kernels).setOwnWasmKernels(false);
+  let registryOfA: Registry | null = null;
   const run = async (v: Version): Promise<Record<string, Float32Array>> => {
-    if (stockSliceForA) (v === A ? kernels.uninstallWasmKernels : kernels.installWasmKernels)();
+    if (stockSliceForA) (v === A ? kernels.uninstallWasmKernels : () => kernels.setOwnWasmKernels(true))();
+    restore(v === A ? (registryOfA ?? stockRegistry) : stockRegistry);
+    try {
+      return gradMode ? await runGrad(v) : await runForward(v);
+    } finally {
+      if (v === A && !registryOfA) registryOfA = snapshot();
+    }
+  };
+  const runGrad = async (v: Version): Promise<Record<string, Float32Array>> => {
+    const plan = v.plan.getPlan({ n: inputs.n });
+    const bias = inputs.bias as Record<string, number>;
+    const names = ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'Pshot', 'a0', 'a2', 'b4'].filter((k) => k in bias); // what pk_gg_l0 uses
+    const xs = [...names.map((k) => tf.scalar(bias[k])), tf.scalar(inputs.cosmology.f as number)];
+    const res = tf.tidy(() => {
+      const { value, grads } = tf.valueAndGrads((...t: import('@tensorflow/tfjs-core').Tensor[]) => {
+        const f = t[names.length];
+        const r = v.compute.computeComponents(plan, [{ ...inputs.cosmology, f }], { ...inputs.options, kOutMpc: inputs.kOutMpc, components } as never);
+        const p = Object.fromEntries(names.map((k, i) => [k, t[i]]));
+        return tf.sum(v.spectra.pkGgL0(r.components, p as never, { h: inputs.h, f, kOutMpc: inputs.kOutMpc })) as import('@tensorflow/tfjs-core').Scalar;
+      })(xs);
+      return [value, ...grads];
+    });
+    const data = await Promise.all(res.map((x) => x.data()));
+    tf.dispose([...res, ...xs]);
+    return { S_and_grads: Float32Array.from(data.map((d) => d[0])) };
+  };
+  const runForward = async (v: Version): Promise<Record<string, Float32Array>> => {
     const plan = v.plan.getPlan({ n: inputs.n });
     const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components } as never);
     const f = batch === 1 ? (cosmologies[0].f as number) : tf.tensor1d(cosmologies.map((c) => c.f as number));
@@ -110,7 +159,7 @@ async function main(): Promise<void> {
   const sa = stats(ta);
   const sb = stats(tb);
   const per = (x: number) => (x / batch).toFixed(1);
-  console.log(`backend ${backend}, batch ${batch}, components ${components}, reps ${reps}, load ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
+  console.log(`${gradMode ? 'gradient of S, ' : ''}backend ${backend}, batch ${batch}, components ${components}, reps ${reps}, load ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
   console.log(`${A.label}: median ${per(sa.median)} ms/cosmology (min ${per(sa.min)})`);
   console.log(`${B.label}: median ${per(sb.median)} ms/cosmology (min ${per(sb.min)})`);
   console.log(`ratio B/A: median ${(sb.median / sa.median).toFixed(3)}, min ${(sb.min / sa.min).toFixed(3)}`);

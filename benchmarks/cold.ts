@@ -20,6 +20,7 @@ export interface ColdResult {
 
 export async function runCold(backendName: string): Promise<ColdResult> {
   const boot = performance.now(); // performance.now() counts from process start in Node
+  await import('../src/platform/node');
   const { useBackend } = await import('../src/backend');
   const { getPlan } = await import('../src/plan');
   const { caseInputs, readCaseFile } = await import('../src/cli/case-file');

@@ -2,12 +2,14 @@
  * Shared helpers of the benchmark: statistics, the fiducial case and its batch of variants,
  * table formatting. No tensor code here (the orchestrator imports it without tfjs).
  */
+import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const ROOT = join(HERE, '..');
-export const FIDUCIAL_CASE = join(ROOT, 'oracle-data', 'fiducial.json.gz');
+/** the fiducial case: in oracle-data/, or beside the benchmark bundle (dist/bench) */
+export const FIDUCIAL_CASE = existsSync(join(HERE, 'fiducial.json.gz')) ? join(HERE, 'fiducial.json.gz') : join(ROOT, 'oracle-data', 'fiducial.json.gz');
 
 /** CLASS-PT's one-loop module per cosmology on these machines (issue 8), ms. */
 export const CLASSPT_NOMINAL_MS = 180;

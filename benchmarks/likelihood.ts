@@ -23,6 +23,7 @@ export interface LikelihoodBench {
 
 export async function runLikelihoodBench(backend: string, reps: number): Promise<LikelihoodBench> {
   const tf = await import('@tensorflow/tfjs-core');
+  await import('../src/platform/node');
   const { useBackend } = await import('../src/backend');
   const { loadLikelihood, presetConfigPath } = await import('../src/likelihood/node-files');
   const used = await useBackend(backend);

@@ -9,6 +9,16 @@
  *   --full            more repetitions, and the batch of 32 on the cpu backend too
  *   --batch N         batch size of the batch measurement (default 32)
  *   --cold-runs N     fresh processes for the cold start (default 3 wasm, 1 cpu)
+ *   --sweep LIST      batch sizes of a throughput sweep (default 1,4,16,64,256,1024 on webgpu,
+ *                     none elsewhere; 'none' to skip), one forward per size after a warm-up
+ *   --sweep-budget S  seconds one sweep point may take before the larger sizes are skipped (300)
+ *
+ * Backends: wasm, cpu, webgpu (under Node: Dawn, the npm package webgpu; on a machine without
+ * a GPU Dawn's OpenGL path on Mesa's software rasteriser), node. webgl runs in a browser only:
+ * `npx tsx benchmarks/browser.ts` times the same forward and sweep in headless Chromium.
+ * `npm run bench:bundle` packs this benchmark into dist/bench (one .mjs file with every
+ * dependency, the .wasm files and Dawn's binary for linux-x64, ~25 MB) to run from a copy of the
+ * working tree without node_modules: `node dist/bench/bench.mjs --backend webgpu --json`.
  *
  * Every measurement runs in child processes (one per backend, one per cold start), so the
  * backends do not share state and the cold start is a genuinely new process.
@@ -19,6 +29,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { register } from 'node:module';
 import { CLASSPT_NOMINAL_MS, HERE, fmtMs, round, stats, table } from './common';
 import type { WorkerOptions, WorkerResult } from './worker';
@@ -33,9 +44,13 @@ const value = (name: string): string | undefined => {
   return i >= 0 ? argv[i + 1] : undefined;
 };
 
+/** Running from the bundle (dist/bench/bench.mjs) rather than from source through tsx. */
+const BUNDLED = !import.meta.url.endsWith('.ts');
+
 function registerEsmHook(): void {
   // tfjs-core's ESM gradient files import siblings without extensions; see ./esm-hook.mjs
-  register('./esm-hook.mjs', import.meta.url);
+  // (the bundle has them inside)
+  if (!BUNDLED) register('./esm-hook.mjs', import.meta.url);
 }
 
 async function emitAndExit(obj: unknown): Promise<never> {
@@ -65,6 +80,7 @@ if (flag('--cold')) {
 /* ------------------------------------------------------------------ orchestrator */
 
 function childArgs(extra: string[]): string[] {
+  if (BUNDLED) return [fileURLToPath(import.meta.url), ...extra];
   const hasTsx = process.execArgv.some((a) => a.includes('tsx'));
   return [...(hasTsx ? process.execArgv : ['--import', 'tsx']), join(HERE, 'run.ts'), ...extra];
 }
@@ -147,6 +163,8 @@ async function main(): Promise<void> {
   const backends = (value('--backend') ?? 'wasm,cpu').split(',').map((s) => s.trim()).filter(Boolean);
   const batch = Number(value('--batch') ?? 32);
   const coldRunsArg = value('--cold-runs');
+  const sweepArg = value('--sweep');
+  const sweepBudgetMs = 1000 * Number(value('--sweep-budget') ?? 300);
   const startAll = performance.now();
   const loadBefore = loadavg()[0];
 
@@ -157,6 +175,8 @@ async function main(): Promise<void> {
   for (const [i, backend] of backends.entries()) {
     const primary = i === 0;
     const slow = backend === 'cpu';
+    const gpu = backend === 'webgpu';
+    const sweep = sweepArg === 'none' ? [] : sweepArg ? sweepArg.split(',').map(Number) : gpu ? [1, 4, 16, 64, 256, 1024] : [];
     const reps = quick
       ? { forward: 3, batch: 1, grad: 2, warm: 1 }
       : slow && !full
@@ -172,6 +192,8 @@ async function main(): Promise<void> {
       profileBatch: profile && !slow && !quick,
       planProfile: profile && primary,
       skipBatch: slow && !full,
+      sweep,
+      sweepBudgetMs,
     };
     log(`${backend}: plan build, forward, gradient${opts.skipBatch ? '' : `, batch of ${batch}`}${profile ? ', profile' : ''} ...`);
     const [worker] = await runChild<WorkerResult>(['--worker', '--opts', JSON.stringify(opts)], `${backend} worker`);
@@ -194,14 +216,24 @@ async function main(): Promise<void> {
     });
   }
   log(`${backends[0]}: likelihood (BOSS DR12, value and gradient) ...`);
-  const [likelihood] = await runChild<LikelihoodBench>(['--likelihood', '--backend', backends[0], '--reps', quick ? '3' : '7'], 'likelihood');
+  // the likelihood needs gradients (synchronous reads: not webgpu under Node) and its data files
+  // (absent from the bench bundle): a failure is reported, not fatal
+  let likelihood: LikelihoodBench | null = null;
+  let likelihoodError = '';
+  try {
+    [likelihood] = await runChild<LikelihoodBench>(['--likelihood', '--backend', backends[0], '--reps', quick ? '3' : '7'], 'likelihood');
+  } catch (e) {
+    likelihoodError = String((e as Error).message).split('\n').slice(0, 3).join(' ').slice(0, 300);
+  }
   const elapsed = performance.now() - startAll;
   const load = { before: round(loadBefore, 2), after: round(loadavg()[0], 2), cpus: cpus().length };
 
   process.stdout.write(report(summaries, reference, profile, elapsed, load));
   process.stdout.write(
-    `likelihood (${likelihood.data === 'boss_dr12' ? 'BOSS DR12' : 'the mock survey: BOSS files not found'}, 4 samples, ${likelihood.parameters} parameters, ${likelihood.backend}): ` +
-      `value ${fmtMs(likelihood.likelihood_ms)} ms (target <= 40), value + gradient ${fmtMs(likelihood.likelihood_grad_ms)} ms (target <= 150); leaked tensors ${likelihood.leaked_tensors}\n`,
+    likelihood
+      ? `likelihood (${likelihood.data === 'boss_dr12' ? 'BOSS DR12' : 'the mock survey: BOSS files not found'}, 4 samples, ${likelihood.parameters} parameters, ${likelihood.backend}): ` +
+          `value ${fmtMs(likelihood.likelihood_ms)} ms (target <= 40), value + gradient ${fmtMs(likelihood.likelihood_grad_ms)} ms (target <= 150); leaked tensors ${likelihood.leaked_tensors}\n`
+      : `likelihood: not measured (${likelihoodError})\n`,
   );
   if (json) {
     const head = summaries[0];
@@ -218,6 +250,8 @@ async function main(): Promise<void> {
       grad_mode: s.worker.grad_mode,
       grad_assembly_only_ms: round(s.worker.grad_assembly_only.median, 2),
       batch_size: s.worker.batch?.batch ?? null,
+      batch_sweep: s.worker.batch_sweep ?? null,
+      webgpu_adapter: s.worker.webgpu_adapter ?? null,
       ratios_to_classpt: {
         forward: ratio(s.forward_ms),
         batch32_per_cosmology: ratio(s.batch32_ms_per_cosmology),
@@ -239,11 +273,13 @@ async function main(): Promise<void> {
         grad_le_3x_forward: head.grad_ms <= 3 * head.forward_ms,
         cold_start_le_2s: head.cold_start_ms !== null && head.cold_start_ms <= 2000,
       },
-      likelihood_ms: round(likelihood.likelihood_ms, 2),
-      likelihood_grad_ms: round(likelihood.likelihood_grad_ms, 2),
-      likelihood_data: likelihood.data,
+      likelihood_ms: likelihood ? round(likelihood.likelihood_ms, 2) : null,
+      likelihood_grad_ms: likelihood ? round(likelihood.likelihood_grad_ms, 2) : null,
+      likelihood_data: likelihood ? likelihood.data : null,
       grad_wrt: head.worker.grad_wrt,
       grad_not_available: head.worker.grad_not_available,
+      batch_sweep: head.worker.batch_sweep ?? null,
+      webgpu_adapter: head.worker.webgpu_adapter ?? null,
       case: 'fiducial',
       n_fftlog: head.worker.n,
       n_out: head.worker.n_out,
@@ -329,6 +365,18 @@ function report(summaries: BackendSummary[], ref: Reference, withProfile: boolea
   );
   if (w.grad_note) lines.push(`note: ${w.grad_note}`);
   if (w.grad_not_available.length) lines.push(`not differentiable yet: ${w.grad_not_available.join('; ')}`);
+  for (const s of summaries) {
+    const sw = s.worker.batch_sweep;
+    if (!sw?.length) continue;
+    lines.push('');
+    lines.push(`${s.backend}${s.worker.webgpu_adapter ? ` (Dawn: ${s.worker.webgpu_adapter})` : ''}: batch-size sweep, one forward per size (components 'spectra' + 12 spectra)`);
+    lines.push(
+      table(
+        ['batch', 'call ms', 'ms per cosmology', 'cosmologies / s'],
+        sw.map((p) => (p.skipped ? [String(p.batch), 'skipped', p.skipped, ''] : [String(p.batch), fmtMs(p.ms), fmtMs(p.per_cosmology_ms), (p.cosmologies_per_s ?? 0).toFixed(1)])),
+      ),
+    );
+  }
   if (withProfile) {
     for (const s of summaries) if (s.worker.profile) lines.push('', ...profileReport(s.backend, s.worker.profile, s.worker));
   }

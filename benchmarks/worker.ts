@@ -3,9 +3,13 @@
  * Prints one JSON line (the last line of stdout) with the results.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import '../src/platform/node';
 import { useBackend } from '../src/backend';
 import { clearPlanCache, getPlan, type Plan } from '../src/plan';
 import { computeComponents } from '../src/compute';
+import { computeAsync } from '../src/readback';
+import { computeInBatches, defaultMaxBatch } from '../src/batches';
+import { dawnAdapter } from '../src/platform/node';
 import { caseInputs, readCaseFile, type CaseInputs } from '../src/cli/case-file';
 import type { CosmologyInput } from '../src/input/linear-stage';
 import { assembleAll, pkGgL0, pkGgL2, pkGgL4, type Bias } from '../src/assembly/spectra';
@@ -20,6 +24,20 @@ export interface WorkerOptions {
   profileBatch: boolean;
   planProfile: boolean;
   skipBatch: boolean;
+  /** batch sizes of the sweep (empty: none) and the time one point may take before the larger ones are skipped */
+  sweep?: number[];
+  sweepBudgetMs?: number;
+}
+
+export interface SweepPoint {
+  batch: number;
+  /** computeComponents calls (src/batches.ts: at most defaultMaxBatch cosmologies each) */
+  calls?: number;
+  /** one forward of the whole batch (components 'spectra' + 12 spectra, read back), ms */
+  ms?: number;
+  per_cosmology_ms?: number;
+  cosmologies_per_s?: number;
+  skipped?: string;
 }
 
 export interface WorkerResult {
@@ -51,6 +69,10 @@ export interface WorkerResult {
   grad_not_available: string[];
   grad_check: { S_compute: number; S_tensor_path: number; rel_diff: number; dS_df: number; dS_db1: number };
   leaked_tensors: number;
+  /** the batch-size sweep: throughput for 1 .. 1024 cosmologies per call */
+  batch_sweep?: SweepPoint[];
+  /** WebGPU under Node: the Dawn adapter in use */
+  webgpu_adapter?: string;
   profile?: ProfileResult;
 }
 
@@ -79,15 +101,18 @@ export function batchOf(inputs: CaseInputs, batch: number): CosmologyInput[] {
   });
 }
 
-/** One forward as a user runs it: components, all 12 spectra, read back. */
+/** One forward as a user runs it: components, all 12 spectra, read back (`inBatches`: through computeInBatches). */
 export async function forwardOnce(
   plan: Plan,
   inputs: CaseInputs,
   cosmologies: CosmologyInput[],
   spectra = true,
   components: 'all' | 'spectra' = 'all',
+  inBatches = false,
 ): Promise<void> {
-  const result = computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components });
+  // computeAsync: a plain call on every backend that reads synchronously (WebGPU under Node does not)
+  const options = { ...inputs.options, kOutMpc: inputs.kOutMpc, components };
+  const result = inBatches ? await computeInBatches(plan, cosmologies, options) : await computeAsync(() => computeComponents(plan, cosmologies, options));
   const reads: Promise<unknown>[] = Object.values(result.components).map((t) => t.data());
   let out: tf.Tensor[] = [];
   if (spectra) {
@@ -248,7 +273,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   const gradNote = gradMode === 'computeComponents' ? '' : notes.join('; ');
 
   // check: S from computeComponents with number inputs vs the gradient path's S
-  const ref = computeComponents(plan, one, { ...inputs.options, kOutMpc: inputs.kOutMpc });
+  const ref = await computeAsync(() => computeComponents(plan, one, { ...inputs.options, kOutMpc: inputs.kOutMpc }));
   const sRefT = tf.tidy(() => sOf(ref.components, bias, c0.f as number, inputs, mask));
   const sRef = (await sRefT.data())[0];
   sRefT.dispose();
@@ -291,6 +316,31 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
     .filter((k) => k.realBlock).length;
   const leaked = leakedForward + tf.memory().numTensors - afterProbe - planBlocks;
 
+  // batch-size sweep: one forward per size after one warm-up call; sizes stop once a call exceeds the budget
+  let sweep: SweepPoint[] | undefined;
+  if (opts.sweep?.length) {
+    sweep = [];
+    let over = '';
+    for (const size of opts.sweep) {
+      if (over) {
+        sweep.push({ batch: size, skipped: over });
+        continue;
+      }
+      const cos = batchOf(inputs, size);
+      try {
+        const tw = performance.now();
+        await forwardOnce(plan, inputs, cos, true, 'spectra', true); // warm-up (shapes new to the backend)
+        const warmMs = performance.now() - tw;
+        const r = warmMs > (opts.sweepBudgetMs ?? Infinity) ? stats([warmMs]) : await timeRuns(0, 1, () => forwardOnce(plan, inputs, cos, true, 'spectra', true));
+        sweep.push({ batch: size, calls: Math.ceil(size / defaultMaxBatch(plan.n)), ms: r.median, per_cosmology_ms: r.median / size, cosmologies_per_s: (1000 * size) / r.median });
+        if (r.median > (opts.sweepBudgetMs ?? Infinity)) over = `the batch of ${size} took ${(r.median / 1000).toFixed(0)} s, over the budget of ${((opts.sweepBudgetMs ?? 0) / 1000).toFixed(0)} s per point`;
+      } catch (e) {
+        over = `batch of ${size}: ${String((e as Error)?.message ?? e).split('\n')[0].slice(0, 160)}`;
+        sweep.push({ batch: size, skipped: over });
+      }
+    }
+  }
+
   let profile: ProfileResult | undefined;
   if (opts.profile) {
     profile = await runProfile(plan, inputs, settings, {
@@ -304,6 +354,8 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   return {
     backend,
     ...extra,
+    ...(backend === 'webgpu' && dawnAdapter ? { webgpu_adapter: dawnAdapter } : {}),
+    batch_sweep: sweep,
     n: inputs.n,
     n_out: inputs.kOutMpc.length,
     backend_init_ms: backendInitMs,

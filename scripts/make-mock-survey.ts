@@ -20,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { registerTfjsResolveHook } from '../src/cli/node-hooks';
 
 registerTfjsResolveHook();
+await import('../src/platform/node');
 const { useBackend } = await import('../src/backend');
 const { checkConfig } = await import('../src/likelihood/config');
 const { FullShapeLikelihood } = await import('../src/likelihood/full-shape-likelihood');

@@ -1,82 +1,119 @@
 /**
- * Backend selection for the tensor stages.
+ * Backend selection for the tensor stages: wasm (default), cpu, webgl, webgpu, or node
+ * (@tensorflow/tfjs-node, when the user installed it). The choice comes from the `backend`
+ * option, else the environment variable `CLAX_PT_BACKEND`, else wasm.
  *
- * Default: `@tensorflow/tfjs-backend-wasm` (fast, installs from the npm registry), falling back
- * to the pure-JS `@tensorflow/tfjs-backend-cpu`. `@tensorflow/tfjs-node` is used only when the
- * user has installed it and asks for it (`node`). The choice comes from the `backend` option,
- * else the environment variable `CLAX_PT_BACKEND`, else `wasm`.
+ * A backend asked for by name (option or environment variable) that cannot start is an error
+ * that says why; only the unnamed default (wasm) falls back to cpu, with a warning. On webgl
+ * and webgpu the loops take the tensor path (the wasm SIMD kernel is wasm's); the float64 host
+ * stages run on the CPU whatever the backend. Under Node, WebGPU comes from the npm package
+ * `webgpu` (Dawn), set up by the Node adapter (./platform/node.ts) before the backend is
+ * imported; there it cannot read tensors synchronously (see ./readback.ts: computeAsync).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import { installWasmKernels } from './wasm-kernels';
+import { envVar, platformHooks } from './platform/hooks';
+import { watchGpuErrors } from './readback';
 
-export type BackendName = 'wasm' | 'cpu' | 'node';
-export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'node'];
+export type BackendName = 'wasm' | 'cpu' | 'webgl' | 'webgpu' | 'node';
+export const BACKEND_NAMES: readonly BackendName[] = ['wasm', 'cpu', 'webgl', 'webgpu', 'node'];
 
-let wasmRegistered = false;
-let nodeRegistered = false;
-
-async function registerWasm(): Promise<boolean> {
-  if (wasmRegistered) return true;
-  try {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    // In Node the .wasm binaries sit beside the package's main file; point the loader there.
-    const require = createRequire(import.meta.url);
-    const main = require.resolve('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(dirname(main) + '/');
-    wasmRegistered = true;
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function registerNode(): Promise<boolean> {
-  if (nodeRegistered) return true;
-  try {
-    // Optional dependency: only present when the user installed it.
-    const name = '@tensorflow/tfjs-node';
-    await import(/* @vite-ignore */ name);
-    nodeRegistered = true;
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** tfjs's name of each backend. */
+const TFJS_NAME: Record<BackendName, string> = { wasm: 'wasm', cpu: 'cpu', webgl: 'webgl', webgpu: 'webgpu', node: 'tensorflow' };
 
 /** Reads the requested backend from an option or `CLAX_PT_BACKEND`, validating the name. */
 export function requestedBackend(option?: string): BackendName {
-  const raw = option ?? process.env.CLAX_PT_BACKEND ?? 'wasm';
+  return requested(option).name;
+}
+
+function requested(option?: string): { name: BackendName; named: boolean } {
+  const env = envVar('CLAX_PT_BACKEND');
+  const raw = option ?? env ?? 'wasm';
   const name = raw.trim().toLowerCase();
   if (!(BACKEND_NAMES as readonly string[]).includes(name)) {
     const source = option !== undefined ? 'option backend' : 'environment variable CLAX_PT_BACKEND';
     throw new Error(`${source}: unknown backend '${raw}' (expected one of ${BACKEND_NAMES.join(', ')})`);
   }
-  return name as BackendName;
+  return { name: name as BackendName, named: option !== undefined || env !== undefined };
+}
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Registers a backend's package; throws with the reason if it cannot. */
+async function register(name: BackendName): Promise<void> {
+  if (name === 'cpu') return;
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const paths = platformHooks().wasmPaths?.();
+    if (paths) wasm.setWasmPaths(paths);
+    return;
+  }
+  if (name === 'webgl') {
+    await import('@tensorflow/tfjs-backend-webgl');
+    if (tf.env().getNumber('WEBGL_VERSION') === 0) {
+      throw new Error(`no WebGL context on this platform (${platformHooks().name})${platformHooks().name === 'node' ? ': WebGL runs in browsers; under Node use webgpu' : ''}`);
+    }
+    return;
+  }
+  if (name === 'webgpu') {
+    const prepare = platformHooks().prepareWebGpu;
+    if (prepare) await prepare();
+    else {
+      const gpu = (globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu;
+      if (!gpu) throw new Error('this browser has no WebGPU (navigator.gpu is undefined)');
+      await import('@tensorflow/tfjs-backend-webgpu');
+    }
+    return;
+  }
+  // node: the optional package, only present when the user installed it
+  const pkg = '@tensorflow/tfjs-node';
+  try {
+    await import(/* @vite-ignore */ pkg);
+  } catch (e) {
+    throw new Error(`needs the optional package ${pkg}, which did not load (${message(e)})`);
+  }
+}
+
+/** Starts a registered backend; throws with the reason (the backend factory's error) if it cannot. */
+async function start(name: BackendName): Promise<void> {
+  const tfName = TFJS_NAME[name];
+  const factory = tf.findBackendFactory(tfName);
+  if (!factory) throw new Error(`tfjs has no '${tfName}' backend registered`);
+  if (await tf.setBackend(tfName)) return;
+  // tfjs logs the failure and returns false: ask the factory once more for the reason
+  let reason = 'its initialisation failed';
+  try {
+    await factory();
+  } catch (e) {
+    reason = message(e);
+  }
+  throw new Error(reason);
 }
 
 /**
- * Activates a backend and returns the name actually in use. `wasm` falls back to `cpu` if the
- * WebAssembly backend cannot start; `node` is an error if `@tensorflow/tfjs-node` is absent.
+ * Activates a backend and returns the name actually in use (tfjs's name: 'wasm', 'cpu',
+ * 'webgl', 'webgpu', 'tensorflow'). A backend requested by name that cannot start throws an
+ * error that says why; the unnamed default (wasm) falls back to cpu with a warning.
  */
 export async function useBackend(option?: string): Promise<string> {
-  const want = requestedBackend(option);
-  if (tf.getBackend() === (want === 'node' ? 'tensorflow' : want) && tf.engine().backendName) {
-    return tf.getBackend();
-  }
-  if (want === 'node') {
-    if (!(await registerNode())) {
-      throw new Error("backend 'node' needs the optional package @tensorflow/tfjs-node, which is not installed");
-    }
-    await tf.setBackend('tensorflow');
-  } else if (want === 'wasm' && (await registerWasm()) && (await tf.setBackend('wasm'))) {
-    // wasm is active
-  } else {
+  const want = requested(option);
+  const tfName = TFJS_NAME[want.name];
+  if (tf.getBackend() === tfName && tf.findBackend(tfName)) return finish();
+  try {
+    await register(want.name);
+    await start(want.name);
+  } catch (e) {
+    if (want.named) throw new Error(`backend '${want.name}' cannot start: ${message(e)}`);
+    console.warn(`clax-pt: the default backend wasm cannot start (${message(e)}); using cpu`);
     await tf.setBackend('cpu');
   }
+  return finish();
+}
+
+async function finish(): Promise<string> {
   await tf.ready();
-  installWasmKernels(); // the faster Slice on wasm (./wasm-kernels)
+  if (tf.getBackend() === 'webgpu') watchGpuErrors((tf.backend() as unknown as { device?: unknown }).device);
+  installWasmKernels(); // the library's own wasm kernels, under names of its own (./wasm-kernels.ts)
   return tf.getBackend();
 }

@@ -15,6 +15,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 
 // before the library (and tfjs-core's gradient files) load: see ./cli/node-hooks.ts
 registerTfjsResolveHook();
+await import('./platform/node'); // the Node adapter of the core (wasm files, host threads, WebGPU from Dawn)
 const { runCli } = await import('./cli/main');
 
 runCli(process.argv.slice(2)).then(

@@ -7,7 +7,9 @@
  * the output k (CLASS-PT's `SPLINE_SETUP(kdisc, ...)`, a fixed linear map per grid).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { readSync } from './readback';
+import * as own from './private-ops';
+import './gradients';
 import type { Plan } from './plan';
 import { ClaxPtInputError } from './errors';
 import { validateComputeInputs } from './validate';
@@ -82,7 +84,7 @@ function batchedMatMulBy2D(x: tf.Tensor3D, y: tf.Tensor3D): tf.Tensor3D {
   const n = y.shape[2];
   return tf.stack(
     Array.from({ length: B }, (_, b) =>
-      tf.matMul(tf.reshape(tf.slice(x, [b, 0, 0], [1, m, k]), [m, k]), tf.reshape(tf.slice(y, [b, 0, 0], [1, k, n]), [k, n])),
+      own.matMul(tf.reshape(own.slice(x, [b, 0, 0], [1, m, k]), [m, k]), tf.reshape(own.slice(y, [b, 0, 0], [1, k, n]), [k, n])),
     ),
   ) as tf.Tensor3D;
 }
@@ -248,8 +250,8 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       const invH2 = tf.tensor3d(Float32Array.from(linear.h, (h) => 1 / (h * h)), [B, 1, 1]);
       const d2 = (y: tf.Tensor3D) => {
         const [b, c, n] = y.shape;
-        const flat = tf.matMul(tf.reshape(y, [b * c, n]), plan.splineSecondDerivativeT);
-        return tf.mul(tf.reshape(flat, [b, c, n]), invH2) as tf.Tensor3D;
+        const flat = own.matMul(tf.reshape(y, [b * c, n]), plan.splineSecondDerivativeT);
+        return own.mul(tf.reshape(flat, [b, c, n]), invH2) as tf.Tensor3D;
       };
       // the anisotropic BAO damping at (k_t, mu_t), built once for the projections that use it
       let baoOnce: BaoDamping | undefined;
@@ -293,9 +295,9 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const names = Object.keys(onGrid);
     // classy's signs as one mul of the stack [B, C, N]
     const signs = tf.tensor3d(Float32Array.from(names, (n) => (NEGATED_ROWS.has(n) ? -1 : 1)), [1, names.length, 1]);
-    const stacked = tf.mul(tf.stack(names.map((n) => onGrid[n]), 1), signs) as tf.Tensor3D;
+    const stacked = own.mul(tf.stack(names.map((n) => onGrid[n]), 1), signs) as tf.Tensor3D;
     // [B, C, nOut]; many cosmologies: one 2D matMul each (XNNPACK; the batched one is a slow loop)
-    let atOut = B >= 8 ? batchedMatMulBy2D(stacked, spline) : tf.matMul(stacked, spline);
+    let atOut = B >= 8 ? batchedMatMulBy2D(stacked, spline) : own.matMul(stacked, spline);
     if (lt.gridScale && !kOutHMpc) {
       // k fixed in 1/Mpc while the nodes move as h: the spline through (h q_j, y_j) at k is
       // S_1(k/h), so d/dh adds -S'(k) k / h. Injected as X (h/h_host - 1), whose value is 0 and
@@ -310,8 +312,8 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         })),
         [B, plan.n, kOutMpc[0].length],
       );
-      const x = tf.matMul(stacked, derivative);
-      atOut = tf.add(atOut, tf.mul(x, tf.reshape(tf.sub(lt.gridScale, 1), [B, 1, 1])));
+      const x = own.matMul(stacked, derivative);
+      atOut = tf.add(atOut, own.mul(x, tf.reshape(tf.sub(lt.gridScale, 1), [B, 1, 1])));
     }
     const rows = splitRows(B === 1 ? tf.reshape(atOut, [names.length, 1, -1]) : tf.transpose(atOut, [1, 0, 2]));
     const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((name, c) => [name, rows[c]]));
@@ -323,17 +325,17 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       // k = k_h h moves with h: d/dh exp(-(k/3)^4) = -4 (k/3)^4 / h exp(-(k/3)^4), as (h/h_host)^... factor
       const x4 = tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.pow(v / 3, 4)))), [B, kOutMpc[0].length]);
       const s4 = tf.pow(tf.reshape(lt.gridScale, [B, 1]), 4);
-      return tf.mul(cut, tf.exp(tf.neg(tf.mul(x4, tf.sub(s4, 1)))));
+      return own.mul(cut, tf.exp(tf.neg(own.mul(x4, tf.sub(s4, 1)))));
     };
-    if (out.loop_4_dd) out.loop_4_dd = tf.mul(out.loop_4_dd, outputCut()) as tf.Tensor2D;
+    if (out.loop_4_dd) out.loop_4_dd = own.mul(out.loop_4_dd, outputCut()) as tf.Tensor2D;
     if (png) {
       const cut = outputCut();
       const amplitude = cosmologies.map((c, b) => (c.As instanceof tf.Tensor ? tf.reshape(c.As, []) : tf.scalar(amplitudes[b])));
-      const factor = tf.reshape(tf.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
+      const factor = tf.reshape(own.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
       for (const name of names) {
         if (!name.startsWith('fNL')) continue;
-        let v = tf.mul(out[name], factor);
-        if (/^fNL(ortho)?_[024]_(vv|vd|dd)$/.test(name)) v = tf.mul(v, cut);
+        let v = own.mul(out[name], factor);
+        if (/^fNL(ortho)?_[024]_(vv|vd|dd)$/.test(name)) v = own.mul(v, cut);
         out[name] = v as tf.Tensor2D;
       }
     }
@@ -349,7 +351,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const nOut = kOutMpc[0].length;
     for (const name of names) {
       const t = components[name];
-      const v = t.dataSync();
+      const v = readSync(t, `float64 row ${name}`);
       const corr = new Float32Array(v.length);
       exact.forEach((rows, b) => {
         for (let i = 0; i < nOut; i++) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];

@@ -4,8 +4,11 @@
  *   plan (kernel matrices for an FFTLog size, built once)  ->  computeComponents (a batch of
  *   linear spectra and scalars in, classy's get_pk_mult rows out, Mpc^3)  ->  assembly
  *   (classy's pk_mm_real, pk_gg_l0, ... with nuisance parameters, (Mpc/h)^3).
+ *
+ * This entry is the platform-neutral core (also the browser bundle's entry): it imports no Node
+ * module and not the CLI; the Node build's entry (./node.ts) adds the Node adapter.
  */
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import './gradients';
 
 export { useBackend, requestedBackend, BACKEND_NAMES, type BackendName } from './backend';
 export { getPlan, clearPlanCache, type Plan, type PlanOptions } from './plan';
@@ -17,8 +20,9 @@ export type { CosmologyInput, LinearStage, LinearStageOptions } from './input/li
 export { fftlogGrid, FFTLOG_SIZES, type FftlogGrid } from './fftlog/grid';
 export * from './assembly/spectra';
 export * from './assembly/fnl-spectra';
-export { predictCase, type Prediction } from './cli/main';
-export { caseInputs, readCaseFile, fftlogSizeFromMode, InputError, type CaseFile, type CaseInputs } from './cli/case-file';
+export { caseInputs, fftlogSizeFromMode, InputError, type CaseFile, type CaseInputs } from './input/case';
+export { computeAsync, hasSyncRead } from './readback';
+export { computeInBatches, defaultMaxBatch } from './batches';
 export { predictFromCosmology, type CosmologyCase, type EndToEndOptions, type EndToEndResult } from './cosmology/end-to-end';
 export { getEmulator, linearQuantities, rowParams, backgroundTensors, LinearEmulator, type LinearAnswer, type LinearRequest } from './cosmology/emulator';
 export { hostBackground, apRatiosHost } from './cosmology/background';

@@ -5,6 +5,7 @@
  * batches of more than one).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from './readback';
 import { ClaxPtInputError } from './errors';
 import { fftlogGrid } from './fftlog/grid';
 import { validateLinearPower } from './input/linear-power';
@@ -77,7 +78,7 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
     const nS = checkScalar(`${where}nS`, c.nS, false);
     if (c.kMpc === undefined || c.kMpc === null) throw new ClaxPtInputError(`${where}kMpc`, 'missing');
     if (c.pkMpc3 === undefined || c.pkMpc3 === null) throw new ClaxPtInputError(`${where}pkMpc3`, 'missing');
-    const pk = c.pkMpc3 instanceof tf.Tensor ? Float64Array.from(c.pkMpc3.dataSync()) : Float64Array.from(c.pkMpc3);
+    const pk = c.pkMpc3 instanceof tf.Tensor ? Float64Array.from(readSync(c.pkMpc3, 'pkMpc3')) : Float64Array.from(c.pkMpc3);
     validateLinearPower({ kMpc: Float64Array.from(c.kMpc), pkMpc3: pk, nS }, where);
     if (ir) checkScalar(`${where}rsDragMpc`, scalarOf(`${where}rsDragMpc`, c.rsDragMpc), true);
     if (rsd) {

@@ -1,30 +1,37 @@
 /**
- * Kernels added to tfjs-backend-wasm.
+ * Kernels of this library on tfjs-backend-wasm, all registered under names of our own (Clax*)
+ * and called only from our code (../private-ops.ts and the loop and AP stages): the stock
+ * kernels of the backend are never replaced, so a user's own tfjs model in the same process
+ * runs exactly as it would without this library.
  *
  * 1. The P22-type anti-diagonal contraction (`ClaxQuadraticForms` and its reverse pass
  *    `ClaxQuadraticFormsGrad`), a WebAssembly SIMD module (./loops/quadratic-forms.wat) that
- *    works in the backend's own memory; ../loops/loop-integrals.ts uses it when present.
+ *    works in the backend's own memory; ../loops/loop-integrals.ts uses it when present; and the
+ *    float64 Legendre sums of the AP projection (`ClaxLegendreSums`).
  *
- * 2. A faster Slice kernel (same results, no numerical change).
+ * 2. `ClaxSlice`: the stock wasm Slice (tfjs-backend-wasm 4.x) starts with
+ *    `backend.readSync(x.dataId)`, which copies the WHOLE input out of the wasm heap
+ *    (`HEAPU8.slice`) before copying the requested part: taking one channel of a [B, C, J, G]
+ *    tensor costs as much as copying all C channels, and rank-5 slices go through a generic
+ *    element-by-element path. This kernel reads the input through a view of the heap instead
+ *    (taken after the output is allocated, since an allocation may grow and detach the heap
+ *    buffer) and copies contiguous runs for any rank. Same values; its gradient is a pad, as the
+ *    stock one.
  *
- * 3. BatchMatMul with a transposed operand: the stock kernel leaves XNNPACK for a generic loop
- *    when transposeA or transposeB is set (7.7 ms for [9912, 3] x [40, 3]^T, the reverse pass of a
- *    Legendre sum; every matMul's gradient has such flags), so the operand is transposed first
- *    (one Transpose) and the product runs with both flags off.
+ * 3. `ClaxBatchMatMul`: the stock kernel leaves XNNPACK for a generic loop when transposeA or
+ *    transposeB is set (7.7 ms for [9912, 3] x [40, 3]^T, the reverse pass of a Legendre sum;
+ *    every matMul's gradient has such flags), so the operand is transposed first (one
+ *    Transpose) and the stock product runs with both flags off. Its gradient is the stock
+ *    formula with this kernel.
  *
- * 4. Cast to the tensor's own dtype (the reverse pass of every Multiply casts both operands to
- *    float32): a reference to the same data, like Reshape, instead of a copy.
- *
- * The stock wasm Slice (tfjs-backend-wasm 4.x) starts with `backend.readSync(x.dataId)`, which
- * copies the WHOLE input out of the wasm heap (`HEAPU8.slice`) before copying the requested part:
- * taking one channel of a [B, C, J, G] tensor costs as much as copying all C channels, and rank-5
- * slices go through a generic element-by-element path. This kernel reads the input through a
- * view of the heap instead (taken after the output is allocated, since an allocation may grow
- * and detach the heap buffer) and copies contiguous runs for any rank. Its gradient is the stock
- * one (a pad). It replaces the registered wasm Slice once, when the wasm backend is active.
+ * 4. `ClaxMultiply`: the stock Multiply kernel, with a gradient that does not Cast its float32
+ *    operands to float32 (the stock gradient of every Multiply does, and the wasm Cast always
+ *    copies: 211 copies in the reverse pass of S).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { QUADRATIC_FORMS_WASM } from './loops/quadratic-forms-wasm';
+import { base64ToBytes } from './numerics/base64';
+import { registerOwnGradients } from './private-ops';
 
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
@@ -62,7 +69,7 @@ function quadraticFormsModule(backend: WasmBackendLike): QuadraticFormsExports {
   const memory = backend.wasm.asm?.memory;
   if (!memory) throw new Error('tfjs-backend-wasm does not expose its memory');
   if (quadraticModule?.memory !== memory) {
-    const module = new wasmApi.Module(Buffer.from(QUADRATIC_FORMS_WASM, 'base64'));
+    const module = new wasmApi.Module(base64ToBytes(QUADRATIC_FORMS_WASM));
     const instance = new wasmApi.Instance(module, { env: { memory } });
     quadraticModule = { memory, exports: instance.exports as QuadraticFormsExports };
   }
@@ -144,17 +151,25 @@ export function hasQuadraticFormsKernel(): boolean {
   return quadraticInstalled && (tf.backend() as unknown as WasmBackendLike).wasm.asm?.memory !== undefined;
 }
 
-let original: tf.KernelConfig | undefined;
-let installed = false;
+/** The stock wasm kernel `name` (read, never replaced). */
+function stock(name: string): tf.KernelConfig {
+  const k = tf.getKernel(name, 'wasm');
+  if (!k) throw new Error(`tfjs-backend-wasm has no ${name} kernel`);
+  return k;
+}
 
+type KernelArgs = { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown };
 
-function fastSlice(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
+export const OWN_SLICE = 'ClaxSlice';
+export const OWN_BATCH_MATMUL = 'ClaxBatchMatMul';
+export const OWN_MULTIPLY = 'ClaxMultiply';
+
+/** Slice through a heap view (see 2. above). */
+function fastSlice(args: KernelArgs): tf.TensorInfo {
   const x = args.inputs.x as tf.TensorInfo;
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
-  if (x.dtype === 'string' || !original) {
-    return (original as tf.KernelConfig).kernelFunc(args as never) as tf.TensorInfo;
-  }
+  if (x.dtype === 'string') return stock('Slice').kernelFunc(args as never) as tf.TensorInfo;
   const [begin, size] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, attrs.begin, attrs.size);
   const out = backend.makeOutput(size, x.dtype);
   const total = tf.util.sizeFromShape(size);
@@ -196,15 +211,13 @@ function fastSlice(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMa
   return out;
 }
 
-let originalMatMul: tf.KernelConfig | undefined;
-
 /** BatchMatMul with explicit transposes (see 3. above). */
-function matMulTransposedFirst(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
-  const run = (originalMatMul as tf.KernelConfig).kernelFunc;
+function matMulTransposedFirst(args: KernelArgs): tf.TensorInfo {
+  const run = stock('BatchMatMul').kernelFunc;
   const attrs = (args.attrs ?? {}) as { transposeA?: boolean; transposeB?: boolean };
   if (!attrs.transposeA && !attrs.transposeB) return run(args as never) as tf.TensorInfo;
   const backend = args.backend as WasmBackendLike;
-  const transpose = tf.getKernel('Transpose', 'wasm') as tf.KernelConfig;
+  const transpose = stock('Transpose');
   const swapLast = (t: tf.TensorInfo) => {
     const perm = t.shape.map((_, i) => i);
     perm.splice(-2, 2, perm.length - 1, perm.length - 2);
@@ -219,45 +232,43 @@ function matMulTransposedFirst(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf
   return out;
 }
 
-let originalCast: tf.KernelConfig | undefined;
-
-/** Cast: the same data when the dtype does not change (see 4. above). */
-function castWithoutCopy(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
-  const x = args.inputs.x as tf.TensorInfo;
-  const dtype = (args.attrs as { dtype: tf.DataType }).dtype;
-  if (x.dtype !== dtype) return (originalCast as tf.KernelConfig).kernelFunc(args as never) as tf.TensorInfo;
-  (args.backend as WasmBackendLike).incRef(x.dataId);
-  return { dataId: x.dataId, shape: x.shape, dtype };
+/** The stock Multiply kernel under our name (its gradient differs, see 4. above). */
+function multiply(args: KernelArgs): tf.TensorInfo {
+  return stock('Multiply').kernelFunc(args as never) as tf.TensorInfo;
 }
 
-/** Replaces a stock wasm kernel once, keeping the original for the replacement to call. */
-function replaceKernel(name: string, kernelFunc: unknown): tf.KernelConfig | undefined {
-  const stock = tf.getKernel(name, 'wasm');
-  if (stock) {
-    tf.unregisterKernel(name, 'wasm');
-    tf.registerKernel({ ...stock, kernelFunc: kernelFunc as tf.KernelFunc });
-  }
-  return stock;
-}
+let ownInstalled = false;
 
-/** Registers the kernels above for the wasm backend (idempotent; no-op on other backends). */
+/**
+ * Registers this library's wasm kernels under their own names (idempotent; a no-op on other
+ * backends). No stock kernel or gradient is touched.
+ */
 export function installWasmKernels(): void {
   if (tf.getBackend() !== 'wasm') return;
   installQuadraticForms();
-  originalMatMul ??= replaceKernel('BatchMatMul', matMulTransposedFirst);
-  originalCast ??= replaceKernel('Cast', castWithoutCopy);
-  if (installed) return;
-  original ??= tf.getKernel('Slice', 'wasm');
-  if (!original) return;
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel({ kernelName: 'Slice', backendName: 'wasm', kernelFunc: fastSlice as unknown as tf.KernelFunc });
-  installed = true;
+  if (ownInstalled) return;
+  const own = (kernelName: string, kernelFunc: unknown) =>
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernelFunc as tf.KernelFunc });
+  own(OWN_SLICE, fastSlice);
+  own(OWN_BATCH_MATMUL, matMulTransposedFirst);
+  own(OWN_MULTIPLY, multiply);
+  registerOwnGradients();
+  ownInstalled = true;
 }
 
-/** Restores the stock wasm Slice (for A/B measurements and tests). */
-export function uninstallWasmKernels(): void {
-  if (!installed || !original) return;
-  tf.unregisterKernel('Slice', 'wasm');
-  tf.registerKernel(original);
-  installed = false;
+/** Whether the active backend runs this library's own wasm kernels (../private-ops.ts). */
+export function hasOwnWasmKernels(): boolean {
+  if (tf.getBackend() !== 'wasm') return false;
+  installWasmKernels();
+  return ownInstalled && useOwnKernels;
 }
+
+let useOwnKernels = true;
+
+/** For A/B measurements and tests: route ../private-ops.ts to the stock ops (false) or ours. */
+export function setOwnWasmKernels(on: boolean): void {
+  useOwnKernels = on;
+}
+
+/** Earlier names of the switch above (benchmarks/ab.ts --stock-slice, tests). */
+export const uninstallWasmKernels = (): void => setOwnWasmKernels(false);

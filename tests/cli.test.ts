@@ -206,7 +206,8 @@ describe('predict and plot', () => {
     const r = await cli('predict', '--case', path('case128.json'));
     expect(r.code, r.err).toBe(0);
     const o = JSON.parse(r.out);
-    expect(Object.keys(o)).toEqual(['k_Mpc', 'components_Mpc3', 'spectra_hMpc3']);
+    expect(Object.keys(o)).toEqual(['backend', 'k_Mpc', 'components_Mpc3', 'spectra_hMpc3']);
+    expect(o.backend).toBe('wasm');
     expect(Object.keys(o.components_Mpc3)).toHaveLength(96); // the case has PNG on: rows 48-95 too
     expect(Object.keys(o.spectra_hMpc3)).toHaveLength(12 + 24);
     expect(o.k_Mpc).toHaveLength(o.spectra_hMpc3.gg_l0.length);
@@ -216,7 +217,7 @@ describe('predict and plot', () => {
     const r = await cli('predict', '--case', path('case128.json'), '--grad');
     expect(r.code, r.err).toBe(0);
     const o = JSON.parse(r.out);
-    expect(Object.keys(o)).toEqual(['components_Mpc3', 'spectra_hMpc3', 'gradient']);
+    expect(Object.keys(o)).toEqual(['backend', 'components_Mpc3', 'spectra_hMpc3', 'gradient']);
     expect(o.gradient).toEqual({ S: 42, wrt: { b1: 1.5, pk_lin_Mpc3: [1, 2] } });
   });
 
@@ -370,7 +371,7 @@ describe('bad input: exit status 2, one line naming the field, before any comput
     await refused(/--spectra: unknown spectrum 'gg_l9'/, 'compute', '--spectra', 'gg_l9');
     await refused(/--spectra: gg_l0 is a redshift-space multipole/, 'compute', '--no-rsd', '--spectra', 'gg_l0');
     await refused(/--k-units: must be one of/, 'compute', '--k-units', 'furlongs');
-    await refused(/--backend: must be one of wasm, cpu, node/, 'compute', '--backend', 'gpu');
+    await refused(/--backend: must be one of wasm, cpu, webgl, webgpu, node/, 'compute', '--backend', 'gpu');
     await refused(/--out: must end in \.png or \.svg/, 'plot', '--out', path('x.jpg'));
     await refused(/--case: required/, 'predict');
     await refused(/--case: cannot read/, 'predict', '--case', path('missing.json'));

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runLinearStage } from '../src/input/linear-stage';
-import { hostWorkerState } from '../src/host/host-pool';
+import { hostWorkerState } from '../src/host/node-pool';
 import { hostApMomentSets } from '../src/redshift/ap-moments-host';
 import { listCases, loadCase } from './oracle';
 

@@ -2,10 +2,18 @@
  * Every component of classy's get_pk_mult that the library computes (rows 0-47), on every
  * oracle case, through `clax-pt predict`'s code path (which reads only the inputs of a case).
  * Metric: max|ours - ref| / max|ref| over k in [0.005, 0.3] h/Mpc; worst case printed.
+ *
+ * The same comparison runs on another backend and case list with CLAX_PT_ORACLE_BACKEND
+ * (e.g. webgpu) and CLAX_PT_ORACLE_CASES (comma-separated ids): `npm run test:gpu` runs it on
+ * webgpu over every case, CI on a fixed subset (.ci/run); the webgl backend's run is in
+ * headless Chromium (scripts/oracle-browser.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { predictCase, type Prediction } from '../src/cli/main';
-import type { CaseFile } from '../src/cli/case-file';
+import { caseInputs, type CaseFile } from '../src/cli/case-file';
+import { assembleSpectra } from '../src/cli/spectra';
+import { useBackend } from '../src/backend';
+import { browserPredictor } from '../scripts/chromium';
 import { maxAbsInWindow, maxRelativeError, WorstCase } from './metrics';
 import { listCases, loadCase, type OracleCase } from './oracle';
 
@@ -81,11 +89,34 @@ function family(name: string): 'real' | 'pureAp' | 'redshift' | 'fnl' {
   return REAL_SPACE.includes(name) ? 'real' : 'redshift';
 }
 
-describe('components against CLASS-PT on every oracle case', () => {
+const BACKEND = process.env.CLAX_PT_ORACLE_BACKEND;
+const CASES = process.env.CLAX_PT_ORACLE_CASES?.split(',').filter(Boolean) ?? listCases();
+
+/** webgl runs in headless Chromium (the browser bundle); the spectra are then assembled here. */
+async function predictor(): Promise<{ predict(c: CaseFile): Promise<Prediction>; close(): Promise<void> }> {
+  if (BACKEND !== 'webgl') return { predict: (c) => predictCase(c, BACKEND), close: async () => {} };
+  const browser = await browserPredictor('webgl');
+  await useBackend('wasm');
+  return {
+    predict: async (c) => {
+      const p = await browser.predict(c.id as string);
+      return { ...p, spectra_hMpc3: assembleSpectra(p.components_Mpc3, caseInputs(c)) };
+    },
+    close: browser.close,
+  };
+}
+
+describe(`components against CLASS-PT on every oracle case${BACKEND ? ` (${BACKEND})` : ''}`, () => {
   beforeAll(async () => {
-    for (const id of listCases()) {
+    const run = await predictor();
+    for (const id of CASES) {
       const c = loadCase(id) as Result['c'];
-      const p = await predictCase(c as unknown as CaseFile);
+      const t0 = performance.now();
+      const p = await run.predict(c as unknown as CaseFile);
+      if (BACKEND) {
+        expect(p.backend).toBe(BACKEND);
+        console.log(`${BACKEND} ${id}: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      }
       results.push({ c, p });
       for (const [name, ours] of Object.entries(p.components_Mpc3)) {
         const ref = c.output.components_Mpc3[name];
@@ -116,16 +147,17 @@ describe('components against CLASS-PT on every oracle case', () => {
         if (ref[name]) worstSpectra.add(name, c.id, maxRelativeError(ours, ref[name], c.output.k_hMpc));
       }
     }
-    console.log(worst.table(`components over ${results.length} cases`));
+    await run.close();
+    console.log(worst.table(`components over ${results.length} cases${BACKEND ? ` on ${BACKEND}` : ''}`));
     console.log(worstSpectra.table('spectra (predict, end to end)'));
-  });
+  }, BACKEND ? 6 * 3600_000 : undefined); // a software GPU takes 10-60 s per case
 
   it('computes every row 0-95 for every case', () => {
     for (const { c, p } of results) {
       for (const name of Object.keys(c.output.components_Mpc3)) expect(p.components_Mpc3[name], `${name} (${c.id})`).toBeDefined();
       expect(Object.keys(c.output.components_Mpc3).length).toBe(96);
     }
-    expect(results.length).toBeGreaterThanOrEqual(65);
+    expect(results.length).toBeGreaterThanOrEqual(process.env.CLAX_PT_ORACLE_CASES ? CASES.length : 65);
   });
 
   it('fNL rows (equilateral and orthogonal) agree to 1e-4', () => {

@@ -1,12 +1,14 @@
 /**
- * The replacement wasm Slice kernel (src/wasm-kernels.ts) gives exactly the stock kernel's
- * values, for contiguous and strided slices of every rank used (2-5), and the same gradient.
+ * The library's own wasm kernels (src/wasm-kernels.ts, called through src/private-ops.ts):
+ * ClaxSlice gives exactly the stock Slice's values, for contiguous and strided slices of every
+ * rank used (2-5), and the same gradient; ClaxBatchMatMul with transposes equals the float64
+ * product; ClaxMultiply's gradient equals the stock one.
  */
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
 import { useBackend } from '../src/backend';
-import { installWasmKernels, uninstallWasmKernels } from '../src/wasm-kernels';
+import * as own from '../src/private-ops';
 
 const CASES: [number[], number[], number[]][] = [
   [[7, 9], [2, 3], [4, 5]],
@@ -20,29 +22,26 @@ const CASES: [number[], number[], number[]][] = [
   [[3, 2, 2, 3, 4], [0, 1, 0, 0, 0], [3, 1, 2, 3, 4]],
 ];
 
-describe('wasm Slice replacement', () => {
+describe('ClaxSlice (own wasm kernel)', () => {
   let backend = '';
   beforeAll(async () => {
     backend = await useBackend('wasm');
   });
-  afterAll(() => installWasmKernels());
 
   it('matches the stock kernel in values and gradients', () => {
     if (backend !== 'wasm') return; // the replacement exists for wasm only
     for (const [shape, begin, size] of CASES) {
       const x = tf.randomNormal(shape, 0, 1, 'float32', 7);
       const w = tf.randomNormal(size, 0, 1, 'float32', 8);
-      const run = () => {
-        const v = tf.slice(x, begin, size);
-        const g = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(tf.slice(y, begin, size), w)))(x);
+      const run = (slice: typeof tf.slice) => {
+        const v = slice(x, begin, size);
+        const g = tf.grad((y: tf.Tensor) => tf.sum(tf.mul(slice(y, begin, size), w)))(x);
         const out = [Array.from(v.dataSync()), Array.from(g.dataSync())];
         tf.dispose([v, g]);
         return out;
       };
-      uninstallWasmKernels();
-      const stock = run();
-      installWasmKernels();
-      const fast = run();
+      const stock = run(tf.slice);
+      const fast = run(own.slice as typeof tf.slice);
       expect(fast[0]).toEqual(stock[0]);
       expect(fast[1]).toEqual(stock[1]);
       tf.dispose([x, w]);
@@ -60,7 +59,7 @@ describe('quadratic-forms SIMD module', () => {
   });
 });
 
-describe('BatchMatMul with transposed operands (transposed first, then XNNPACK)', () => {
+describe('ClaxBatchMatMul with transposed operands (transposed first, then XNNPACK)', () => {
   it('equals the float64 product for every transpose combination, 2D and batched', async () => {
     const backend = await useBackend('wasm');
     if (backend !== 'wasm') return;
@@ -71,7 +70,7 @@ describe('BatchMatMul with transposed operands (transposed first, then XNNPACK)'
           const lead = batch ? [batch] : [];
           const a = tf.randomNormal([...lead, ...(tA ? [k, m] : [m, k])], 0, 1, 'float32', 1);
           const b = tf.randomNormal([...lead, ...(tB ? [n, k] : [k, n])], 0, 1, 'float32', 2);
-          const got = tf.matMul(a, b, tA, tB).dataSync();
+          const got = own.matMul(a, b, tA, tB).dataSync();
           const av = a.dataSync();
           const bv = b.dataSync();
           let err = 0;
@@ -92,19 +91,27 @@ describe('BatchMatMul with transposed operands (transposed first, then XNNPACK)'
   });
 });
 
-describe('Cast to the same dtype (a reference, not a copy)', () => {
-  it('keeps values, survives disposing either tensor, and still converts other dtypes', async () => {
+describe('ClaxMultiply and ClaxBatchMatMul gradients', () => {
+  it('equal the stock gradients (broadcast operands, transposes)', async () => {
     const backend = await useBackend('wasm');
     if (backend !== 'wasm') return;
     const before = tf.memory().numTensors;
-    const x = tf.tensor1d([1.5, -2.25, 3]);
-    const y = tf.cast(x, 'float32');
-    expect(Array.from(y.dataSync())).toEqual([1.5, -2.25, 3]);
-    x.dispose();
-    expect(Array.from(y.dataSync())).toEqual([1.5, -2.25, 3]);
-    const i = tf.cast(y, 'int32');
-    expect(Array.from(i.dataSync())).toEqual([1, -2, 3]);
-    tf.dispose([y, i]);
+    const a = tf.randomNormal([3, 4, 5], 0, 1, 'float32', 4);
+    const b = tf.randomNormal([4, 1], 0, 1, 'float32', 5);
+    const m = tf.randomNormal([3, 6, 5], 0, 1, 'float32', 6);
+    const grads = (mul: typeof tf.mul, matMul: typeof tf.matMul) =>
+      tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => tf.sum(tf.square(matMul(mul(x, y), z, false, true))))([a, b, m]).map((g) => {
+        const v = Array.from(g.dataSync());
+        g.dispose();
+        return v;
+      });
+    const stock = grads(tf.mul, tf.matMul);
+    const ours = grads(own.mul as typeof tf.mul, own.matMul as typeof tf.matMul);
+    for (let i = 0; i < 3; i++) {
+      const scale = Math.max(...stock[i].map(Math.abs));
+      stock[i].forEach((v, j) => expect(Math.abs(ours[i][j] - v)).toBeLessThan(1e-5 * scale));
+    }
+    tf.dispose([a, b, m]);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -3,6 +3,8 @@
  * broadcasting rule of ./spectra.ts), k arrays, and tiny functional-op helpers.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
+import * as own from '../private-ops';
 
 /** A number or a tensor: rank 0, [B] (read as [B, 1]) or [B, 1]. */
 export type Param = number | tf.Tensor;
@@ -41,16 +43,17 @@ export function comp(c: Components, name: string, fn: string): tf.Tensor {
 /** Products and sums of tensors and numeric constants (functional ops only). */
 export type T = tf.Tensor | number;
 export const asTensor = (x: T): tf.Tensor => (typeof x === 'number' ? tf.scalar(x) : x);
-export const mul = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => tf.mul(a, b), asTensor(xs[0]));
+export const mul = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => own.mul(a, b), asTensor(xs[0]));
 export const add = (...xs: T[]): tf.Tensor => xs.slice(1).reduce<tf.Tensor>((a, b) => tf.add(a, b), asTensor(xs[0]));
-export const sq = (x: tf.Tensor): tf.Tensor => tf.mul(x, x);
+export const sq = (x: tf.Tensor): tf.Tensor => own.mul(x, x);
 
 /** Host float64 copy of a k array: one row (shared) or one row per cosmology. */
 export function kRows(k: KArray): number[][] {
   if (k instanceof tf.Tensor) {
-    const v = k.arraySync();
-    if (k.rank === 1) return [v as number[]];
-    if (k.rank === 2) return v as number[][];
+    const v = Array.from(readSync(k, 'kOutMpc'));
+    if (k.rank === 1) return [v];
+    const [rows, cols] = k.shape as [number, number];
+    if (k.rank === 2) return Array.from({ length: rows }, (_, b) => v.slice(b * cols, (b + 1) * cols));
     throw new RangeError(`kOutMpc: expected [nK] or [B, nK], got shape [${k.shape.join(',')}]`);
   }
   const nested = k.length > 0 && typeof (k as ArrayLike<unknown>)[0] !== 'number';
@@ -81,8 +84,8 @@ export function cmul(...xs: Coef[]): Coef {
   const ts: tf.Tensor[] = [];
   for (const x of xs) typeof x === 'number' ? (n *= x) : ts.push(x);
   if (ts.length === 0) return n;
-  const t = ts.slice(1).reduce((a, b) => tf.mul(a, b), ts[0]);
-  return n === 1 ? t : tf.mul(t, n);
+  const t = ts.slice(1).reduce((a, b) => own.mul(a, b), ts[0]);
+  return n === 1 ? t : own.mul(t, n);
 }
 
 /** Sum of coefficients: the numbers added on the host, then the tensors. */

@@ -3,6 +3,7 @@
  * the output k array, and an alternative on a fixed grid. Float64 weights, float32 tensor sums.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { kRows, param, sq, type KArray, type Param } from './params';
 
 /** How scipy.integrate.simpson treats an even number of samples. */
@@ -76,8 +77,8 @@ export function pd2d2Classy(tree: tf.Tensor, kOutMpc: KArray, h: Param, options:
   return tf.tidy(() => {
     const weights = rows.length === 1 ? tf.tensor1d(rows[0]) : tf.tensor2d(rows);
     const h3 = tf.pow(param('h', h), 3);
-    const p = tf.mul(tree, h3); // tree in (Mpc/h)^3
-    return tf.sum(tf.mul(sq(p), weights), -1);
+    const p = own.mul(tree, h3); // tree in (Mpc/h)^3
+    return tf.sum(own.mul(sq(p), weights), -1);
   });
 }
 
@@ -110,6 +111,6 @@ export function pd2d2Fixed(
   return tf.tidy(() => {
     const hh = param('h', h);
     // (tree h^3)^2 k_Mpc^3 = tree^2 h^9 k_h^3 ; d ln k is the same in both units
-    return tf.sum(tf.mul(sq(tf.mul(treeMpc3, tf.pow(hh, 3))), tf.mul(tf.tensor1d(Array.from(full)), tf.pow(hh, 3))), -1);
+    return tf.sum(own.mul(sq(own.mul(treeMpc3, tf.pow(hh, 3))), own.mul(tf.tensor1d(Array.from(full)), tf.pow(hh, 3))), -1);
   });
 }

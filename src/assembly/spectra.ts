@@ -21,6 +21,7 @@
  * Helpers live in ./params.ts, Pd2d2_0 in ./pd2d2.ts (both re-exported here).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { cadd, cmul, coef, comp, hOf, kRows, param, type Coef, type Components, type HArg, type KArray, type Param } from './params';
 import { pd2d2Classy } from './pd2d2';
 import { splitRows } from '../numerics/rows';
@@ -76,7 +77,7 @@ function hFactors(h: HArg): { h: Coef; h3: Coef; twoOverH2: Coef } {
   const hh = coef('h', hOf(h));
   return typeof hh === 'number'
     ? { h: hh, h3: hh ** 3, twoOverH2: 2 / hh ** 2 }
-    : { h: hh, h3: tf.pow(hh, 3), twoOverH2: tf.mul(2, tf.pow(hh, -2)) };
+    : { h: hh, h3: tf.pow(hh, 3), twoOverH2: own.mul(2, tf.pow(hh, -2)) };
 }
 
 /** A form of component rows times h^3 plus terms outside the h^3 (stochastic, b4). */
@@ -103,12 +104,12 @@ function evaluate(c: Components, forms: Form[], fn: string, kOutMpc?: KArray): t
   };
   const k2 = names.includes(K2_CTR4) ? perK(1) : undefined;
   const tensors = names.map((r) =>
-    r === ONE ? tf.ones([nK]) : r === KK45 ? perK(0.45 * 0.45) : r === K2_CTR4 ? tf.mul(k2!, comps.get(r)!) : comps.get(r)!,
+    r === ONE ? tf.ones([nK]) : r === KK45 ? perK(0.45 * 0.45) : r === K2_CTR4 ? own.mul(k2!, comps.get(r)!) : comps.get(r)!,
   );
   const rowBatch = Math.max(...tensors.map((t) => (t.rank === 2 ? t.shape[0] : 1)));
   const rows = tensors.map((t) => {
     const t2 = t.rank === 2 ? t : tf.reshape(t, [1, nK]);
-    return t2.shape[0] === rowBatch ? t2 : tf.mul(t2, tf.ones([rowBatch, 1]));
+    return t2.shape[0] === rowBatch ? t2 : own.mul(t2, tf.ones([rowBatch, 1]));
   });
   // coefficients: host numbers and tensor entries (rank 0 or [B, 1])
   const S = forms.length;
@@ -127,24 +128,24 @@ function evaluate(c: Components, forms: Form[], fn: string, kOutMpc?: KArray): t
   if (entries.length > 0) {
     const cols = entries.map(({ t }) => {
       const col = tf.reshape(t, [-1, 1]);
-      return col.shape[0] === coefBatch ? col : tf.mul(col, tf.ones([coefBatch, 1]));
+      return col.shape[0] === coefBatch ? col : own.mul(col, tf.ones([coefBatch, 1]));
     });
     const placement = new Float32Array(entries.length * S * R);
     entries.forEach(({ at }, e) => (placement[e * S * R + at] = 1));
     const values = cols.length === 1 ? cols[0] : tf.concat(cols, 1);
-    W = tf.add(tf.matMul(values, tf.tensor2d(placement, [entries.length, S * R])), W);
+    W = tf.add(own.matMul(values, tf.tensor2d(placement, [entries.length, S * R])), W);
   }
   let out: tf.Tensor3D; // [S, B, nK]
   if (coefBatch === 1) {
     const stacked = tf.reshape(tf.stack(rows), [R, rowBatch * nK]);
-    out = tf.reshape(tf.matMul(tf.reshape(W, [S, R]), stacked), [S, rowBatch, nK]);
+    out = tf.reshape(own.matMul(tf.reshape(W, [S, R]), stacked), [S, rowBatch, nK]);
   } else if (rowBatch === 1) {
     const stacked = tf.reshape(tf.stack(rows), [R, nK]);
-    out = tf.transpose(tf.reshape(tf.matMul(tf.reshape(W, [coefBatch * S, R]), stacked), [coefBatch, S, nK]), [1, 0, 2]);
+    out = tf.transpose(tf.reshape(own.matMul(tf.reshape(W, [coefBatch * S, R]), stacked), [coefBatch, S, nK]), [1, 0, 2]);
   } else {
     if (rowBatch !== coefBatch) throw new RangeError(`${fn}: parameters for ${coefBatch} cosmologies, components for ${rowBatch}`);
     const stacked = tf.stack(rows, 1) as tf.Tensor3D; // [B, R, nK]
-    out = tf.transpose(tf.matMul(tf.reshape(W, [coefBatch, S, R]) as tf.Tensor3D, stacked), [1, 0, 2]) as tf.Tensor3D;
+    out = tf.transpose(own.matMul(tf.reshape(W, [coefBatch, S, R]) as tf.Tensor3D, stacked), [1, 0, 2]) as tf.Tensor3D;
   }
   const flat = tensors.every((t) => t.rank === 1) && entries.every(({ t }) => t.rank === 0);
   return splitRows(out).map((t) => (flat ? tf.reshape(t, [nK]) : t));

@@ -8,6 +8,7 @@ import { ClaxPtInputError } from '../errors';
 import { useBackend } from '../backend';
 import { getPlan } from '../plan';
 import { computeComponents } from '../compute';
+import { computeAsync } from '../readback';
 import { validateComputeInputs } from '../validate';
 import { fftlogGrid } from '../fftlog/grid';
 import type { CosmologyInput } from '../input/linear-stage';
@@ -376,25 +377,30 @@ export async function runCompute(run: ComputeRun, progress?: ProgressBar | null)
   const B = inputs.length;
   progress?.show(`computing ${B} cosmolog${B === 1 ? 'y' : 'ies'} in one batch (N = ${settings.n})`);
   const plan = getPlan({ n: settings.n });
-  const result = computeComponents(
-    plan,
-    inputs.map((r) => r.cosmology),
-    {
-      kOutMpc: inputs.map((r) => r.kOutMpc),
-      irResummation: settings.ir,
-      redshiftSpace: settings.rsd,
-      alcockPaczynski: settings.ap,
-      biasedTracers: settings.biasedTracers,
-    },
+  // computeAsync: a plain call on every backend that reads synchronously (../readback.ts)
+  const result = await computeAsync(() =>
+    computeComponents(
+      plan,
+      inputs.map((r) => r.cosmology),
+      {
+        kOutMpc: inputs.map((r) => r.kOutMpc),
+        irResummation: settings.ir,
+        redshiftSpace: settings.rsd,
+        alcockPaczynski: settings.ap,
+        biasedTracers: settings.biasedTracers,
+      },
+    ),
   );
   progress?.step('computed the components', 2 * B);
   try {
     const bias = Object.fromEntries(BIAS_NAMES.map((b) => [b, inputs.map((r) => r.bias[b])])) as Record<BiasName, number[]>;
-    const spectra = assembleBatch(
-      result.components,
-      bias,
-      { h: inputs.map((r) => r.h), f: settings.rsd ? inputs.map((r) => r.cosmology.f as number) : undefined, kOutMpc: inputs.map((r) => r.kOutMpc) },
-      settings.spectra,
+    const spectra = await computeAsync(() =>
+      assembleBatch(
+        result.components,
+        bias,
+        { h: inputs.map((r) => r.h), f: settings.rsd ? inputs.map((r) => r.cosmology.f as number) : undefined, kOutMpc: inputs.map((r) => r.kOutMpc) },
+        settings.spectra,
+      ),
     );
     progress?.step('assembled the spectra');
     return { run, spectra };
@@ -535,7 +541,7 @@ Settings (shared by the whole batch)
   --no-rsd             real space only (mm_real, gg_real, gm_real; no f needed)
   --no-bias            matter only (no bias operators)
   --n 128|256|512      FFTLog size (CLASS-PT's Fast / default / Precise), default 256
-  --backend NAME       wasm (default), cpu, or node (needs @tensorflow/tfjs-node)
+  --backend NAME       wasm (default), cpu, webgpu, or node (needs @tensorflow/tfjs-node)
 
 Nuisance parameters (defaults: classy's README values b1=2 b2=-1 bG2=0.1 bGamma3=-0.1
 cs=0 cs0=0 cs2=30 cs4=0 Pshot=3000 a0=0 a2=0 b4=10; cs* in (Mpc/h)^2, Pshot in (Mpc/h)^3)

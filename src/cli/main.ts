@@ -43,8 +43,11 @@ Commands
   help      this text (clax-pt help <command>: that command's options)
 
 Options of every command
-  --backend wasm|cpu|node   tensor backend (default wasm, falling back to cpu); the
-                            environment variable CLAX_PT_BACKEND does the same
+  --backend NAME            tensor backend: wasm (default), cpu, webgpu (Node: Dawn, the npm
+                            package webgpu; software rendering without a GPU), webgl
+                            (browsers only) or node (@tensorflow/tfjs-node if installed); the
+                            environment variable CLAX_PT_BACKEND does the same. A backend
+                            named this way that cannot start is an error (no fallback)
   -h, --help                help
   --version                 the version (clax-pt --version)
 
@@ -55,7 +58,7 @@ Exit status: 0 on success, 2 for bad input (one line naming the field), 1 otherw
 export const PREDICT_HELP = `clax-pt predict --case FILE [--grad] [--backend NAME]
 
 Computes one case in the oracle format (JSON, or .json.gz) and prints JSON
-  {"k_Mpc": [...], "components_Mpc3": {...}, "spectra_hMpc3": {...}}
+  {"backend": "wasm", "k_Mpc": [...], "components_Mpc3": {...}, "spectra_hMpc3": {...}}
 Components are classy's get_pk_mult rows in Mpc^3 at k_Mpc (1/Mpc); spectra are in (Mpc/h)^3
 with the case's nuisance parameters (output.bias). Only input, settings,
 derived.{h, z, f, hratio, Dratio, n_s, rs_drag_Mpc, A_s}, output.k_Mpc and output.bias are
@@ -68,7 +71,9 @@ Options
                        with S = sum over k in [0.005, 0.3] h/Mpc of gg_l0 + gg_l2 + gg_l4, and
                        its derivatives with respect to the nuisance parameters, f, hratio,
                        Dratio, rs_drag_Mpc and the input P_lin values
-  --backend NAME       wasm (default), cpu or node
+  --backend NAME       wasm (default), cpu, webgpu or node ("backend" in the output
+                       names the one used; --grad needs synchronous reads: not webgpu
+                       under Node)
   -h, --help           this help
 `;
 
@@ -91,7 +96,7 @@ Fixed as in the training set: T_cmb = 2.7255 K, N_ur = 2.0328, one massive neutr
 
 Options
   --cosmo FILE         the JSON above (required)
-  --backend NAME       wasm (default), cpu or node
+  --backend NAME       wasm (default), cpu, webgpu or node
   -h, --help           this help
 `;
 
@@ -159,7 +164,7 @@ async function predictCommand(args: string[], io: { stdout: TextSink }): Promise
     const prediction = await predictCase(c, backend);
     const gradient = await predictGradient(c, backend);
     io.stdout.write(
-      JSON.stringify({ components_Mpc3: prediction.components_Mpc3, spectra_hMpc3: prediction.spectra_hMpc3, gradient }) + '\n',
+      JSON.stringify({ backend: prediction.backend, components_Mpc3: prediction.components_Mpc3, spectra_hMpc3: prediction.spectra_hMpc3, gradient }) + '\n',
     );
     return 0;
   }

@@ -42,7 +42,7 @@ Options
   --title TEXT         figure title (default: the case id and its settings)
   --width PX           width of each panel in pixels (default 380)
   --scale S            PNG pixel density (default 2)
-  --backend NAME       wasm (default), cpu or node
+  --backend NAME       wasm (default), cpu, webgpu or node
   -h, --help           this help
 `;
 

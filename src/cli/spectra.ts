@@ -7,6 +7,7 @@
  * (`mm_fNL_real`, ..., `gm_fNL_l4`, and `_ortho`), per unit fNL.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import { assembleAll, type Bias, type BiasName, type Param, type SpectrumName } from '../assembly/spectra';
 import type { CaseInputs } from './case-file';
 import { assembleFnl, type FnlBiasParams } from '../assembly/fnl-spectra';
@@ -34,7 +35,7 @@ export function assembleSpectra(
     }
     for (const [name, t] of Object.entries(spectra)) {
       if (!t) continue;
-      result[name] = Array.from(t.dataSync());
+      result[name] = Array.from(readSync(t, `spectrum ${name}`));
       t.dispose();
     }
     return result;
@@ -75,7 +76,7 @@ export function assembleBatch(
       if (!t) continue;
       const B = ctx.kOutMpc.length;
       const nK = ctx.kOutMpc[0].length;
-      const v = t.dataSync();
+      const v = readSync(t, `spectrum ${name}`);
       const rows: number[][] = [];
       for (let i = 0; i < B; i++) rows.push(Array.from(v.subarray(t.size === nK ? 0 : i * nK, (t.size === nK ? 0 : i * nK) + nK)));
       out[name] = rows;

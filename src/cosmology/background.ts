@@ -13,6 +13,7 @@
  * Dratio = (H0 chi(z)/c) / Dfid, with its fiducial flat model of Omega_m = Omfid.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { gaussLegendre } from '../numerics/gauss-legendre';
 import { hostOps, type Ops, type Val } from './ops';
 import { T_CMB_K } from './eisenstein-hu';
@@ -79,8 +80,8 @@ export function ncdmEnergyFactor(y: number): number {
 export function ncdmEnergyFactorTensor(y: tf.Tensor): tf.Tensor {
   const q2 = tf.tensor1d(Float32Array.from(FD.q, (q) => q * q));
   const w = tf.tensor1d(Float32Array.from(FD.w));
-  const y2 = tf.expandDims(tf.mul(y, y), -1);
-  return tf.sum(tf.mul(tf.sqrt(tf.add(y2, q2)), w), -1);
+  const y2 = tf.expandDims(own.mul(y, y), -1);
+  return tf.sum(own.mul(tf.sqrt(tf.add(y2, q2)), w), -1);
 }
 
 /** The background parameters (numbers on the host, [B, 1] tensors in the tensor path). */
@@ -172,20 +173,20 @@ export function apRatiosTensor(E: tf.Tensor, chiH0OverC: tf.Tensor, omegaG: tf.T
   if (z === 0) return { hratio: tf.onesLike(E), Dratio: tf.onesLike(E) };
   if (!zTensor) {
     const t = apTrapezoid(omfid, z);
-    const radG = tf.mul(omegaG, t.rad); // [B, 1]
+    const radG = own.mul(omegaG, t.rad); // [B, 1]
     const dfid = tf.sum(tf.div(tf.tensor2d(Float32Array.from(t.w), [1, t.w.length]), tf.sqrt(tf.add(tf.tensor2d(Float32Array.from(t.matter), [1, t.w.length]), radG))), -1, true);
     return { hratio: tf.div(E, tf.sqrt(tf.add(radG, t.hfidMatter))), Dratio: tf.div(chiH0OverC, dfid) };
   }
   const nz = 2000;
   const zt = tf.reshape(zTensor, [1, 1]);
   const onePlus = tf.add(zt, 1);
-  const radG = tf.mul(omegaG, tf.square(tf.square(onePlus))); // Omega_g (1+z)^4, at the output z
-  const cube = (x: tf.Tensor) => tf.mul(tf.square(x), x);
-  const hfid = tf.sqrt(tf.add(radG, tf.add(tf.mul(cube(onePlus), omfid), 1 - omfid)));
+  const radG = own.mul(omegaG, tf.square(tf.square(onePlus))); // Omega_g (1+z)^4, at the output z
+  const cube = (x: tf.Tensor) => own.mul(tf.square(x), x);
+  const hfid = tf.sqrt(tf.add(radG, tf.add(own.mul(cube(onePlus), omfid), 1 - omfid)));
   const frac = tf.tensor2d(Float32Array.from({ length: nz }, (_, j) => j / (nz - 1)), [1, nz]);
   const unitW = tf.tensor2d(Float32Array.from({ length: nz }, (_, j) => (j === 0 || j === nz - 1 ? 0.5 : 1) / (nz - 1)), [1, nz]);
-  const nodes = tf.add(tf.mul(zt, frac), 1); // 1 + z'
-  const efid = tf.sqrt(tf.add(radG, tf.add(tf.mul(cube(nodes), omfid), 1 - omfid)));
-  const dfid = tf.mul(zt, tf.sum(tf.div(unitW, efid), -1, true));
+  const nodes = tf.add(own.mul(zt, frac), 1); // 1 + z'
+  const efid = tf.sqrt(tf.add(radG, tf.add(own.mul(cube(nodes), omfid), 1 - omfid)));
+  const dfid = own.mul(zt, tf.sum(tf.div(unitW, efid), -1, true));
   return { hratio: tf.div(E, hfid), Dratio: tf.div(chiH0OverC, dfid) };
 }

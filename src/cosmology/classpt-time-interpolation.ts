@@ -20,6 +20,7 @@
  * age. Conformal time from the background of ./background.ts (CLASS's densities).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { ClaxPtInputError } from '../errors';
 import { splineSecondDerivatives } from '../numerics/spline';
 import { hostOps } from './ops';
@@ -183,7 +184,7 @@ export function classptInterpolatedTensor(lnEarly: tf.Tensor2D, lnLate: tf.Tenso
     const b = col((br) => br.b);
     const ca = col((br) => ((br.a ** 3 - br.a) * br.h * br.h) / 6);
     const cb = col((br) => ((br.b ** 3 - br.b) * br.h * br.h) / 6);
-    const ln = tf.addN([tf.mul(a, lnEarly), tf.mul(b, lnLate), tf.mul(ca, tf.matMul(lnEarly, opT)), tf.mul(cb, tf.matMul(lnLate, opT))]);
+    const ln = own.addN([own.mul(a, lnEarly), own.mul(b, lnLate), own.mul(ca, own.matMul(lnEarly, opT)), own.mul(cb, own.matMul(lnLate, opT))]);
     return tf.exp(ln) as tf.Tensor2D;
   });
 }

@@ -16,9 +16,7 @@
  * (float32 tensors, differentiable in every parameter and z).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import * as own from '../private-ops';
 import { hostOps, tensorOps } from './ops';
 import { logBaselineNoPrimordial, logGrowthBaselines, logPrimordial } from './baseline';
 import { ehCoefficients, ehScales } from './eisenstein-hu';
@@ -28,6 +26,10 @@ import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts
 import { splineOperator } from '../numerics/spline';
 import { engineGrid, OffNodeCorrection, type OffNodeCorrectionFile } from './off-node-correction';
 import { gaussLegendre } from '../numerics/gauss-legendre';
+import { base64ToFloat64 } from '../numerics/base64';
+// The shipped weights as a module (bundled into the library: no file read, so the core runs in
+// browsers too). 0.8 MB of JSON, parsed once when the library loads.
+import shippedWeights from '../../data/linear-emulator.json';
 
 interface WeightsFile {
   format: string;
@@ -50,22 +52,7 @@ interface WeightsFile {
   denseCorrection?: OffNodeCorrectionFile;
 }
 
-const f64 = (s: string) => {
-  const b = Buffer.from(s, 'base64');
-  const copy = new Uint8Array(b.byteLength);
-  copy.set(b);
-  return new Float64Array(copy.buffer);
-};
-
-/** The path of the shipped weights (data/linear-emulator.json next to the package). */
-export function emulatorWeightsPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  for (const rel of ['../data', '../../data', '../../../data']) {
-    const p = join(here, rel, 'linear-emulator.json');
-    if (existsSync(p)) return p;
-  }
-  throw new Error('cannot find data/linear-emulator.json next to the package (run npm run train:emulator)');
-}
+const f64 = base64ToFloat64;
 
 /** The emulator's constant tensors (kept across calls; dispose() frees them). */
 export class LinearEmulator {
@@ -232,11 +219,11 @@ export class LinearEmulator {
    */
   evaluate(p: RowParams, z: tf.Tensor2D, kOut: Float64Array, want: { spectra?: boolean; matter?: boolean } = {}) {
     const B = z.shape[0];
-    const norm = (x: tf.Tensor, j: number) => tf.sub(tf.mul(tf.sub(x, this.ranges[j][0]), 2 / (this.ranges[j][1] - this.ranges[j][0])), 1);
+    const norm = (x: tf.Tensor, j: number) => tf.sub(own.mul(tf.sub(x, this.ranges[j][0]), 2 / (this.ranges[j][1] - this.ranges[j][0])), 1);
     const X = tf.concat([norm(p.omegaB, 0), norm(p.omegaCdm, 1), norm(p.h, 2), norm(p.mNu, 3), norm(this.usesA ? tf.div(1, tf.add(z, 1)) : z, 4)], 1) as tf.Tensor2D;
     const L = legendreTensor(X, Math.max(this.degree, this.rsDegree)); // [B, 5, d+1]
-    const out = tf.matMul(basisFromLegendre(this.degree === L.shape[2] - 1 ? L : tf.slice(L, [0, 0, 0], [B, 5, this.degree + 1]), this.sel), this.W); // [B, nt]
-    const col = (start: number, size: number) => tf.slice(out, [0, start], [B, size]);
+    const out = own.matMul(basisFromLegendre(this.degree === L.shape[2] - 1 ? L : own.slice(L, [0, 0, 0], [B, 5, this.degree + 1]), this.sel), this.W); // [B, nt]
+    const col = (start: number, size: number) => own.slice(out, [0, start], [B, size]);
     const bp = { omegaB: p.omegaB, omegaCdm: p.omegaCdm, h: p.h, mNu: p.mNu };
     const g = logGrowthBaselines(tensorOps, bp, z);
     const f = tf.exp(tf.add(g.logF, col(this.nCb + this.nRatio, 1)));
@@ -245,18 +232,18 @@ export class LinearEmulator {
 
     const scales = ehScales(tensorOps, p.omegaB, tf.add(p.omegaB, p.omegaCdm));
     const sEh = scales.s;
-    const rsDrag = tf.mul(sEh, tf.exp(tf.matMul(basisFromLegendre(tf.slice(L, [0, 0, 0], [B, 4, this.rsDegree + 1]) as tf.Tensor3D, this.rsSel), this.rsW)));
+    const rsDrag = own.mul(sEh, tf.exp(own.matMul(basisFromLegendre(own.slice(L, [0, 0, 0], [B, 4, this.rsDegree + 1]) as tf.Tensor3D, this.rsSel), this.rsW)));
     const result: EmulatorRows = { f, D, rsDrag };
     if (want.spectra !== false) {
       const op = this.splineTo(kOut);
-      const toOut = (y: tf.Tensor2D) => (op ? tf.matMul(y, op) : y);
-      const rCb = toOut(tf.add(tf.matMul(col(0, this.nCb) as tf.Tensor2D, this.cbComps), this.cbMean) as tf.Tensor2D);
+      const toOut = (y: tf.Tensor2D) => (op ? own.matMul(y, op) : y);
+      const rCb = toOut(tf.add(own.matMul(col(0, this.nCb) as tf.Tensor2D, this.cbComps), this.cbMean) as tf.Tensor2D);
       const k = tf.tensor2d(Float32Array.from(kOut), [1, kOut.length]);
       const logBase = tf.add(logBaselineNoPrimordial(tensorOps, k, bp, z, { om: g.om, D: g.D, eh: ehCoefficients(tensorOps, p.omegaB, tf.add(p.omegaB, p.omegaCdm), scales) }), logPrimordial(tensorOps, k, p.lnA, p.nS));
       const logCb = this.offNode ? tf.add(tf.add(logBase, rCb), this.offNode.tensor(L, kOut)) : tf.add(logBase, rCb);
       result.pkCb = tf.exp(logCb) as tf.Tensor2D;
       if (want.matter !== false) {
-        const rM = toOut(tf.add(tf.matMul(col(this.nCb, this.nRatio) as tf.Tensor2D, this.rComps), this.rMean) as tf.Tensor2D);
+        const rM = toOut(tf.add(own.matMul(col(this.nCb, this.nRatio) as tf.Tensor2D, this.rComps), this.rMean) as tf.Tensor2D);
         result.pkM = tf.exp(tf.add(logCb, rM)) as tf.Tensor2D;
       }
     }
@@ -292,9 +279,9 @@ export interface EmulatorRows {
 
 let shared: LinearEmulator | null = null;
 
-/** The shipped emulator (loaded once). */
+/** The shipped emulator (its tensors built once, on first use). */
 export function getEmulator(): LinearEmulator {
-  if (!shared) shared = new LinearEmulator(JSON.parse(readFileSync(emulatorWeightsPath(), 'utf8')) as WeightsFile);
+  if (!shared) shared = new LinearEmulator(shippedWeights as unknown as WeightsFile);
   return shared;
 }
 
@@ -316,15 +303,15 @@ export function backgroundTensors(p: RowParams, zHost: number[], zTensor?: tf.Te
   // z as [B, 1]: the caller's tensor (to differentiate with respect to z) or the host values
   const z = zTensor ? tf.reshape(zTensor, [B, 1]) : tf.tensor2d(Float32Array.from(zHost), [B, 1]);
   const E = hubbleE(tensorOps, bp, z, ncdmEnergyFactorTensor);
-  const H = tf.mul(E, tf.mul(p.h, 100));
+  const H = own.mul(E, own.mul(p.h, 100));
   // chi = (c/H0) int_0^z dz'/E(z'): Gauss-Legendre in z' on [0, z] (1/E is smooth); nodes
   // z (x_i + 1)/2 and weights z w_i / 2 are products with z, so d/dz flows through them
   const n = DISTANCE_RULE.x.length;
   const unitNodes = tf.tensor2d(Float32Array.from(DISTANCE_RULE.x, (x) => (x + 1) / 2), [1, n]);
   const unitWeights = tf.tensor2d(Float32Array.from(DISTANCE_RULE.w, (w) => w / 2), [1, n]);
-  const En = hubbleE(tensorOps, bp, tf.mul(z, unitNodes), ncdmEnergyFactorTensor);
-  const chiH0OverC = tf.sum(tf.div(tf.mul(z, unitWeights), En), 1, true);
-  const chi = tf.div(tf.mul(chiH0OverC, C_KM_S / 100), p.h);
+  const En = hubbleE(tensorOps, bp, own.mul(z, unitNodes), ncdmEnergyFactorTensor);
+  const chiH0OverC = tf.sum(tf.div(own.mul(z, unitWeights), En), 1, true);
+  const chi = tf.div(own.mul(chiH0OverC, C_KM_S / 100), p.h);
   const DA = tf.div(chi, tf.add(z, 1));
   const omegaG = densities(tensorOps, bp, ncdmEnergyFactorTensor).omegaG;
   return { E, H, chiH0OverC, DA, omegaG, z };
@@ -340,11 +327,11 @@ export function sigma8Tensor(em: LinearEmulator, p: RowParams, z: tf.Tensor2D): 
   const dl = (hi - lo) / (n - 1);
   const simpson = Float32Array.from({ length: n }, (_, i) => ((i === 0 || i === n - 1 ? 1 : i % 2 === 1 ? 4 : 2) * dl) / 3);
   const kT = tf.tensor2d(Float32Array.from(k), [1, n]);
-  const x = tf.mul(kT, tf.div(8, p.h)); // k R, [B, n]
+  const x = own.mul(kT, tf.div(8, p.h)); // k R, [B, n]
   // top hat W(x) = 3 (sin x - x cos x)/x^3
-  const W = tf.div(tf.mul(3, tf.sub(tf.sin(x), tf.mul(x, tf.cos(x)))), tf.mul(tf.mul(x, x), x));
-  const integrand = tf.mul(tf.mul(pm, tf.div(tf.mul(tf.mul(kT, kT), kT), 2 * Math.PI * Math.PI)), tf.mul(W, W));
-  return tf.sqrt(tf.sum(tf.mul(integrand, tf.tensor2d(simpson, [1, n])), 1, true));
+  const W = tf.div(own.mul(3, tf.sub(tf.sin(x), own.mul(x, tf.cos(x)))), own.mul(own.mul(x, x), x));
+  const integrand = own.mul(own.mul(pm, tf.div(own.mul(own.mul(kT, kT), kT), 2 * Math.PI * Math.PI)), own.mul(W, W));
+  return tf.sqrt(tf.sum(own.mul(integrand, tf.tensor2d(simpson, [1, n])), 1, true));
 }
 
 export interface LinearRequest {

@@ -15,7 +15,9 @@
  * exact derivative of what is computed, with the rescaling of k in h/Mpc mode.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { readSync } from '../readback';
+import * as own from '../private-ops';
+import '../gradients';
 import { getPlan } from '../plan';
 import { computeComponents } from '../compute';
 import { assembleAll, BIAS_NAMES, type Bias, type SpectrumName } from '../assembly/spectra';
@@ -96,13 +98,13 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   const where = (b: number) => (B > 1 ? `cases[${b}].` : '');
   const host = cases.map((c, b) => validateCosmoParams(c?.params, `${where(b)}params`));
   const zs = cases.map((c, b) => {
-    const zv = c?.z instanceof tf.Tensor ? (c.z.size === 1 ? c.z.dataSync()[0] : NaN) : c?.z;
+    const zv = c?.z instanceof tf.Tensor ? (c.z.size === 1 ? readSync(c.z, 'z')[0] : NaN) : c?.z;
     return validateRedshifts(zv, `${where(b)}z`)[0];
   });
   cases.forEach((c, b) => {
     for (const [name, v] of Object.entries(c.bias ?? {})) {
       if (!(BIAS_NAMES as readonly string[]).includes(name)) throw new ClaxPtInputError(`${where(b)}bias.${name}`, `unknown nuisance parameter (known: ${BIAS_NAMES.join(', ')})`);
-      const x = v instanceof tf.Tensor ? (v.size === 1 ? v.dataSync()[0] : NaN) : v;
+      const x = v instanceof tf.Tensor ? (v.size === 1 ? readSync(v, 'parameter')[0] : NaN) : v;
       if (typeof x !== 'number' || !Number.isFinite(x)) throw new ClaxPtInputError(`${where(b)}bias.${name}`, `must be a finite number or a one-element tensor`);
     }
   });
@@ -135,11 +137,11 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
   kept.push(...Object.values(lin));
 
   const nK = em.engineKMpc.length;
-  const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(tf.slice(t, [b], [1]), []);
+  const scalar = (t: tf.Tensor1D, b: number) => tf.reshape(own.slice(t, [b], [1]), []);
   const rowsIn: CosmologyInput[] = cases.map((_, b) => {
     const s = tf.tidy(() => ({
       f: scalar(lin.f, b), rs: scalar(lin.rs, b), hr: scalar(lin.hratio, b), dr: scalar(lin.Dratio, b), h: scalar(lin.h, b),
-      pk: tf.reshape(tf.slice(lin.pk, [b, 0], [1, nK]), [nK]),
+      pk: tf.reshape(own.slice(lin.pk, [b, 0], [1, nK]), [nK]),
     }));
     kept.push(...Object.values(s));
     return {
@@ -211,7 +213,7 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
     }
     const bg = backgroundTensors(p, zs, z);
     const ratios = zs.map((zb, b) => {
-      const row = (t: tf.Tensor) => tf.slice(t, [b, 0], [1, 1]);
+      const row = (t: tf.Tensor) => own.slice(t, [b, 0], [1, 1]);
       return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid, cases[b].z instanceof tf.Tensor ? row(z) : undefined);
     });
     const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;

@@ -10,6 +10,7 @@
  * spline is exact), so the correction is continuous.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { basisFromLegendre, basisHost, legendreTensor, multiIndices, normalise, selectionMatrix } from './polynomial';
 import { splineOperator } from '../numerics/spline';
 
@@ -117,10 +118,10 @@ export class OffNodeCorrection {
     const T = this.tensors;
     return tf.tidy(() => {
       const B = legendre.shape[0];
-      const L = tf.slice(legendre, [0, 0, 0], [B, 4, this.degree + 1]) as tf.Tensor3D;
-      const a = tf.matMul(basisFromLegendre(L, T.sel), T.W); // [B, ncomp]
-      const band = tf.add(tf.matMul(a, T.comps), T.mean); // [B, nb]
-      return tf.matMul(band, op.tensor!) as tf.Tensor2D;
+      const L = own.slice(legendre, [0, 0, 0], [B, 4, this.degree + 1]) as tf.Tensor3D;
+      const a = own.matMul(basisFromLegendre(L, T.sel), T.W); // [B, ncomp]
+      const band = tf.add(own.matMul(a, T.comps), T.mean); // [B, nb]
+      return own.matMul(band, op.tensor!) as tf.Tensor2D;
     });
   }
 

@@ -5,6 +5,7 @@
  * Tensor ops are tfjs-core's functional ops only (the Node build has no chained ops).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 
 export type Val<T> = T | number;
 
@@ -63,7 +64,7 @@ const t = (x: Val<tf.Tensor>): tf.Tensor => (typeof x === 'number' ? constant(x)
 export const tensorOps: Ops<tf.Tensor> = {
   add: (a, b) => tf.add(t(a), t(b)),
   sub: (a, b) => tf.sub(t(a), t(b)),
-  mul: (a, b) => tf.mul(t(a), t(b)),
+  mul: (a, b) => own.mul(t(a), t(b)),
   div: (a, b) => tf.div(t(a), t(b)),
   // a > 0 everywhere in this stage: a constant exponent is one Pow kernel (finite gradient),
   // a tensor exponent exp(b ln a)
@@ -72,7 +73,7 @@ export const tensorOps: Ops<tf.Tensor> = {
       ? constant(Math.pow(a, b))
       : typeof b === 'number'
         ? b === 1 ? t(a) : b === 2 ? tf.square(t(a)) : tf.pow(t(a), constant(b))
-        : tf.exp(tf.mul(t(b), tf.log(t(a)))),
+        : tf.exp(own.mul(t(b), tf.log(t(a)))),
   log: (a) => tf.log(t(a)),
   exp: (a) => tf.exp(t(a)),
   sqrt: (a) => tf.sqrt(t(a)),

@@ -4,6 +4,7 @@
  * polynomial fit, so every entry point refuses such input with a ClaxPtInputError.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import { ClaxPtInputError } from '../errors';
 
 /** Parameter names, in the training records' own spelling and order. */
@@ -29,7 +30,7 @@ export type CosmoParams = Record<CosmoParamName, number | tf.Tensor>;
 
 function hostNumber(x: unknown): number | undefined {
   if (typeof x === 'number') return x;
-  if (x instanceof tf.Tensor && x.size === 1) return x.dataSync()[0];
+  if (x instanceof tf.Tensor && x.size === 1) return readSync(x, 'parameter')[0];
   return undefined;
 }
 

@@ -4,6 +4,7 @@
  * polynomial-chaos basis; the fit is linear least squares, see scripts/train-emulator.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 
 /** All multi-indices of `dim` non-negative integers with sum <= degree, in lexicographic order. */
 export function multiIndices(dim: number, degree: number): number[][] {
@@ -63,7 +64,7 @@ export function legendreTensor(X: tf.Tensor2D, degree: number): tf.Tensor3D {
   const L: tf.Tensor[] = [tf.onesLike(X), X];
   for (let n = 1; n < degree; n++) {
     // Bonnet: P_{n+1} = ((2n+1) x P_n - n P_{n-1}) / (n+1)
-    L.push(tf.sub(tf.mul(tf.mul(X, L[n]), (2 * n + 1) / (n + 1)), tf.mul(L[n - 1], n / (n + 1))));
+    L.push(tf.sub(own.mul(own.mul(X, L[n]), (2 * n + 1) / (n + 1)), own.mul(L[n - 1], n / (n + 1))));
   }
   return tf.stack(L.slice(0, degree + 1), 2) as tf.Tensor3D;
 }
@@ -76,9 +77,9 @@ export function legendreTensor(X: tf.Tensor2D, degree: number): tf.Tensor3D {
 export function basisFromLegendre(L: tf.Tensor3D, selection: tf.Tensor2D): tf.Tensor2D {
   const [B, dim, d1] = L.shape;
   const nb = selection.shape[1] / dim;
-  const picked = tf.matMul(tf.reshape(L, [B, dim * d1]), selection); // [B, dim * nb]
-  let out = tf.slice(picked, [0, 0], [B, nb]);
-  for (let j = 1; j < dim; j++) out = tf.mul(out, tf.slice(picked, [0, j * nb], [B, nb]));
+  const picked = own.matMul(tf.reshape(L, [B, dim * d1]), selection); // [B, dim * nb]
+  let out = own.slice(picked, [0, 0], [B, nb]);
+  for (let j = 1; j < dim; j++) out = own.mul(out, own.slice(picked, [0, j * nb], [B, nb]));
   return out as tf.Tensor2D;
 }
 

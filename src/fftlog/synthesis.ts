@@ -17,6 +17,7 @@
  * fnl-float64.ts) use the same functions.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import FFT from 'fft.js';
 import type { BasisShape } from './decomposition';
 
@@ -116,8 +117,8 @@ export function fftlogSynthesis(a: tf.Tensor3D, scale: Float64Array): tf.Tensor3
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const x = args[0] as tf.Tensor3D;
     return {
-      value: tf.tensor3d(Float32Array.from(synthesize(x.dataSync(), B * M, twoL / 2, scale)), [B, M, n]),
-      gradFunc: (dy: tf.Tensor) => tf.tensor3d(Float32Array.from(synthesizeAdjoint(dy.dataSync(), B * M, twoL / 2, scale)), [B, M, twoL]),
+      value: tf.tensor3d(Float32Array.from(synthesize(readSync(x, 'FFTLog synthesis'), B * M, twoL / 2, scale)), [B, M, n]),
+      gradFunc: (dy: tf.Tensor) => tf.tensor3d(Float32Array.from(synthesizeAdjoint(readSync(dy, 'FFTLog synthesis (reverse)'), B * M, twoL / 2, scale)), [B, M, twoL]),
     };
   });
   return op(a) as tf.Tensor3D;

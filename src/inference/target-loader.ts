@@ -6,13 +6,23 @@
 import { ClaxPtInputError } from '../errors';
 import { checkTarget, type CreateTarget, type Target, type TargetSpec } from './target';
 
-/** built-in TargetSpec modules by name (the likelihood's joins here: 'likelihood') */
-const BUILTIN: Record<string, () => Promise<{ createTarget: CreateTarget }>> = {
+type TargetModule = () => Promise<{ createTarget: CreateTarget }>;
+
+/**
+ * built-in TargetSpec modules by name; the Node adapter (../platform/node.ts) adds
+ * 'likelihood' (it reads its data files from disk, so it is not on the browser's path)
+ */
+const BUILTIN: Record<string, TargetModule> = {
   analytic: () => import('./analytic-targets'),
-  likelihood: () => import('../likelihood/target'),
 };
 
-export const BUILTIN_TARGET_MODULES = Object.keys(BUILTIN);
+export const BUILTIN_TARGET_MODULES: string[] = Object.keys(BUILTIN);
+
+/** Adds a built-in target module (platform adapters). */
+export function registerTargetModule(name: string, load: TargetModule): void {
+  if (!(name in BUILTIN)) BUILTIN_TARGET_MODULES.push(name);
+  BUILTIN[name] = load;
+}
 
 export async function loadTarget(spec: TargetSpec): Promise<Target> {
   if (!spec || typeof spec.module !== 'string' || !spec.module) throw new ClaxPtInputError('target.module', 'must name a built-in target module or a module path');

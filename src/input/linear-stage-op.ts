@@ -7,6 +7,8 @@
  * and sigma_v^2, Sigma^2, delta Sigma^2 ([B]).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
+import * as own from '../private-ops';
 import { linearStageVjp } from '../ir/linear-stage-vjp';
 import type { LinearStage, LinearStageOptions } from './linear-stage';
 
@@ -54,7 +56,7 @@ export function linearStageTensors(
     return {
       value: tf.tensor2d(packed, [B, width]),
       gradFunc: (dy: tf.Tensor) => {
-        const g = dy.dataSync();
+        const g = readSync(dy, 'linear stage (reverse)');
         const gRs = new Float32Array(B);
         const gH = new Float32Array(B);
         const gPk: tf.Tensor[] = [];
@@ -91,8 +93,8 @@ export function linearStageTensors(
   });
   const hIn = h ?? tf.tensor1d(Float32Array.from(stage.h));
   const packed = op(rsDrag, hIn, ...pk) as tf.Tensor2D;
-  const field = (f: number) => tf.slice(packed, [0, f * n], [B, n]) as tf.Tensor2D;
-  const scalar = (i: number) => tf.reshape(tf.slice(packed, [0, 4 * n + i], [B, 1]), [B]) as tf.Tensor1D;
+  const field = (f: number) => own.slice(packed, [0, f * n], [B, n]) as tf.Tensor2D;
+  const scalar = (i: number) => tf.reshape(own.slice(packed, [0, 4 * n + i], [B, 1]), [B]) as tf.Tensor1D;
   return {
     pNoWiggle: field(0),
     pWiggle: field(1),

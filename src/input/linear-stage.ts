@@ -4,6 +4,7 @@
  * (`nonlinear_pt_ir_resummation`) or its IR-off replacement.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
 import { ClaxPtInputError } from '../errors';
 import { fftlogGrid } from '../fftlog/grid';
 import type { LinearTensors } from './linear-stage-op';
@@ -41,7 +42,7 @@ export interface CosmologyInput {
 export function hostValue(x: number | tf.Tensor | undefined): number | undefined {
   if (x === undefined || typeof x === 'number') return x;
   if (x.size !== 1) throw new RangeError(`expected a scalar tensor, got shape [${x.shape.join(', ')}]`);
-  return x.dataSync()[0];
+  return readSync(x, 'scalar input')[0];
 }
 
 export interface LinearStageOptions {
@@ -122,7 +123,7 @@ export function runLinearStage(
     const nS = checkScalar(`${where}nS`, cosmo.nS, false);
     const input: LinearPowerInput = {
       kMpc: Float64Array.from(cosmo.kMpc ?? []),
-      pkMpc3: cosmo.pkMpc3 instanceof tf.Tensor ? Float64Array.from(cosmo.pkMpc3.dataSync()) : Float64Array.from(cosmo.pkMpc3 ?? []),
+      pkMpc3: cosmo.pkMpc3 instanceof tf.Tensor ? Float64Array.from(readSync(cosmo.pkMpc3, 'pkMpc3')) : Float64Array.from(cosmo.pkMpc3 ?? []),
       nS,
     };
     validateLinearPower(input, where);

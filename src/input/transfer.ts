@@ -15,6 +15,7 @@
  * The wiggle part is taken before CLASS-PT's `no_wiggle` zeroes P_w (trap T12).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { linearTensorsOf, type LinearStage } from './linear-stage';
 import { batchTensor, gridPowers } from '../loops/matter-real';
 
@@ -45,17 +46,17 @@ export function transferSpectra(linear: LinearStage, noWiggle: boolean): Transfe
     const primHost = batchTensor(linear.gridKMpc.map((k, b) => primordialOnGrid(k, linear.inputs[b].nS)));
     // P_prim ~ k^{n_s}: with h a tensor the nodes move as h (gridPowers)
     const nS = tf.tensor2d(linear.inputs.map((i) => i.nS), [B, 1]);
-    const prim = lt.gridScale ? tf.mul(primHost, tf.pow(tf.reshape(lt.gridScale, [B, 1]), nS)) : primHost;
+    const prim = lt.gridScale ? own.mul(primHost, tf.pow(tf.reshape(lt.gridScale, [B, 1]), nS)) : primHost;
     const pNw = lt.pNoWiggle;
     const pW = noWiggle ? batchTensor(linear.pWiggleRaw) : lt.pWiggle;
-    const tNoWiggle = tf.mul(tf.sqrt(tf.div(pNw, prim)), 5 / 3) as tf.Tensor2D;
+    const tNoWiggle = own.mul(tf.sqrt(tf.div(pNw, prim)), 5 / 3) as tf.Tensor2D;
     const x = tf.div(pW, pNw);
     // x/2 - x^2/8 + x^3/16 in Horner form
-    const series = tf.mul(x, tf.add(0.5, tf.mul(x, tf.add(-1 / 8, tf.mul(x, 1 / 16)))));
-    const tWiggle = tf.mul(tNoWiggle, series) as tf.Tensor2D;
+    const series = own.mul(x, tf.add(0.5, own.mul(x, tf.add(-1 / 8, own.mul(x, 1 / 16)))));
+    const tWiggle = own.mul(tNoWiggle, series) as tf.Tensor2D;
     const k2 = gridPowers(linear, 2);
-    const damping = tf.exp(tf.neg(tf.mul(k2, tf.reshape(lt.sigma2Bao, [B, 1]))));
-    const tBin = tf.add(tNoWiggle, tf.mul(tWiggle, damping)) as tf.Tensor2D;
+    const damping = tf.exp(tf.neg(own.mul(k2, tf.reshape(lt.sigma2Bao, [B, 1]))));
+    const tBin = tf.add(tNoWiggle, own.mul(tWiggle, damping)) as tf.Tensor2D;
     return { tNoWiggle, tWiggle, tBin };
   });
 }

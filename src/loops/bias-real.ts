@@ -12,6 +12,7 @@
  * f recombined) are returned too, as k^3 Re(X^T M_{l,b} X).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import type { Plan } from '../plan';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients } from './loop-integrals';
@@ -36,19 +37,19 @@ export function biasOperatorsOnGrid(
   const real = fPowerQuadraticLoops(bias.basis, products, bias.real, tf.ones([B]));
   const ifg2 = tf.reshape(dotLoops(bias.basis, coef, bias.ifg2), [B, n]);
 
-  const d2d2 = tf.mul(k3, real.Id2d2);
-  const d2d2At0 = tf.slice(d2d2, [0, 0], [B, 1]);
+  const d2d2 = own.mul(k3, real.Id2d2);
+  const d2d2At0 = own.slice(d2d2, [0, 0], [B, 1]);
   const out: Record<string, tf.Tensor2D> = {
     Id2d2: tf.abs(tf.add(tf.sub(d2d2, d2d2At0), ID2D2_EPSILON)) as tf.Tensor2D,
-    Id2: tf.mul(k3, real.Id2) as tf.Tensor2D,
-    IG2: tf.abs(tf.mul(k3, real.IG2)) as tf.Tensor2D,
-    Id2G2: tf.abs(tf.mul(k3, real.Id2G2)) as tf.Tensor2D,
-    IG2G2: tf.abs(tf.mul(k3, real.IG2G2)) as tf.Tensor2D,
-    IFG2: tf.abs(tf.mul(tf.mul(k3, ifg2), pBin)) as tf.Tensor2D,
+    Id2: own.mul(k3, real.Id2) as tf.Tensor2D,
+    IG2: tf.abs(own.mul(k3, real.IG2)) as tf.Tensor2D,
+    Id2G2: tf.abs(own.mul(k3, real.Id2G2)) as tf.Tensor2D,
+    IG2G2: tf.abs(own.mul(k3, real.IG2G2)) as tf.Tensor2D,
+    IFG2: tf.abs(own.mul(own.mul(k3, ifg2), pBin)) as tf.Tensor2D,
   };
   if (f) {
     const rsd = fPowerQuadraticLoops(bias.basis, products, bias.rsd, f);
-    for (const [name, v] of Object.entries(rsd)) out[`P_${name}`] = tf.mul(k3, v) as tf.Tensor2D;
+    for (const [name, v] of Object.entries(rsd)) out[`P_${name}`] = own.mul(k3, v) as tf.Tensor2D;
   }
   return out;
 }

@@ -5,6 +5,7 @@
  * dependence on f is exact (and exactly differentiable).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { contractAntiDiagonals, quadraticSynthesis, type AntiDiagonalProducts } from './loop-integrals';
 import { fPowerMatrices, fPowerVectors, type ComplexArray } from '../kernels/f-power-kernels';
 import {
@@ -118,21 +119,21 @@ export function stackFPowers(loops: tf.Tensor3D, terms: FPowerTerm[], f: tf.Tens
   // no powers of f and one kernel per name (the real-space bias set): nothing to combine
   if (maxPower === 0 && names.length === K && terms.every((t, k) => names[k] === t.name)) return { names, combined: loops };
   const powers: tf.Tensor1D[] = [tf.onesLike(f)];
-  for (let p = 1; p <= maxPower; p++) powers.push(p === 1 ? f : (tf.mul(powers[p - 1], f) as tf.Tensor1D));
+  for (let p = 1; p <= maxPower; p++) powers.push(p === 1 ? f : (own.mul(powers[p - 1], f) as tf.Tensor1D));
   const fPowers = tf.stack(powers, 1) as tf.Tensor2D; // [B, P]
   const select = new Float32Array((maxPower + 1) * names.length * K); // [P, names * K]
   terms.forEach((term, k) => {
     select[term.power * names.length * K + names.indexOf(term.name) * K + k] = 1;
   });
-  const weights = tf.reshape(tf.matMul(fPowers, tf.tensor2d(select, [maxPower + 1, names.length * K])), [B, names.length, K]);
-  return { names, combined: tf.matMul(weights, loops) }; // [B, names, L]
+  const weights = tf.reshape(own.matMul(fPowers, tf.tensor2d(select, [maxPower + 1, names.length * K])), [B, names.length, K]);
+  return { names, combined: own.matMul(weights, loops) }; // [B, names, L]
 }
 
 function byName(combined: tf.Tensor3D, names: string[]): Record<string, tf.Tensor2D> {
   const [B, , L] = combined.shape;
   const out: Record<string, tf.Tensor2D> = {};
   names.forEach((name, i) => {
-    out[name] = tf.reshape(tf.slice(combined, [0, i, 0], [B, 1, L]), [B, L]) as tf.Tensor2D;
+    out[name] = tf.reshape(own.slice(combined, [0, i, 0], [B, 1, L]), [B, L]) as tf.Tensor2D;
   });
   return out;
 }

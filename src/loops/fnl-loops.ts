@@ -14,6 +14,7 @@
  * applied here to the loop results instead of to the matrices (the same sums, with f outside).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { fnlMatrices, FNL_BIAS, FNL_BIAS_B2, type FnlMatrixKey, type FnlTemplate } from '../kernels/fnl';
 import type { TransferSpectra } from '../input/transfer';
 import type { LinearStage } from '../input/linear-stage';
@@ -133,10 +134,10 @@ function combine(
   const out: Record<string, tf.Tensor2D> = {};
   for (const [row, terms] of Object.entries(table)) {
     const parts = terms.map(([key, c, p]) => {
-      const coefficient = p === 0 ? tf.fill([B, 1], c) : tf.mul(tf.reshape(tf.pow(f, p), [B, 1]), c);
-      return tf.mul(loops[`${prefix}:${key}`], coefficient);
+      const coefficient = p === 0 ? tf.fill([B, 1], c) : own.mul(tf.reshape(tf.pow(f, p), [B, 1]), c);
+      return own.mul(loops[`${prefix}:${key}`], coefficient);
     });
-    out[row] = (parts.length === 1 ? parts[0] : tf.addN(parts)) as tf.Tensor2D;
+    out[row] = (parts.length === 1 ? parts[0] : own.addN(parts)) as tf.Tensor2D;
   }
   return out;
 }
@@ -177,8 +178,8 @@ export function fnlLoopsOnGrid(
     const B = linear.pBin.length;
     const k3 = gridPowers(linear, 3);
     const cutoff = tf.tensor1d(Float32Array.from(uvDamping));
-    const tk3 = tf.mul(t.tBin, k3);
-    const tk3e = tf.mul(tk3, cutoff);
+    const tk3 = own.mul(t.tBin, k3);
+    const tk3e = own.mul(tk3, cutoff);
     const out: Record<string, tf.Tensor2D> = {};
 
     const cBin = fftlogCoefficients(transfer, t.tBin);
@@ -189,12 +190,12 @@ export function fnlLoopsOnGrid(
       kernels.realB2,
     );
     for (const { prefix } of FNL_TEMPLATES) {
-      out[`${prefix}_loop`] = tf.mul(tk3e, real[`${prefix}:matter`]) as tf.Tensor2D;
-      out[`${prefix}_G2`] = tf.mul(tk3, real[`${prefix}:bias_real_space_G2`]) as tf.Tensor2D;
-      out[`${prefix}_d2`] = tf.mul(tk3, realB2[`${prefix}:bias_real_space_b2`]) as tf.Tensor2D;
+      out[`${prefix}_loop`] = own.mul(tk3e, real[`${prefix}:matter`]) as tf.Tensor2D;
+      out[`${prefix}_G2`] = own.mul(tk3, real[`${prefix}:bias_real_space_G2`]) as tf.Tensor2D;
+      out[`${prefix}_d2`] = own.mul(tk3, realB2[`${prefix}:bias_real_space_b2`]) as tf.Tensor2D;
       if (options.redshiftSpace && options.biasedTracers && options.projectedRows) {
-        out[`${prefix}:LbG2`] = tf.mul(tk3, real[`${prefix}:bias_multipoles_bG2_vv0_f1`]) as tf.Tensor2D;
-        out[`${prefix}:Lb2`] = tf.mul(tk3, realB2[`${prefix}:bias_multipoles_b2_vv0_f1`]) as tf.Tensor2D;
+        out[`${prefix}:LbG2`] = own.mul(tk3, real[`${prefix}:bias_multipoles_bG2_vv0_f1`]) as tf.Tensor2D;
+        out[`${prefix}:Lb2`] = own.mul(tk3, realB2[`${prefix}:bias_multipoles_b2_vv0_f1`]) as tf.Tensor2D;
       }
     }
     if (!options.redshiftSpace) return out;
@@ -203,7 +204,7 @@ export function fnlLoopsOnGrid(
       const loops = byName(quadraticLoops(transfer, binProducts, kernels.multipoles), kernels.multipoles);
       for (const { prefix } of FNL_TEMPLATES) {
         for (const [row, v] of Object.entries(combine(loops, prefix, FNL_MULTIPOLES, f))) {
-          out[`${prefix}_${row}`] = tf.mul(tk3e, v) as tf.Tensor2D;
+          out[`${prefix}_${row}`] = own.mul(tk3e, v) as tf.Tensor2D;
         }
       }
       return out;
@@ -217,15 +218,15 @@ export function fnlLoopsOnGrid(
     const q = quadraticLoops(transfer, products, kernels.muPowers); // [2B, K, N]
     const K = kernels.muPowers.names.length;
     const n = linear.gridKMpc[0].length;
-    const nw = byName(tf.slice(q, [0, 0, 0], [B, K, n]), kernels.muPowers);
-    const w = byName(tf.slice(q, [B, 0, 0], [B, K, n]), kernels.muPowers);
-    const tNwK3e = tf.mul(tf.mul(t.tNoWiggle, k3), cutoff);
+    const nw = byName(own.slice(q, [0, 0, 0], [B, K, n]), kernels.muPowers);
+    const w = byName(own.slice(q, [B, 0, 0], [B, K, n]), kernels.muPowers);
+    const tNwK3e = own.mul(own.mul(t.tNoWiggle, k3), cutoff);
     for (const { prefix } of FNL_TEMPLATES) {
       const a = combine(nw, prefix, FNL_MU_POWERS, f);
       const b = combine(w, prefix, FNL_MU_POWERS, f);
       for (const mu of Object.keys(FNL_MU_POWERS)) {
-        out[`${prefix}:P12_${mu}`] = tf.mul(tNwK3e, a[mu]) as tf.Tensor2D;
-        out[`${prefix}:P12w_${mu}`] = tf.mul(tf.mul(tNwK3e, b[mu]), 2) as tf.Tensor2D; // X_nw^T M (2 X_w)
+        out[`${prefix}:P12_${mu}`] = own.mul(tNwK3e, a[mu]) as tf.Tensor2D;
+        out[`${prefix}:P12w_${mu}`] = own.mul(own.mul(tNwK3e, b[mu]), 2) as tf.Tensor2D; // X_nw^T M (2 X_w)
       }
     }
     return out;

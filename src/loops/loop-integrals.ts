@@ -5,13 +5,14 @@
  * All results exclude the k^3 prefactor, which the caller applies.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { fftlogSynthesis } from '../fftlog/synthesis';
 import { kernelLanes, type DotKernels, type QuadraticKernels, type TensorBasis } from './tensor-basis';
 import { hasQuadraticFormsKernel, QUADRATIC_FORMS, QUADRATIC_FORMS_GRAD } from '../wasm-kernels';
 
 /** FFTLog coefficients [B, 2(N+1)] = [Re Fhat | Im Fhat] of a batch of spectra p [B, N] on the grid. */
 export function fftlogCoefficients(basis: TensorBasis, p: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(p, basis.analysis);
+  return own.matMul(p, basis.analysis);
 }
 
 /**
@@ -22,10 +23,10 @@ export function dotLoops(basis: TensorBasis, coef: tf.Tensor2D, kernels: DotKern
   return tf.tidy(() => {
     const { nc } = basis.shape;
     const B = coef.shape[0];
-    const fr = tf.reshape(tf.slice(coef, [0, 0], [B, nc]), [B, 1, nc]);
-    const fi = tf.reshape(tf.slice(coef, [0, nc], [B, nc]), [B, 1, nc]);
-    const br = tf.sub(tf.mul(fr, kernels.re), tf.mul(fi, kernels.im));
-    const bi = tf.add(tf.mul(fr, kernels.im), tf.mul(fi, kernels.re));
+    const fr = tf.reshape(own.slice(coef, [0, 0], [B, nc]), [B, 1, nc]);
+    const fi = tf.reshape(own.slice(coef, [0, nc], [B, nc]), [B, 1, nc]);
+    const br = tf.sub(own.mul(fr, kernels.re), own.mul(fi, kernels.im));
+    const bi = tf.add(own.mul(fr, kernels.im), own.mul(fi, kernels.re));
     return fftlogSynthesis(tf.concat([br, bi], 2) as tf.Tensor3D, basis.dotScale); // [B, K, N]
   });
 }
@@ -59,21 +60,21 @@ export function antiDiagonalProducts(
   const rows = tf.tidy(() => {
     const { nc, ns } = basis.shape;
     const B = coefX.shape[0];
-    const part = (c: tf.Tensor2D, from: number, shape: number[]) => tf.reshape(tf.slice(c, [0, from], [B, nc]), shape);
+    const part = (c: tf.Tensor2D, from: number, shape: number[]) => tf.reshape(own.slice(c, [0, from], [B, nc]), shape);
     const xr = part(coefX, 0, [B, nc, 1]);
     const xi = part(coefX, nc, [B, nc, 1]);
     const yr = part(coefY, 0, [B, 1, nc]);
     const yi = part(coefY, nc, [B, 1, nc]);
-    const outer = tf.stack([tf.sub(tf.mul(xr, yr), tf.mul(xi, yi)), tf.add(tf.mul(xr, yi), tf.mul(xi, yr))], 1); // [B, 2, nc, nc]
-    const p = coefY === coefX ? tf.mul(outer, 2) : tf.add(outer, tf.transpose(outer, [0, 1, 3, 2])); // P^T = P when Y = X
+    const outer = tf.stack([tf.sub(own.mul(xr, yr), own.mul(xi, yi)), tf.add(own.mul(xr, yi), own.mul(xi, yr))], 1); // [B, 2, nc, nc]
+    const p = coefY === coefX ? own.mul(outer, 2) : tf.add(outer, tf.transpose(outer, [0, 1, 3, 2])); // P^T = P when Y = X
     const flat = tf.reshape(tf.pad(p, [[0, 0], [0, 0], [0, 0], [0, nc]]), [B * 2, nc * 2 * nc]);
-    const q = tf.reshape(tf.slice(flat, [0, 0], [B * 2, nc * ns]), [B, 2 * nc, ns]);
+    const q = tf.reshape(own.slice(flat, [0, 0], [B * 2, nc * ns]), [B, 2 * nc, ns]);
     const full = tf.transpose(q, [2, 0, 1]) as tf.Tensor3D; // [ns, B, (re|im) c]
     const h = (nc - 1) / 2;
     const cols = (rows: tf.Tensor3D, from: number) =>
-      tf.concat([tf.slice(rows, [0, 0, from], [-1, B, h + 1]), tf.slice(rows, [0, 0, nc + from], [-1, B, h + 1])], 2);
-    const low = cols(tf.slice(full, [0, 0, 0], [nc, B, 2 * nc]), 0);
-    const high = cols(tf.slice(full, [nc, 0, 0], [ns - nc, B, 2 * nc]), h);
+      tf.concat([own.slice(rows, [0, 0, from], [-1, B, h + 1]), own.slice(rows, [0, 0, nc + from], [-1, B, h + 1])], 2);
+    const low = cols(own.slice(full, [0, 0, 0], [nc, B, 2 * nc]), 0);
+    const high = cols(own.slice(full, [nc, 0, 0], [ns - nc, B, 2 * nc]), h);
     return tf.concat([low, high], 0) as tf.Tensor3D; // [ns, B, 2(N/2 + 1)]
   });
   return { x: coefX, y: coefY, rows };
@@ -136,13 +137,13 @@ function contractRows(rows: tf.Tensor3D, kernels: QuadraticKernels): tf.Tensor4D
   const K = kernels.names.length;
   const block = (kernels.realBlock ??= tf.tidy(() => {
     const K4 = kernelLanes(K);
-    const re = tf.slice(kernels.half, [0, 0, 0], [-1, -1, K]);
-    const im = tf.slice(kernels.half, [0, 0, K4], [-1, -1, K]);
+    const re = own.slice(kernels.half, [0, 0, 0], [-1, -1, K]);
+    const im = own.slice(kernels.half, [0, 0, K4], [-1, -1, K]);
     return tf.keep(tf.concat([tf.concat([re, im], 2), tf.concat([tf.neg(im), re], 2)], 1) as tf.Tensor3D);
   }));
-  const a = tf.matMul(rows, block); // [ns, B, 2K] = [Re A | Im A]
+  const a = own.matMul(rows, block); // [ns, B, 2K] = [Re A | Im A]
   // fold modulo N: s in [0, N), [N, 2N) and {2N} -> m = s, s - N, 0
-  const last = tf.pad(tf.slice(a, [2 * n, 0, 0], [1, B, 2 * K]), [[0, n - 1], [0, 0], [0, 0]]);
-  const folded = tf.addN([tf.slice(a, [0, 0, 0], [n, B, 2 * K]), tf.slice(a, [n, 0, 0], [n, B, 2 * K]), last]);
+  const last = tf.pad(own.slice(a, [2 * n, 0, 0], [1, B, 2 * K]), [[0, n - 1], [0, 0], [0, 0]]);
+  const folded = own.addN([own.slice(a, [0, 0, 0], [n, B, 2 * K]), own.slice(a, [n, 0, 0], [n, B, 2 * K]), last]);
   return tf.transpose(tf.reshape(folded, [n, B, 2, K]), [1, 3, 2, 0]) as tf.Tensor4D;
 }

@@ -7,6 +7,7 @@
  * with X built from P_bin on the b = -0.3 basis.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import type { Plan } from '../plan';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from './loop-integrals';
@@ -27,7 +28,7 @@ export function batchTensor(rows: Float64Array[]): tf.Tensor2D {
 export function gridPowers(linear: LinearStage, power: number): tf.Tensor2D {
   const k = batchTensor(linear.gridKMpc.map((k) => k.map((v) => Math.pow(v, power))));
   const scale = linear.tensors?.gridScale;
-  return scale ? (tf.mul(k, tf.reshape(tf.pow(scale, power), [-1, 1])) as tf.Tensor2D) : k;
+  return scale ? (own.mul(k, tf.reshape(tf.pow(scale, power), [-1, 1])) as tf.Tensor2D) : k;
 }
 
 export function matterRealSpace(plan: Plan, linear: LinearStage): Record<string, tf.Tensor2D> {
@@ -41,19 +42,19 @@ export function matterRealSpace(plan: Plan, linear: LinearStage): Record<string,
     const k2 = gridPowers(linear, 2);
     const k3 = gridPowers(linear, 3);
     // the UV subtraction's sigma_v^2 k^2 (CLASS-PT `P13UV`), per cosmology
-    const sigmaK2 = tf.mul(k2, tf.reshape(tf.mul(lt.sigmaV2, 61 / 105), [B, 1]));
+    const sigmaK2 = own.mul(k2, tf.reshape(own.mul(lt.sigmaV2, 61 / 105), [B, 1]));
     const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
 
     const coef = fftlogCoefficients(basis, pBin);
     const f13 = tf.reshape(dotLoops(basis, coef, p13), [B, n]);
     const f22 = tf.reshape(quadraticLoops(basis, antiDiagonalProducts(basis, coef), p22), [B, n]);
 
-    const p13Term = tf.mul(tf.mul(tf.sub(tf.mul(k3, f13), sigmaK2), pBin), damping);
-    const p22Term = tf.mul(tf.mul(k3, f22), damping);
+    const p13Term = own.mul(own.mul(tf.sub(own.mul(k3, f13), sigmaK2), pBin), damping);
+    const p22Term = own.mul(own.mul(k3, f22), damping);
     return {
       loop: tf.add(p13Term, p22Term) as tf.Tensor2D,
       tree: pTree,
-      ctr: tf.neg(tf.mul(k2, pBin)) as tf.Tensor2D,
+      ctr: tf.neg(own.mul(k2, pBin)) as tf.Tensor2D,
     };
   });
 }

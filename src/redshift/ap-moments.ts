@@ -18,6 +18,8 @@
  * hratio and Dratio) plus a constant correction to the float64 value.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
+import * as own from '../private-ops';
 import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 import { interpolateAtTrueK, type ApGeometry } from './ap-projection';
 import type { AngularFactor, HostMomentSets, MomentInputs } from './ap-moments-host';
@@ -65,21 +67,21 @@ export function apMoments(
     const delta = tf.sub(geo.kt, kNode);
     const lMu = tf.tensor3d(Float32Array.from(rule.x, (x) => legendreEven(l, x) * ((2 * l + 1) / 2)), [1, 1, ng]);
     const mu2t = geo.mu2t;
-    const phiT = phi === 0 ? tf.onesLike(mu2t) : phi === 2 ? tf.div(tf.sub(tf.mul(mu2t, 3), 1), 2) : tf.div(tf.add(tf.sub(tf.mul(tf.square(mu2t), 35), tf.mul(mu2t, 30)), 3), 8);
-    const c = tf.mul(tf.mul(tf.mul(w, lMu), phiT), geo.volume);
+    const phiT = phi === 0 ? tf.onesLike(mu2t) : phi === 2 ? tf.div(tf.sub(own.mul(mu2t, 3), 1), 2) : tf.div(tf.add(tf.sub(own.mul(tf.square(mu2t), 35), own.mul(mu2t, 30)), 3), 8);
+    const c = own.mul(own.mul(own.mul(w, lMu), phiT), geo.volume);
     const adj = tf.tensor3d(adjMask, [B, nj, ng]);
     // delta^p by products (pow's gradient is NaN at delta = 0 for p = 0, e.g. AP ratios of 1)
-    const powers = [tf.onesLike(delta), delta, tf.mul(delta, delta), tf.mul(tf.mul(delta, delta), delta)];
-    const sumWith = (mask: tf.Tensor, power: number) => tf.sum(tf.mul(tf.mul(c, mask), powers[power]), 2);
+    const powers = [tf.onesLike(delta), delta, own.mul(delta, delta), own.mul(own.mul(delta, delta), delta)];
+    const sumWith = (mask: tf.Tensor, power: number) => tf.sum(own.mul(own.mul(c, mask), powers[power]), 2);
     const m32 = tf.stack(
       [sumWith(adj, 0), sumWith(adj, 1), sumWith(adj, 2), sumWith(tf.tensor3d(loMask, [B, nj, ng]), 3), sumWith(tf.tensor3d(upMask, [B, nj, ng]), 3)],
       2,
     ) as tf.Tensor3D;
-    const v32 = m32.dataSync();
+    const v32 = readSync(m32, 'AP moments (float32 twin)');
     const corr = new Float32Array(v32.length);
     for (let i = 0; i < corr.length; i++) corr[i] = m64[i] - v32[i];
     const moments = tf.add(m32, tf.tensor3d(corr, [B, nj, 5])) as tf.Tensor3D;
-    return anyFar ? { moments, far: tf.mul(c, tf.sub(1, adj)) as tf.Tensor3D } : { moments };
+    return anyFar ? { moments, far: own.mul(c, tf.sub(1, adj)) as tf.Tensor3D } : { moments };
   }) as { moments: tf.Tensor3D; far?: tf.Tensor3D };
   return { moments: built.moments, far: built.far ?? null };
 }
@@ -104,7 +106,7 @@ export function projectWithMomentSets(
     const L = sets.length;
     const yT = tf.transpose(y, [0, 2, 1]); // [B, N, C]
     const y2T = tf.transpose(y2, [0, 2, 1]);
-    const at = (t: tf.Tensor3D, offset: number) => tf.slice(t, [0, nSide + offset, 0], [B, nj, C]);
+    const at = (t: tf.Tensor3D, offset: number) => own.slice(t, [0, nSide + offset, 0], [B, nj, C]);
     const step = (offset: number) =>
       tf.tensor3d(
         Float32Array.from(gridKMpc.flatMap((k) => Array.from({ length: nj }, (_, jj) => k[nSide + jj + offset + 1] - k[nSide + jj + offset]))),
@@ -117,20 +119,20 @@ export function projectWithMomentSets(
     const y2up = at(y2T, 1);
     const y2lo = at(y2T, -1);
     // S'(k_j) from the upper cell; c3 on each side
-    const slope = tf.sub(tf.div(tf.sub(at(yT, 1), yj), hUp), tf.mul(tf.div(hUp, 6), tf.add(tf.mul(y2j, 2), y2up)));
-    const c3up = tf.div(tf.sub(y2up, y2j), tf.mul(hUp, 6));
-    const c3lo = tf.div(tf.sub(y2j, y2lo), tf.mul(hLo, 6));
+    const slope = tf.sub(tf.div(tf.sub(at(yT, 1), yj), hUp), own.mul(tf.div(hUp, 6), tf.add(own.mul(y2j, 2), y2up)));
+    const c3up = tf.div(tf.sub(y2up, y2j), own.mul(hUp, 6));
+    const c3lo = tf.div(tf.sub(y2j, y2lo), own.mul(hLo, 6));
     // terms [B J, C, 5] x moments [B J, 5, L]; stacked on the leading axis and transposed (a
     // stack on the innermost axis is a concat of one-element runs, a slow JS loop on wasm)
     const innermost = (parts: tf.Tensor[]) => tf.transpose(tf.reshape(tf.stack(parts), [parts.length, -1]));
     const terms = tf.reshape(innermost([yj, slope, tf.div(y2j, 2), c3lo, c3up]), [B * nj, C, 5]) as tf.Tensor3D;
     const moments = tf.reshape(innermost(sets.map((s) => s.moments)), [B * nj, 5, L]) as tf.Tensor3D;
-    let out = tf.matMul(terms, moments); // [B J, C, L]
+    let out = own.matMul(terms, moments); // [B J, C, L]
     if (sets.some((s) => s.far)) {
       // far nodes pointwise: sum_g y(k_t) far_g for every (channel, set), one matMul per (b, j)
       const pointwise = tf.transpose(interpolateAtTrueK(geo, y, y2), [0, 2, 1, 3]); // [B, J, C, G]
       const far = tf.transpose(tf.reshape(tf.stack(sets.map((s) => s.far ?? tf.zeros([B, nj, G]))), [L, B * nj, G]), [1, 0, 2]); // [B J, L, G]
-      out = tf.add(out, tf.matMul(tf.reshape(pointwise, [B * nj, C, G]), far as tf.Tensor3D, false, true));
+      out = tf.add(out, own.matMul(tf.reshape(pointwise, [B * nj, C, G]), far as tf.Tensor3D, false, true));
     }
     return tf.reshape(out, [B, nj, C, L]) as tf.Tensor4D;
   });

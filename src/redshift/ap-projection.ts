@@ -15,6 +15,8 @@
  * spline bracket of each k_t is chosen on the host and is piecewise constant.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { readSync } from '../readback';
+import * as own from '../private-ops';
 import { hasQuadraticFormsKernel, LEGENDRE_SUMS } from '../wasm-kernels';
 import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 
@@ -82,8 +84,8 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
   const nj = n - 2 * nSide;
   const rule = apGaussRule();
   const ng = rule.x.length;
-  const hr = inputs.hratio.arraySync() as number[];
-  const dr = inputs.dratio.arraySync() as number[];
+  const hr = Array.from(readSync(inputs.hratio, 'AP geometry: hratio'));
+  const dr = Array.from(readSync(inputs.dratio, 'AP geometry: Dratio'));
 
   const size = B * nj * ng;
   const kLo = new Float32Array(size);
@@ -128,25 +130,25 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
     const mu2 = tf.tensor3d(Float32Array.from(rule.x, (x) => x * x), [1, 1, ng]);
     const hr3 = tf.reshape(inputs.hratio, [B, 1, 1]);
     const invD2 = tf.reshape(tf.div(1, tf.square(inputs.dratio)), [B, 1, 1]);
-    const q2 = tf.add(invD2, tf.mul(tf.sub(tf.square(hr3), invD2), mu2)); // [B, 1, G]
-    const kt = tf.mul(tf.tensor3d(kNode, [B, nj, 1]), tf.sqrt(q2)) as tf.Tensor3D;
-    const mu2t = tf.div(tf.mul(mu2, tf.square(hr3)), q2) as tf.Tensor3D;
+    const q2 = tf.add(invD2, own.mul(tf.sub(tf.square(hr3), invD2), mu2)); // [B, 1, G]
+    const kt = own.mul(tf.tensor3d(kNode, [B, nj, 1]), tf.sqrt(q2)) as tf.Tensor3D;
+    const mu2t = tf.div(own.mul(mu2, tf.square(hr3)), q2) as tf.Tensor3D;
     const hT = tf.tensor3d(hStep, [B, nj, ng]);
     const wb = tf.div(tf.sub(kt, tf.tensor3d(kLo, [B, nj, ng])), hT);
     const wa = tf.sub(1, wb);
     const h26 = tf.div(tf.square(hT), 6);
-    const cube = (x: tf.Tensor) => tf.mul(tf.mul(x, x), x); // (pow is slower on wasm)
-    const wa3 = tf.mul(tf.sub(cube(wa), wa), h26);
-    const wb3 = tf.mul(tf.sub(cube(wb), wb), h26);
+    const cube = (x: tf.Tensor) => own.mul(own.mul(x, x), x); // (pow is slower on wasm)
+    const wa3 = own.mul(tf.sub(cube(wa), wa), h26);
+    const wb3 = own.mul(tf.sub(cube(wb), wb), h26);
     const shape4: [number, number, number, number] = [B, 1, nj, ng];
-    const select = (x: tf.Tensor, mask: Float32Array) => tf.mul(x, tf.tensor3d(mask, [B, nj, ng]));
+    const select = (x: tf.Tensor, mask: Float32Array) => own.mul(x, tf.tensor3d(mask, [B, nj, ng]));
     const shifts = shiftMasks.map(({ shift, a, b }) => ({
       shift,
       y: tf.reshape(tf.add(select(wa, a), select(wb, b)), shape4) as tf.Tensor4D,
       y2: tf.reshape(tf.add(select(wa3, a), select(wb3, b)), shape4) as tf.Tensor4D,
     }));
-    const volume = tf.reshape(tf.mul(inputs.hratio, tf.div(1, tf.square(inputs.dratio))), [B, 1, 1]) as tf.Tensor3D;
-    const kt2 = (inputs.gridScale ? tf.mul(tf.square(kt), tf.reshape(tf.square(inputs.gridScale), [B, 1, 1])) : tf.square(kt)) as tf.Tensor3D;
+    const volume = tf.reshape(own.mul(inputs.hratio, tf.div(1, tf.square(inputs.dratio))), [B, 1, 1]) as tf.Tensor3D;
+    const kt2 = (inputs.gridScale ? own.mul(tf.square(kt), tf.reshape(tf.square(inputs.gridScale), [B, 1, 1])) : tf.square(kt)) as tf.Tensor3D;
     return { kt, kt2, mu2t, shifts, volume };
   });
   return { batch: B, n, nSide, nj, ng, ...tensors, legendre: lw };
@@ -174,9 +176,9 @@ export function interpolateAtTrueK(
     const C = arrays.shape[1];
     const y = tf.reshape(arrays, [B, C, -1, 1]);
     const y2 = tf.reshape(secondDerivatives, [B, C, -1, 1]);
-    const rows = (t: tf.Tensor, shift: number) => tf.slice(t, [0, 0, nSide + shift, 0], [B, C, nj, 1]);
-    const terms = geo.shifts.flatMap((s) => [tf.mul(rows(y, s.shift), s.y), tf.mul(rows(y2, s.shift), s.y2)]);
-    return tf.addN(terms) as tf.Tensor4D;
+    const rows = (t: tf.Tensor, shift: number) => own.slice(t, [0, 0, nSide + shift, 0], [B, C, nj, 1]);
+    const terms = geo.shifts.flatMap((s) => [own.mul(rows(y, s.shift), s.y), own.mul(rows(y2, s.shift), s.y2)]);
+    return own.addN(terms) as tf.Tensor4D;
   });
 }
 
@@ -200,7 +202,7 @@ export function legendreSums(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tenso
         return tf.reshape(tf.engine().runKernel(LEGENDRE_SUMS, { x: tf.reshape(x, [R, G]), w: weights }) as tf.Tensor, [B, K, J, 3]) as tf.Tensor4D;
       });
     }
-    const v = x.dataSync();
+    const v = readSync(x, 'Legendre sums');
     const out = new Float32Array(R * 3);
     for (let r = 0, o = 0; r < R; r++, o += G) {
       let s0 = 0;
@@ -221,7 +223,7 @@ export function legendreSums(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tenso
     return {
       value: sums(args[0] as tf.Tensor),
       gradFunc: (dy: tf.Tensor) => {
-        const d = dy.dataSync();
+        const d = readSync(dy, 'Legendre sums (reverse)');
         const dx = new Float32Array(R * G);
         for (let r = 0, o = 0; r < R; r++, o += G) {
           const d0 = d[3 * r];
@@ -249,7 +251,7 @@ export function padEndNodes<T extends tf.Tensor>(geo: ApGeometry, x: T): T {
 export function projectMultipoles(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const sums = tf.transpose(legendreSums(geo, integrands), [0, 1, 3, 2]); // [B, K, 3, J]
-    return padEndNodes(geo, tf.mul(sums, tf.reshape(geo.volume, [-1, 1, 1, 1])) as tf.Tensor4D);
+    return padEndNodes(geo, own.mul(sums, tf.reshape(geo.volume, [-1, 1, 1, 1])) as tf.Tensor4D);
   });
 }
 
@@ -258,7 +260,7 @@ export function projectMultipole(geo: ApGeometry, integrand: tf.Tensor, l: 0 | 2
   return tf.tidy(() => {
     const [B, J, G] = integrand.shape;
     const all = projectMultipoles(geo, tf.reshape(integrand, [B, 1, J, G]) as tf.Tensor4D);
-    return tf.reshape(tf.slice(all, [0, 0, l / 2, 0], [B, 1, 1, geo.n]), [B, geo.n]) as tf.Tensor2D;
+    return tf.reshape(own.slice(all, [0, 0, l / 2, 0], [B, 1, 1, geo.n]), [B, geo.n]) as tf.Tensor2D;
   });
 }
 
@@ -272,8 +274,8 @@ export function sigmaTotal(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D,
   const f3 = tf.reshape(f, [B, 1, 1]);
   const mu2 = geo.mu2t;
   return tf.add(
-    tf.mul(tf.reshape(sigma2, [B, 1, 1]), tf.add(1, tf.mul(tf.mul(f3, mu2), tf.add(2, f3)))),
-    tf.mul(tf.mul(tf.square(f3), tf.mul(mu2, tf.sub(mu2, 1))), tf.reshape(deltaSigma2, [B, 1, 1])),
+    own.mul(tf.reshape(sigma2, [B, 1, 1]), tf.add(1, own.mul(own.mul(f3, mu2), tf.add(2, f3)))),
+    own.mul(own.mul(tf.square(f3), own.mul(mu2, tf.sub(mu2, 1))), tf.reshape(deltaSigma2, [B, 1, 1])),
   ) as tf.Tensor3D;
 }
 
@@ -288,6 +290,6 @@ export interface BaoDamping {
 }
 
 export function baoDamping(geo: ApGeometry, f: tf.Tensor1D, sigma2: tf.Tensor1D, deltaSigma2: tf.Tensor1D): BaoDamping {
-  const exponent = tf.mul(sigmaTotal(geo, f, sigma2, deltaSigma2), geo.kt2) as tf.Tensor3D;
+  const exponent = own.mul(sigmaTotal(geo, f, sigma2, deltaSigma2), geo.kt2) as tf.Tensor3D;
   return { exponent, damp: tf.exp(tf.neg(exponent)) as tf.Tensor3D };
 }

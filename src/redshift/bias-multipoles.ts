@@ -13,6 +13,7 @@
  * Output names are classy's rows, before its signs (applied in ./bias-signs).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { splitRows } from '../numerics/rows';
 import { interpolateAtTrueK, padEndNodes, projectMultipoles, type ApGeometry } from './ap-projection';
 import { apMoments, MOMENT_SETS, projectWithMomentSets, type AngularFactor, type HostMomentSets, type MomentInputs } from './ap-moments';
@@ -67,7 +68,7 @@ export function projectBiasMultipoles(
       }
     });
     const J = geo.nj;
-    const combined = tf.matMul(tf.reshape(projected, [B * J, K]), tf.tensor2d(weights, [K, R])); // [B J, rows]
+    const combined = own.matMul(tf.reshape(projected, [B * J, K]), tf.tensor2d(weights, [K, R])); // [B J, rows]
     const rows = splitRows(padEndNodes(geo, tf.transpose(tf.reshape(combined, [B, J, R]), [2, 0, 1])));
     const out: Record<string, tf.Tensor2D> = Object.fromEntries(names.map((row, r) => [row, rows[r]]));
 
@@ -76,12 +77,12 @@ export function projectBiasMultipoles(
     const at = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)); // [B, 4, J, G]
     const G = geo.ng;
     // channels by slices: wasm's Unpack calls the stock Slice, which copies the whole input per output
-    const [pNw, pW, pBin, ifg2Grid] = [0, 1, 2, 3].map((c) => tf.slice(at, [0, c, 0, 0], [B, 1, J, G]));
+    const [pNw, pW, pBin, ifg2Grid] = [0, 1, 2, 3].map((c) => own.slice(at, [0, c, 0, 0], [B, 1, J, G]));
     const e = tf.reshape(damp, [B, 1, J, G]);
-    const ifg2 = tf.mul(tf.div(tf.add(pNw, tf.mul(pW, e)), pBin), ifg2Grid);
-    const ifg2f = tf.mul(ifg2, tf.reshape(tf.mul(tf.reshape(f, [B, 1, 1]), geo.mu2t), [B, 1, 1, G]));
+    const ifg2 = own.mul(tf.div(tf.add(pNw, own.mul(pW, e)), pBin), ifg2Grid);
+    const ifg2f = own.mul(ifg2, tf.reshape(own.mul(tf.reshape(f, [B, 1, 1]), geo.mu2t), [B, 1, 1, G]));
     const projected2 = tf.reshape(projectMultipoles(geo, tf.concat([ifg2, ifg2f], 1) as tf.Tensor4D), [B, 6, n]);
-    const ifg2Row = (i: number) => tf.reshape(tf.slice(projected2, [0, i, 0], [B, 1, n]), [B, n]) as tf.Tensor2D;
+    const ifg2Row = (i: number) => tf.reshape(own.slice(projected2, [0, i, 0], [B, 1, n]), [B, n]) as tf.Tensor2D;
     out.IFG2_0b1 = ifg2Row(0); // ifg2, l = 0
     out.IFG2_0 = ifg2Row(3); // ifg2 f mu_t^2, l = 0
     out.IFG2_2 = ifg2Row(4); // ifg2 f mu_t^2, l = 2

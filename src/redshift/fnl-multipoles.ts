@@ -12,6 +12,7 @@
  * all multiplied by w_g V and projected with the fiducial L_l onto l = 0, 2, 4.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { interpolateAtTrueK, projectMultipole, type ApGeometry } from './ap-projection';
 import { FNL_TEMPLATES } from '../loops/fnl-loops';
 
@@ -37,17 +38,17 @@ export function projectFnlMatterMultipoles(
 ): Arrays {
   const names = FNL_TEMPLATES.flatMap(({ prefix }) => MU_POWERS.flatMap((mu) => [`${prefix}:P12_${mu}`, `${prefix}:P12w_${mu}`]));
   const at = atTrueK(geo, { ...arrays, Tnw: transfer.tNoWiggle, Tw: transfer.tWiggle }, ['Tnw', 'Tw', ...names], secondDerivatives);
-  const ratio = tf.add(1, tf.mul(tf.div(at.Tw, at.Tnw), damp)); // P12ratio
+  const ratio = tf.add(1, own.mul(tf.div(at.Tw, at.Tnw), damp)); // P12ratio
   const mu2 = geo.mu2t;
   const mu4 = tf.square(mu2);
-  const mu6 = tf.mul(mu4, mu2);
+  const mu6 = own.mul(mu4, mu2);
   const out: Arrays = {};
   for (const { prefix } of FNL_TEMPLATES) {
-    const block = (mu: string) => tf.add(tf.mul(at[`${prefix}:P12_${mu}`], ratio), tf.mul(at[`${prefix}:P12w_${mu}`], damp));
+    const block = (mu: string) => tf.add(own.mul(at[`${prefix}:P12_${mu}`], ratio), own.mul(at[`${prefix}:P12w_${mu}`], damp));
     const channels: Record<string, tf.Tensor> = {
-      vv: tf.add(tf.mul(block('mu4_vv'), mu4), tf.mul(block('mu6_vv'), mu6)),
-      vd: tf.add(tf.mul(block('mu2_vd'), mu2), tf.mul(block('mu4_vd'), mu4)),
-      dd: tf.add(block('mu0_dd'), tf.mul(block('mu2_dd'), mu2)),
+      vv: tf.add(own.mul(block('mu4_vv'), mu4), own.mul(block('mu6_vv'), mu6)),
+      vd: tf.add(own.mul(block('mu2_vd'), mu2), own.mul(block('mu4_vd'), mu4)),
+      dd: tf.add(block('mu0_dd'), own.mul(block('mu2_dd'), mu2)),
     };
     for (const l of [0, 2, 4] as const) {
       for (const ch of ['vv', 'vd', 'dd']) out[`${prefix}_${l}_${ch}`] = projectMultipole(geo, channels[ch], l);
@@ -73,19 +74,19 @@ export function projectFnlBiasMultipoles(
     ['Tnw', 'Tw', 'Tbin', ...names],
     secondDerivatives,
   );
-  const tLo = tf.div(tf.add(at.Tnw, tf.mul(at.Tw, damp)), at.Tbin);
+  const tLo = tf.div(tf.add(at.Tnw, own.mul(at.Tw, damp)), at.Tbin);
   const f3 = tf.reshape(f, [B, 1, 1]);
   // f (1 + 2 L_2(mu_t)) = 3 f mu_t^2
-  const angular = tf.mul(tf.mul(geo.mu2t, 3), f3);
+  const angular = own.mul(own.mul(geo.mu2t, 3), f3);
   const out: Arrays = {};
   for (const { prefix } of FNL_TEMPLATES) {
-    const lb2 = tf.mul(tLo, at[`${prefix}:Lb2`]);
-    const lbG2 = tf.mul(tLo, at[`${prefix}:LbG2`]);
+    const lb2 = own.mul(tLo, at[`${prefix}:Lb2`]);
+    const lbG2 = own.mul(tLo, at[`${prefix}:LbG2`]);
     const channels: Record<string, tf.Tensor> = {
-      b1b2: tf.mul(lb2, 3),
-      b2: tf.mul(lb2, angular),
-      b1bG2: tf.mul(lbG2, 3),
-      bG2: tf.mul(lbG2, angular),
+      b1b2: own.mul(lb2, 3),
+      b2: own.mul(lb2, angular),
+      b1bG2: own.mul(lbG2, 3),
+      bG2: own.mul(lbG2, angular),
     };
     for (const l of [0, 2, 4] as const) {
       for (const ch of ['b1b2', 'b2', 'b1bG2', 'bG2']) out[`${prefix}_12_${l}_${ch}`] = projectMultipole(geo, channels[ch], l);

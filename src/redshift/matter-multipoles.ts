@@ -10,6 +10,7 @@
  * Returned arrays live on the FFTLog grid ([B, N], Mpc^3) with classy's signs (ctr_* negated).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { gridPowers } from '../loops/matter-real';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients } from '../loops/loop-integrals';
@@ -37,9 +38,9 @@ function uvTerms(linear: LinearStage, p: tf.Tensor2D, f: tf.Tensor1D, polynomial
   const degree = Math.max(...coefficients.map((c) => c.length)) - 1;
   const fb = tf.reshape(f, [B, 1]);
   let c: tf.Tensor = tf.zeros([B, polynomials.length]);
-  for (let q = degree; q >= 0; q--) c = tf.add(tf.mul(c, fb), tf.tensor1d(coefficients.map((cs) => cs[q] ?? 0)));
-  const sk2 = tf.mul(gridPowers(linear, 2), tf.reshape(linearTensorsOf(linear).sigmaV2, [B, 1]));
-  return tf.mul(tf.reshape(tf.mul(sk2, p), [B, 1, n]), tf.reshape(c, [B, polynomials.length, 1])) as tf.Tensor3D;
+  for (let q = degree; q >= 0; q--) c = tf.add(own.mul(c, fb), tf.tensor1d(coefficients.map((cs) => cs[q] ?? 0)));
+  const sk2 = own.mul(gridPowers(linear, 2), tf.reshape(linearTensorsOf(linear).sigmaV2, [B, 1]));
+  return own.mul(tf.reshape(own.mul(sk2, p), [B, 1, n]), tf.reshape(c, [B, polynomials.length, 1])) as tf.Tensor3D;
 }
 
 /**
@@ -67,16 +68,16 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): M
   // quadratic nw x nw and bilinear nw x w in one batch of 2B
   const p22 = fPowerQuadraticStack(basis, antiDiagonalProducts(basis, tf.concat([cNw, cNw], 0), tf.concat([cNw, cW], 0)), sets.p22, f2);
   const p13 = stackFPowers(dotLoops(basis, tf.concat([cNw, cW], 0), sets.p13.kernels), sets.p13.terms, f2);
-  const nw = (t: tf.Tensor3D) => tf.slice(t, [0, 0, 0], [B, -1, n]);
-  const w = (t: tf.Tensor3D) => tf.slice(t, [B, 0, 0], [B, -1, n]);
-  const k3e = tf.mul(k3, damping);
+  const nw = (t: tf.Tensor3D) => own.slice(t, [0, 0, 0], [B, -1, n]);
+  const w = (t: tf.Tensor3D) => own.slice(t, [B, 0, 0], [B, -1, n]);
+  const k3e = own.mul(k3, damping);
   // the UV subtraction of the no-wiggle P13
   const uv = uvTerms(linear, lt.pNoWiggle, f, p13.names.map((name) => P13_UV_MU_POWERS[name]));
   const stacked = tf.concat([
-    tf.mul(k3e, nw(p22.combined)),
-    tf.mul(tf.sub(tf.mul(tf.mul(k3, nw(p13.combined)), pNw), uv), damping),
-    tf.mul(tf.mul(k3e, w(p22.combined)), 2), // X_nw^T M (2 X_w)
-    tf.mul(tf.mul(k3e, w(p13.combined)), pNw), // no UV term
+    own.mul(k3e, nw(p22.combined)),
+    own.mul(tf.sub(own.mul(own.mul(k3, nw(p13.combined)), pNw), uv), damping),
+    own.mul(own.mul(k3e, w(p22.combined)), 2), // X_nw^T M (2 X_w)
+    own.mul(own.mul(k3e, w(p13.combined)), pNw), // no UV term
     pNw,
     tf.reshape(lt.pWiggle, [B, 1, n]),
   ], 1) as tf.Tensor3D;
@@ -157,20 +158,20 @@ export function projectMatterMultipoles(
     const p13 = group('P13_');
     const wiggle = [...group('P22w_'), ...group('P13w_')];
     const at = interpolateAtTrueK(geo, stacked, secondDerivatives(stacked)); // [B, C, J, G]
-    const part = (from: number, count: number) => tf.slice(at, [0, from, 0, 0], [B, count, J, G]);
+    const part = (from: number, count: number) => own.slice(at, [0, from, 0, 0], [B, count, J, G]);
     const nNoWiggle = p22.length + p13.length;
     const pNw = part(nNoWiggle + wiggle.length, 1);
     const pW = part(nNoWiggle + wiggle.length + 1, 1);
     const kt2 = tf.reshape(geo.kt2, [B, 1, J, G]);
     const sigmaKt2 = tf.reshape(bao.exponent, [B, 1, J, G]);
     const damp = tf.reshape(bao.damp, [B, 1, J, G]);
-    const pWe = tf.mul(pW, damp);
-    const pTree = tf.add(pNw, tf.mul(tf.add(1, sigmaKt2), pWe));
-    const ctr = tf.mul(kt2, tf.add(pNw, pWe)); // k_t^2 P_lo
+    const pWe = own.mul(pW, damp);
+    const pTree = tf.add(pNw, own.mul(tf.add(1, sigmaKt2), pWe));
+    const ctr = own.mul(kt2, tf.add(pNw, pWe)); // k_t^2 P_lo
     const integrands = tf.concat([
       part(0, nNoWiggle), // P22 and the 1 of P13's ratio
-      tf.mul(part(p22.length, p13.length), tf.div(pWe, pNw)), // P13 (ratio - 1)
-      tf.mul(part(nNoWiggle, wiggle.length), damp), // (P22w, P13w) e
+      own.mul(part(p22.length, p13.length), tf.div(pWe, pNw)), // P13 (ratio - 1)
+      own.mul(part(nNoWiggle, wiggle.length), damp), // (P22w, P13w) e
       pTree, pTree, pTree, ctr, ctr, ctr,
     ], 1); // [B, C', J, G]
     const plan = matterProjectionPlan([...p22, ...p13, ...p13, ...wiggle]); // the integrands above
@@ -179,16 +180,16 @@ export function projectMatterMultipoles(
     const mu2 = tf.reshape(geo.mu2t, [B, G]);
     const fb = tf.reshape(f, [B, 1]);
     const muPow: tf.Tensor[] = [tf.onesLike(mu2), mu2]; // mu_t^0 ... mu_t^8
-    while (muPow.length < 5) muPow.push(tf.mul(muPow[muPow.length - 1], mu2));
+    while (muPow.length < 5) muPow.push(own.mul(muPow[muPow.length - 1], mu2));
     const fPow: Record<number, tf.Tensor> = { 1: fb, 2: tf.square(fb) };
-    const factors = tf.mul(
-      tf.stack(plan.channels.map(({ p, e }) => (e === 0 ? muPow[p / 2] : tf.mul(muPow[p / 2], fPow[e]))), 1),
+    const factors = own.mul(
+      tf.stack(plan.channels.map(({ p, e }) => (e === 0 ? muPow[p / 2] : own.mul(muPow[p / 2], fPow[e]))), 1),
       tf.reshape(geo.volume, [B, 1, 1]),
     ); // [B, C', G]
-    const sums = legendreSums(geo, tf.mul(integrands, tf.reshape(factors, [B, C, 1, G])) as tf.Tensor4D); // [B, C', J, 3]
+    const sums = legendreSums(geo, own.mul(integrands, tf.reshape(factors, [B, C, 1, G])) as tf.Tensor4D); // [B, C', J, 3]
     const R = MATTER_ROWS.length;
     const flat = tf.reshape(tf.transpose(sums, [0, 2, 1, 3]), [B * J, C * 3]);
-    const rows = tf.matMul(flat, tf.tensor2d(plan.rows, [C * 3, R])); // [B J, rows]
+    const rows = own.matMul(flat, tf.tensor2d(plan.rows, [C * 3, R])); // [B J, rows]
     const grid = padEndNodes(geo, tf.transpose(tf.reshape(rows, [B, J, R]), [2, 0, 1]) as tf.Tensor3D); // [rows, B, N]
     const parts = splitRows(grid);
     return Object.fromEntries(MATTER_ROWS.map((row, i) => [row, parts[i]])) as Arrays;
@@ -210,23 +211,23 @@ export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.
   const fb = tf.reshape(f, [B, 1]);
   const out: Arrays = {};
   for (const name of Object.keys(p22)) {
-    let loop = tf.mul(tf.mul(k3, p22[name]), damping);
+    let loop = own.mul(own.mul(k3, p22[name]), damping);
     if (f13[name]) {
       const uv = tf.reshape(uvTerms(linear, pBin, f, [P13_UV_MULTIPOLES[name]]), [B, -1]);
-      loop = tf.add(loop, tf.mul(tf.sub(tf.mul(tf.mul(k3, f13[name]), pBin), uv), damping));
+      loop = tf.add(loop, own.mul(tf.sub(own.mul(own.mul(k3, f13[name]), pBin), uv), damping));
     }
     out[`loop_${name}`] = loop as tf.Tensor2D;
   }
   const f2 = tf.square(fb);
-  out.tree_0_vv = tf.mul(pBin, tf.div(f2, 5)) as tf.Tensor2D;
-  out.tree_0_vd = tf.mul(pBin, tf.mul(fb, 2 / 3)) as tf.Tensor2D;
+  out.tree_0_vv = own.mul(pBin, tf.div(f2, 5)) as tf.Tensor2D;
+  out.tree_0_vd = own.mul(pBin, own.mul(fb, 2 / 3)) as tf.Tensor2D;
   out.tree_0_dd = pBin;
-  out.tree_2_vv = tf.mul(pBin, tf.mul(f2, 4 / 7)) as tf.Tensor2D;
-  out.tree_2_vd = tf.mul(pBin, tf.mul(fb, 4 / 3)) as tf.Tensor2D;
-  out.tree_4_vv = tf.mul(pBin, tf.mul(f2, 8 / 35)) as tf.Tensor2D;
-  const ctr = tf.neg(tf.mul(k2, pBin));
+  out.tree_2_vv = own.mul(pBin, own.mul(f2, 4 / 7)) as tf.Tensor2D;
+  out.tree_2_vd = own.mul(pBin, own.mul(fb, 4 / 3)) as tf.Tensor2D;
+  out.tree_4_vv = own.mul(pBin, own.mul(f2, 8 / 35)) as tf.Tensor2D;
+  const ctr = tf.neg(own.mul(k2, pBin));
   out.ctr_0 = ctr as tf.Tensor2D;
-  out.ctr_2 = tf.mul(ctr, tf.mul(fb, 2 / 3)) as tf.Tensor2D;
-  out.ctr_4 = tf.mul(ctr, tf.mul(f2, 8 / 35)) as tf.Tensor2D;
+  out.ctr_2 = own.mul(ctr, own.mul(fb, 2 / 3)) as tf.Tensor2D;
+  out.ctr_4 = own.mul(ctr, own.mul(f2, 8 / 35)) as tf.Tensor2D;
   return out;
 }

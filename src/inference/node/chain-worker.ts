@@ -16,6 +16,7 @@ const port = parentPort!;
 try {
   // from the sources, a likelihood target's engine needs the resolve hook (../../cli/node-hooks.ts); the bundle does not
   if (import.meta.url.endsWith('.ts')) registerTfjsResolveHook();
+  await import('../../platform/node'); // the core's Node adapter (wasm files, host threads, 'likelihood' target)
   const { loadTarget } = await import('../target-loader');
   const target = await loadTarget(spec);
   try {
