@@ -114,26 +114,51 @@ export const FULL_SHAPE_ROWS: readonly string[] = [
   ),
 ];
 
-/** Keys "l:row" of the terms each linear parameter enters (found with generic numeric values). */
-function templateSupport(options: FullShapeOptions): Map<FullShapeLinearParam, string[]> {
-  const probe = { b1: 1.37, b2: 0.61, bG2: -0.43 };
-  const at = (theta: Partial<Record<FullShapeLinearParam, number>>) => {
-    const full = Object.fromEntries(FULL_SHAPE_LINEAR_PARAMS.map((n) => [n, theta[n] ?? 0])) as Record<FullShapeLinearParam, number>;
-    const out = new Map<string, number>();
-    for (const t of fullShapeTerms(numberOps, { ...probe, ...full }, 0.77, 0.68, options)) {
-      const key = `${t.l}:${t.row}`;
-      out.set(key, (out.get(key) ?? 0) + (t.coefficient as number));
-    }
-    return out;
+/**
+ * A value affine in the linear parameters theta: c + sum_p t[p] theta_p, with c and the t[p] in
+ * the algebra `o`. The model's terms are affine in each linear parameter and never multiply two
+ * of them, so evaluating the forms once in this algebra gives the model's coefficients (c) and
+ * every template's (t[p]) together.
+ */
+interface Affine<T> {
+  c: Val<T>;
+  t: Map<number, Val<T>>;
+}
+
+function affineOps<T>(o: Ops<T>): Ops<Affine<T>> {
+  const lift = (a: Val<Affine<T>>): Affine<T> => (typeof a === 'number' ? { c: a, t: new Map() } : a);
+  const plain = (a: Affine<T>, what: string): Val<T> => {
+    if (a.t.size) throw new Error(`internal: ${what} of a linear parameter (the model must be affine in them)`);
+    return a.c;
   };
-  const base = at({});
-  return new Map(FULL_SHAPE_LINEAR_PARAMS.map((n) => [n, [...at({ [n]: 1 })].filter(([k, v]) => v !== (base.get(k) ?? 0)).map(([k]) => k)]));
+  const combine = (a: Affine<T>, b: Affine<T>, sign: 1 | -1): Affine<T> => {
+    const t = new Map(a.t);
+    for (const [p, v] of b.t) t.set(p, t.has(p) ? (sign > 0 ? o.add(t.get(p)!, v) : o.sub(t.get(p)!, v)) : sign > 0 ? v : o.sub(0, v));
+    return { c: sign > 0 ? o.add(a.c, b.c) : o.sub(a.c, b.c), t };
+  };
+  const scale = (a: Affine<T>, k: Val<T>): Affine<T> => ({ c: o.mul(a.c, k), t: new Map([...a.t].map(([p, v]) => [p, o.mul(v, k)])) });
+  return {
+    add: (a, b) => combine(lift(a), lift(b), 1),
+    sub: (a, b) => combine(lift(a), lift(b), -1),
+    mul: (a, b) => {
+      const x = lift(a);
+      const y = lift(b);
+      if (x.t.size && y.t.size) throw new Error('internal: a product of linear parameters (the model must be affine in them)');
+      return x.t.size ? scale(x, y.c) : scale(y, x.c);
+    },
+    div: (a, b) => scale(lift(a), o.div(1, plain(lift(b), 'a division by a function'))),
+    pow: (a, b) => ({ c: o.pow(plain(lift(a), 'a power'), plain(lift(b), 'a power')), t: new Map() }),
+    log: (a) => ({ c: o.log(plain(lift(a), 'the log')), t: new Map() }),
+    exp: (a) => ({ c: o.exp(plain(lift(a), 'the exp')), t: new Map() }),
+    sqrt: (a) => ({ c: o.sqrt(plain(lift(a), 'the sqrt')), t: new Map() }),
+    sin: (a) => ({ c: o.sin(plain(lift(a), 'the sin')), t: new Map() }),
+  };
 }
 
 /**
  * The terms grouped as the model at given linear parameters and the template of each linear
- * parameter: template_p = terms(theta = e_p) - terms(theta = 0), exact because every term is
- * affine in each linear parameter. Coefficients keyed "l:row".
+ * parameter, t_p = d(model)/d(theta_p): one evaluation of the same forms in an algebra affine in
+ * theta (exact: every term is affine in each linear parameter). Coefficients keyed "l:row".
  */
 export function fullShapeTemplates<T>(
   o: Ops<T>,
@@ -143,21 +168,24 @@ export function fullShapeTemplates<T>(
   h: Val<T>,
   options: FullShapeOptions = {},
 ): { model: Map<string, Val<T>>; templates: Map<FullShapeLinearParam, Map<string, Val<T>>> } {
-  const collect = (theta: Record<FullShapeLinearParam, Val<T>>): Map<string, Val<T>> => {
-    const out = new Map<string, Val<T>>();
-    for (const t of fullShapeTerms(o, { ...bias, ...theta }, f, h, options)) {
-      const key = `${t.l}:${t.row}`;
-      out.set(key, out.has(key) ? o.add(out.get(key)!, t.coefficient) : t.coefficient);
-    }
-    return out;
-  };
-  const zeros = Object.fromEntries(FULL_SHAPE_LINEAR_PARAMS.map((n) => [n, 0])) as Record<FullShapeLinearParam, Val<T>>;
-  const base = collect(zeros);
-  const templates = new Map<FullShapeLinearParam, Map<string, Val<T>>>();
-  const support = templateSupport(options);
-  for (const name of FULL_SHAPE_LINEAR_PARAMS) {
-    const unit = collect({ ...zeros, [name]: 1 });
-    templates.set(name, new Map(support.get(name)!.map((key) => [key, o.sub(unit.get(key)!, base.get(key) ?? 0)])));
+  const a = affineOps(o);
+  const theta = Object.fromEntries(FULL_SHAPE_LINEAR_PARAMS.map((n, p) => [n, { c: 0, t: new Map([[p, 1]]) } as Affine<T>])) as Record<FullShapeLinearParam, Affine<T>>;
+  const lift = (v: Val<T>): Affine<T> => ({ c: v, t: new Map() });
+  const sums = new Map<string, Affine<T>>();
+  for (const term of fullShapeTerms<Affine<T>>(a, { b1: lift(bias.b1), b2: lift(bias.b2), bG2: lift(bias.bG2), ...theta }, lift(f), lift(h), options)) {
+    const key = `${term.l}:${term.row}`;
+    const c = typeof term.coefficient === 'number' ? lift(term.coefficient) : term.coefficient;
+    sums.set(key, sums.has(key) ? (a.add(sums.get(key)!, c) as Affine<T>) : c);
   }
-  return { model: collect(linear), templates };
+  const model = new Map<string, Val<T>>();
+  const templates = new Map<FullShapeLinearParam, Map<string, Val<T>>>(FULL_SHAPE_LINEAR_PARAMS.map((n) => [n, new Map()]));
+  for (const [key, v] of sums) {
+    let m = v.c;
+    for (const [p, tp] of v.t) {
+      m = o.add(m, o.mul(tp, linear[FULL_SHAPE_LINEAR_PARAMS[p]]));
+      templates.get(FULL_SHAPE_LINEAR_PARAMS[p])!.set(key, tp);
+    }
+    model.set(key, m);
+  }
+  return { model, templates };
 }

@@ -76,27 +76,27 @@ interface SampleWork {
   blocks: Map<number, number>;
 }
 
+/** sum_j A[i, j] x[off + j] for every bin i (A [nb, nGrid] row-major). */
+function binned(A: Float64Array, nb: number, nGrid: number, x: ArrayLike<number>, off: number, scale?: Float64Array): Float64Array {
+  const out = new Float64Array(nb);
+  for (let i = 0; i < nb; i++) {
+    let acc = 0;
+    const row = i * nGrid;
+    if (scale) for (let j = 0; j < nGrid; j++) acc += A[row + j] * scale[j] * x[off + j];
+    else for (let j = 0; j < nGrid; j++) acc += A[row + j] * x[off + j];
+    out[i] = acc;
+  }
+  return out;
+}
+
 /** Row values on a sample's bins: binned rows, k^2 ctr_4, the constant and (k/0.45)^2 at the centres. */
-function sampleRows(problem: HeadProblem, s: HeadSample, rowsHost: Float32Array, nGrid: number): Map<string, Float64Array> {
+function sampleRows(problem: HeadProblem, s: HeadSample, rowsHost: Float32Array, nGrid: number, k2: Float64Array): Map<string, Float64Array> {
   const R = problem.rows.length;
   const nb = s.data.kCentres.length;
   const out = new Map<string, Float64Array>();
-  const bin = (values: (j: number) => number) => {
-    const v = new Float64Array(nb);
-    for (let i = 0; i < nb; i++) {
-      let acc = 0;
-      for (let j = 0; j < nGrid; j++) acc += s.bins[i * nGrid + j] * values(j);
-      v[i] = acc;
-    }
-    return v;
-  };
-  problem.rows.forEach((name, r) => {
-    const off = (s.zIndex * R + r) * nGrid;
-    out.set(name, bin((j) => rowsHost[off + j]));
-  });
+  problem.rows.forEach((name, r) => out.set(name, binned(s.bins, nb, nGrid, rowsHost, (s.zIndex * R + r) * nGrid)));
   const ctr4 = problem.rows.indexOf('ctr_4');
-  const off4 = (s.zIndex * R + ctr4) * nGrid;
-  out.set(K2_CTR4_HMPC, bin((j) => problem.grid[j] * problem.grid[j] * rowsHost[off4 + j]));
+  out.set(K2_CTR4_HMPC, binned(s.bins, nb, nGrid, rowsHost, (s.zIndex * R + ctr4) * nGrid, k2));
   out.set(CONSTANT_ROW, new Float64Array(nb).fill(1));
   out.set(K045_ROW, s.data.kCentres.map((k) => (k / 0.45) ** 2));
   return out;
@@ -139,6 +139,7 @@ export function fullShapeHead(
   const R = problem.rows.length;
   const Z = rows.shape[0];
   const o = dualOps(VARS);
+  const k2 = Float64Array.from(problem.grid, (k) => k * k);
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const rowsHost = (args[0] as tf.Tensor).dataSync() as Float32Array;
     const biasHost = (args[1] as tf.Tensor).dataSync();
@@ -158,7 +159,7 @@ export function fullShapeHead(
       const nb = s.data.kCentres.length;
       const blocks = new Map(s.data.spec.ells.map((l, i) => [l, i * nb] as [number, number]));
       const n = s.data.data.length;
-      const rowValues = sampleRows(problem, s, rowsHost, nGrid);
+      const rowValues = sampleRows(problem, s, rowsHost, nGrid, k2);
       const mean = formVector(model, rowValues, blocks, nb, n);
       const residual = mean.map((v, i) => v - s.data.data[i]);
       const P = FULL_SHAPE_LINEAR_PARAMS.length;
@@ -214,18 +215,22 @@ export function fullShapeHead(
           pull(w.model, vjp.residual, 0);
           FULL_SHAPE_LINEAR_PARAMS.forEach((p, pi) => pull(w.templates.get(p)!, vjp.templates, pi * n));
           // binned rows -> grid rows (A^T), k^2 ctr_4 -> ctr_4
-          const toGrid = (row: string, scale: (j: number) => number) => {
+          const toGrid = (row: string, scale?: Float64Array) => {
             const d = dRowValue.get(row);
             if (!d) return;
             const r = problem.rows.indexOf(row === K2_CTR4_HMPC ? 'ctr_4' : row);
             const off = (s.zIndex * R + r) * nGrid;
+            const A = s.bins;
             for (let i = 0; i < nb; i++) {
-              if (d[i] === 0) continue;
-              for (let j = 0; j < nGrid; j++) dRows[off + j] += d[i] * s.bins[i * nGrid + j] * scale(j);
+              const di = d[i];
+              if (di === 0) continue;
+              const rowA = i * nGrid;
+              if (scale) for (let j = 0; j < nGrid; j++) dRows[off + j] += di * A[rowA + j] * scale[j];
+              else for (let j = 0; j < nGrid; j++) dRows[off + j] += di * A[rowA + j];
             }
           };
-          for (const row of problem.rows) toGrid(row, () => 1);
-          toGrid(K2_CTR4_HMPC, (j) => problem.grid[j] * problem.grid[j]);
+          for (const row of problem.rows) toGrid(row);
+          toGrid(K2_CTR4_HMPC, k2);
           dBias[si * 3] = dVars[IDX.b1];
           dBias[si * 3 + 1] = dVars[IDX.b2];
           dBias[si * 3 + 2] = dVars[IDX.bG2];

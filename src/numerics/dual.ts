@@ -8,8 +8,8 @@ import type { Ops, Val } from '../cosmology/ops';
 
 export interface Dual {
   v: number;
-  /** d v / d x_i for the n variables */
-  d: Float64Array;
+  /** d v / d x_i for the n variables (a plain array: cheaper to allocate than a typed one) */
+  d: number[];
 }
 
 export interface DualOps extends Ops<Dual> {
@@ -21,22 +21,22 @@ export interface DualOps extends Ops<Dual> {
 }
 
 export function dualOps(n: number): DualOps {
-  const zero = new Float64Array(n);
+  const zero = new Array<number>(n).fill(0);
   const lift = (a: Val<Dual>): Dual => (typeof a === 'number' ? { v: a, d: zero } : a);
   const combine = (v: number, a: Dual, ca: number, b: Dual, cb: number): Dual => {
-    const d = new Float64Array(n);
+    const d = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) d[i] = ca * a.d[i] + cb * b.d[i];
     return { v, d };
   };
   const scale = (v: number, a: Dual, c: number): Dual => {
-    const d = new Float64Array(n);
+    const d = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) d[i] = c * a.d[i];
     return { v, d };
   };
   return {
     n,
     variable(v, i) {
-      const d = new Float64Array(n);
+      const d = new Array<number>(n).fill(0);
       d[i] = 1;
       return { v, d };
     },
