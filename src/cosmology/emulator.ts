@@ -54,6 +54,28 @@ interface WeightsFile {
 
 const f64 = base64ToFloat64;
 
+/** The emulator's float64 model (see LinearEmulator.hostModel). */
+export interface EmulatorHostModel {
+  idx: number[][];
+  rsIdx: number[][];
+  W: Float64Array;
+  cbMean: Float64Array;
+  cbComps: Float64Array;
+  rMean: Float64Array;
+  rComps: Float64Array;
+  rsW: Float64Array;
+  degree: number;
+  rsDegree: number;
+  ranges: [number, number][];
+  usesA: boolean;
+  nCb: number;
+  nRatio: number;
+  kGridMpc: Float64Array;
+  offNode?: OffNodeCorrection;
+  /** [nOut, nGrid] spline map in ln k (null when kOut is the grid) */
+  splineTo(kOut: Float64Array): Float64Array | null;
+}
+
 /** The emulator's constant tensors (kept across calls; dispose() frees them). */
 export class LinearEmulator {
   /** the training k (1/Mpc) */
@@ -132,6 +154,17 @@ export class LinearEmulator {
     }
     this.splineCache = { key, op };
     return op;
+  }
+
+  /**
+   * The float64 model for host-side derivatives (./emulator-jacobian.ts).
+   * @internal
+   */
+  hostModel(): EmulatorHostModel {
+    return {
+      ...this.host, degree: this.degree, rsDegree: this.rsDegree, ranges: this.ranges, usesA: this.usesA, nCb: this.nCb, nRatio: this.nRatio,
+      kGridMpc: this.kGridMpc, offNode: this.offNode, splineTo: (kOut) => this.hostSplineTo(kOut),
+    };
   }
 
   /** [nOut, nGrid] float64 natural-spline map in ln k (null: kOut is the grid). */

@@ -32,6 +32,37 @@ export function legendreHost(x: number, d: number, out = new Float64Array(d + 1)
   return out;
 }
 
+/** P_n and P'_n, n = 0..d, at x (P'_{n+1} = P'_{n-1} + (2n+1) P_n). */
+export function legendreWithDerivatives(x: number, d: number): { p: Float64Array; dp: Float64Array } {
+  const p = legendreHost(x, d);
+  const dp = new Float64Array(d + 1);
+  if (d >= 1) dp[1] = 1;
+  for (let n = 1; n < d; n++) dp[n + 1] = dp[n - 1] + (2 * n + 1) * p[n];
+  return { p, dp };
+}
+
+/**
+ * The basis row and its derivatives with respect to the first `nd` inputs: [nBasis] and
+ * [nBasis, nd] (d B_c / d x_j = P'_{m_j}(x_j) prod_{i != j} P_{m_i}(x_i)).
+ */
+export function basisWithGradient(x: ArrayLike<number>, idx: number[][], degree: number, nd: number): { b: Float64Array; db: Float64Array } {
+  const L = Array.from({ length: x.length }, (_, j) => legendreWithDerivatives(x[j], degree));
+  const b = new Float64Array(idx.length);
+  const db = new Float64Array(idx.length * nd);
+  for (let c = 0; c < idx.length; c++) {
+    const m = idx[c];
+    let v = 1;
+    for (let j = 0; j < m.length; j++) v *= L[j].p[m[j]];
+    b[c] = v;
+    for (let j = 0; j < nd; j++) {
+      let g = L[j].dp[m[j]];
+      for (let i = 0; i < m.length; i++) if (i !== j) g *= L[i].p[m[i]];
+      db[c * nd + j] = g;
+    }
+  }
+  return { b, db };
+}
+
 /** The basis row of one normalised input (host, float64). */
 export function basisHost(x: ArrayLike<number>, idx: number[][], degree: number, out = new Float64Array(idx.length)): Float64Array {
   const L = Array.from({ length: x.length }, (_, j) => legendreHost(x[j], degree));
