@@ -19,6 +19,7 @@ import { outputSplineOperators } from './numerics/output-spline';
 import { apGeometry, baoDamping, type BaoDamping } from './redshift/ap-projection';
 import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
+import { matterMultipoleRows } from './redshift/matter-float64';
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
 import { basisShape } from './fftlog/decomposition';
 import { BIAS_FFTLOG_BIAS } from './kernels/bias';
@@ -173,6 +174,9 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     [c.pkMpc3, c.f, c.hratio, c.Dratio, c.As, c.rsDragMpc].some((v) => v instanceof tf.Tensor),
   );
   const fs = rsd ? perCosmology(cosmologies, 'f') : [];
+  // the matter loops take their values from float64 contractions (./loops/exact-loops); their float32
+  // tensor twins run only where a gradient can reach them
+  const hostLoops = { f: fs, differentiable: fnlTensorTwin };
   // kernel sets are built (and kept) outside the tidy below
   if (rsd) (ir ? plan.rsdIrOn() : plan.rsdIrOff());
   if (withBias) plan.bias();
@@ -192,7 +196,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const rs = ir ? scalarTensor('rsDragMpc', linear.rsDragMpc) : tf.zeros([B]) as tf.Tensor1D;
     linear.tensors = stage('upload: linear-stage tensors', () => linearStageTensors(linear, options, pk, rs));
     const lt = linear.tensors;
-    const onGrid: Record<string, tf.Tensor2D> = stage('tensor: real-space matter loops', () => matterRealSpace(plan, linear)); // name -> [B, N]
+    const onGrid: Record<string, tf.Tensor2D> = stage('tensor: real-space matter loops', () => matterRealSpace(plan, linear, hostLoops)); // name -> [B, N]
     const f = rsd ? scalarTensor('f', fs) : (tf.zeros([B]) as tf.Tensor1D);
     const biasGrid = withBias ? stage('tensor: bias operators on the grid (real + RSD kernels)', () => biasOperatorsOnGrid(plan, linear, rsd ? f : null)) : {};
     if (withBias) {
@@ -232,10 +236,14 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       const bao = () => (baoOnce ??= baoDamping(geo, f, lt.sigma2Bao, lt.deltaSigma2Bao));
       let matter: Record<string, tf.Tensor2D>;
       if (ir) {
-        const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f));
-        matter = stage('tensor: AP projection of matter (Gauss-Legendre, 20 folded nodes)', () => projectMatterMultipoles(geo, loops, d2, f, bao()));
+        const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f, hostLoops));
+        // values from the float64 host projection; the float32 tensor projection only where a gradient can reach it
+        matter = stage('host: AP projection of matter in float64 (Gauss-Legendre, 20 folded nodes)', () => matterMultipoleRows(
+          { names: loops.names, values64: loops.values64, linear, f: fs, hratio: hr, dratio: dr, nSide: apSideNodes(ap) },
+          hostLoops.differentiable ? () => projectMatterMultipoles(geo, loops, d2, f, bao()) : undefined,
+        ));
       } else {
-        matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f));
+        matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f, hostLoops));
       }
       Object.assign(onGrid, matter);
       if (withBias) {

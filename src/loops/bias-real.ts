@@ -31,7 +31,7 @@ export function biasOperatorsOnGrid(
   const n = plan.n;
   const pBin = linearTensorsOf(linear).pBin;
   const k3 = gridPowers(linear, 3);
-  const coef = fftlogCoefficients(bias.basis, pBin);
+  const coef = fftlogCoefficients(bias.basis, pBin, linear.pBin);
   const products = antiDiagonalProducts(bias.basis, coef);
   const real = fPowerQuadraticLoops(bias.basis, products, bias.real, tf.ones([B]));
   const ifg2 = tf.reshape(dotLoops(bias.basis, coef, bias.ifg2), [B, n]);

@@ -6,12 +6,30 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { fftlogSynthesis } from '../fftlog/synthesis';
+import { analyze } from '../fftlog/decomposition';
 import { kernelLanes, type DotKernels, type QuadraticKernels, type TensorBasis } from './tensor-basis';
 import { hasQuadraticFormsKernel, QUADRATIC_FORMS, QUADRATIC_FORMS_GRAD } from '../wasm-kernels';
 
-/** FFTLog coefficients [B, 2(N+1)] = [Re Fhat | Im Fhat] of a batch of spectra p [B, N] on the grid. */
-export function fftlogCoefficients(basis: TensorBasis, p: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(p, basis.analysis);
+/**
+ * FFTLog coefficients [B, 2(N+1)] = [Re Fhat | Im Fhat] of a batch of spectra p [B, N] on the grid.
+ * With `host` (p's values in float64, one array per cosmology) the values come from the float64
+ * analysis (../fftlog/decomposition.ts `analyze`) and the gradient from the float32 map (the map
+ * is linear: dy . analysis^T); without it, from a float32 matMul.
+ */
+export function fftlogCoefficients(basis: TensorBasis, p: tf.Tensor2D, host?: ArrayLike<number>[]): tf.Tensor2D {
+  if (!host) return tf.matMul(p, basis.analysis);
+  const [B] = p.shape;
+  const width = 2 * basis.shape.nc;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    void args;
+    const values = new Float32Array(B * width);
+    host.forEach((row, b) => values.set(analyze(basis.shape, row), b * width));
+    return {
+      value: tf.tensor2d(values, [B, width]),
+      gradFunc: (dy: tf.Tensor) => tf.matMul(dy as tf.Tensor2D, basis.analysis, false, true),
+    };
+  });
+  return op(p) as tf.Tensor2D;
 }
 
 /**

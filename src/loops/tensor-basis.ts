@@ -32,6 +32,11 @@ export interface ComplexArray {
 export interface QuadraticKernels {
   names: string[];
   half: tf.Tensor3D;
+  /** K4 (lanes per part of a row of `half`) */
+  lanes: number;
+  /** the same block in float64 (../loops/exact-loops.ts), and its copy on the wasm heap (int32 pairs) */
+  half64: Float64Array;
+  half64Tensor?: tf.Tensor;
   /**
    * Without the wasm kernel: the real block [2N+1, 2(N/2+1), 2K] = [[Re M, Im M], [-Im M, Re M]]
    * mapping [Re S | Im S] to [Re A | Im A] in one matMul (made from `half` on first use and
@@ -45,6 +50,9 @@ export interface DotKernels {
   names: string[];
   re: tf.Tensor3D;
   im: tf.Tensor3D;
+  /** the same [K, N+1] in float64 */
+  re64: Float64Array;
+  im64: Float64Array;
 }
 
 export function createTensorBasis(n: number, bias: number): TensorBasis {
@@ -74,7 +82,7 @@ export function packQuadraticKernels(
   const K4 = kernelLanes(names.length);
   const { nc, ns } = shape;
   const h = (nc - 1) / 2;
-  const half = new Float32Array(ns * (h + 1) * 2 * K4);
+  const half64 = new Float64Array(ns * (h + 1) * 2 * K4);
   names.forEach((name, k) => {
     const m = kernels[name];
     if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
@@ -85,24 +93,24 @@ export function packQuadraticKernels(
         if (d < 0 || d >= nc || (s < nc ? c > d : c < d)) continue;
         const w = c === d ? 0.5 : 1;
         const row = (s * (h + 1) + t) * 2 * K4;
-        half[row + k] = w * m.re[c * nc + d];
-        half[row + K4 + k] = w * m.im[c * nc + d];
+        half64[row + k] = w * m.re[c * nc + d];
+        half64[row + K4 + k] = w * m.im[c * nc + d];
       }
     }
   });
-  return { names, half: tf.tensor3d(half, [ns, h + 1, 2 * K4], 'float32') };
+  return { names, half: tf.tensor3d(Float32Array.from(half64), [ns, h + 1, 2 * K4], 'float32'), lanes: K4, half64 };
 }
 
 export function disposeQuadraticKernels(kernels: QuadraticKernels): void {
-  tf.dispose([kernels.half, kernels.realBlock ?? []]);
+  tf.dispose([kernels.half, kernels.realBlock ?? [], kernels.half64Tensor ?? []]);
 }
 
 export function packDotKernels(shape: BasisShape, kernels: Record<string, ComplexArray>): DotKernels {
   const names = Object.keys(kernels);
   const K = names.length;
   const { nc } = shape;
-  const re = new Float32Array(K * nc);
-  const im = new Float32Array(K * nc);
+  const re = new Float64Array(K * nc);
+  const im = new Float64Array(K * nc);
   names.forEach((name, k) => {
     const v = kernels[name];
     if (v.re.length !== nc) throw new RangeError(`kernel vector ${name} must have N+1 = ${nc} entries`);
@@ -113,7 +121,9 @@ export function packDotKernels(shape: BasisShape, kernels: Record<string, Comple
   });
   return {
     names,
-    re: tf.tensor3d(re, [1, K, nc], 'float32'),
-    im: tf.tensor3d(im, [1, K, nc], 'float32'),
+    re: tf.tensor3d(Float32Array.from(re), [1, K, nc], 'float32'),
+    im: tf.tensor3d(Float32Array.from(im), [1, K, nc], 'float32'),
+    re64: re,
+    im64: im,
   };
 }
