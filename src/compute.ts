@@ -20,6 +20,7 @@ import { apGeometry, baoDamping, type BaoDamping } from './redshift/ap-projectio
 import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
 import { matterMultipoleRows } from './redshift/matter-float64';
+import { applyExtrapolations, extrapolatedRow, outsideComputedRange } from './redshift/extrapolations';
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
 import { basisShape } from './fftlog/decomposition';
 import { BIAS_FFTLOG_BIAS } from './kernels/bias';
@@ -187,6 +188,10 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   const momentHost = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
   const moments: HostMomentSets | undefined = linear.apMoments;
   const pureAp = rsd && withBias && (options.components ?? 'all') === 'all';
+  // CLASS-PT's Nside (AP on: 10, else 1): its redshift-space rows and bias monopoles are computed on
+  // [kdisc[Nside], kdisc[N-1-Nside]] only, with fixed expressions outside (./redshift/extrapolations)
+  const nSide = apSideNodes(rsd && ap);
+  const outside = outsideComputedRange(linear.gridKMpc, kOutMpc, nSide);
 
   const components = tf.tidy(() => {
     const spline = stage('host+upload: output spline operator', () => outputSplineOperators(linear.gridKMpc, kOutMpc)); // [B, N, nOut]
@@ -287,10 +292,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     const outputCut = () =>
       tf.tensor2d(Float32Array.from(kOutMpc.flatMap((k) => Array.from(k, (v) => Math.exp(-Math.pow(v / 3, 4))))), [B, kOutMpc[0].length]);
     if (out.loop_4_dd) out.loop_4_dd = tf.mul(out.loop_4_dd, outputCut()) as tf.Tensor2D;
+    let factor: tf.Tensor | undefined;
     if (png) {
       const cut = outputCut();
       const amplitude = cosmologies.map((c, b) => (c.As instanceof tf.Tensor ? tf.reshape(c.As, []) : tf.scalar(amplitudes[b])));
-      const factor = tf.reshape(tf.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
+      factor = tf.reshape(tf.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
       for (const name of names) {
         if (!name.startsWith('fNL')) continue;
         let v = tf.mul(out[name], factor);
@@ -298,6 +304,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         out[name] = v as tf.Tensor2D;
       }
     }
+    // CLASS-PT's fixed expressions outside [kdisc[Nside], kdisc[N-1-Nside]] (./redshift/extrapolations)
+    applyExtrapolations(out, {
+      gridKMpc: linear.gridKMpc, kOutMpc, nSide, inputs: linear.inputs, pk, f, sigmaV2: lt.sigmaV2,
+      loop4ddGrid: onGrid.loop_4_dd, fnlFactor: factor,
+    });
     return out;
     });
   });
@@ -312,8 +323,9 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       const t = components[name];
       const v = t.dataSync();
       const corr = new Float32Array(v.length);
+      const keep = extrapolatedRow(name); // CLASS-PT's extrapolation there (already in t)
       exact.forEach((rows, b) => {
-        for (let i = 0; i < nOut; i++) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];
+        for (let i = 0; i < nOut; i++) if (!(keep && outside[b][i])) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];
       });
       components[name] = tf.tidy(() => tf.add(t, tf.tensor2d(corr, t.shape)) as tf.Tensor2D);
       t.dispose();
@@ -355,7 +367,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       const nOut = kOutMpc[0].length;
       for (const name of names) {
         const v = new Float32Array(B * nOut);
-        exact.forEach((rows, b) => v.set(rows[name], b * nOut));
+        exact.forEach((rows, b) => {
+          v.set(rows[name], b * nOut);
+          // CLASS-PT's extrapolation outside its range: epsilon_for_logs_fNL times classy's factor
+          outside[b].forEach((o, i) => { if (o) v[b * nOut + i] = 1e-6 * Math.sqrt(amplitudes[b]) * FNL_ROW_FACTOR; });
+        });
         components[name] = tf.tensor2d(v, [B, nOut]);
       }
     }
