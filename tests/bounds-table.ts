@@ -85,6 +85,12 @@ export const BOUNDS = {
   'assembly: Pd2d2_0 in float64 (relative)': { bound: 1.5e-11, measured: 4.6e-12, where: 'dev036' },
   'assembly: Pd2d2_0 through the float32 tensor (relative)': { bound: 1.1e-6, measured: 3.6e-7, where: 'devx005' },
 
+  // ---- the examples as users run them (tests/examples.test.ts; dist/, short settings) ----
+  /** from 4.1e3 at the README's start point; the mock is the model itself, so chi^2 -> 0 */
+  'examples: fit-cosmology chi^2 after 60 Adam steps': { bound: 27, measured: 9.07, where: 'from 4111' },
+  'examples: fit-nuisance chi^2 after 300 Adam steps': { bound: 12.5, measured: 4.16, where: 'from 2.7e4' },
+  'examples: fit-nuisance b1 after 300 steps (relative)': { bound: 2e-2, measured: 6.6e-3, where: 'b1 2.0132' },
+
   // ---- extra CLASS-PT cases (oracle-data/extra/: z in [2, 3], and k up to 100 h/Mpc) ----
   /** every row 0-47 but the pure-AP ones, k in [0.005, 0.3] h/Mpc */
   'extra: every row, k in [0.005, 0.3]': { bound: 3e-6, measured: 1e-6, where: '' },
