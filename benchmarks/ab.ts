@@ -1,7 +1,7 @@
 /**
  * A/B timing of the working tree against a git ref in ONE process (same load, same backend):
  *
- *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice]
+ *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--stages]
  *
  * The ref's src/ is extracted with `git archive` into a temporary folder that links this
  * checkout's node_modules (one tfjs instance, shared backend), and both versions run the
@@ -31,6 +31,8 @@ const backendName = opt('backend', 'wasm');
 const components = opt('components', 'all');
 /** --stock-slice: run A with the stock wasm Slice kernel (B installs src/wasm-kernels' one) */
 const stockSliceForA = args.includes('--stock-slice');
+/** --stages: also the median time of each stage of computeComponents (its profile hook), per version */
+const stages = args.includes('--stages');
 
 const dir = mkdtempSync(join(tmpdir(), 'clax-ab-'));
 execSync(`git archive ${ref} src | tar -x -C ${dir}`, { cwd: ROOT });
@@ -63,10 +65,19 @@ async function main(): Promise<void> {
   const inputs = caseInputs(readCaseFile(FIDUCIAL_CASE));
   const cosmologies = batch > 1 ? batchOf(inputs, batch) : [inputs.cosmology];
   const kernels = await import('../src/wasm-kernels');
+  const stageTimes = new Map<Version, Map<string, number[]>>();
+  let timing = false;
   const run = async (v: Version): Promise<Record<string, Float32Array>> => {
     if (stockSliceForA) (v === A ? kernels.uninstallWasmKernels : kernels.installWasmKernels)();
     const plan = v.plan.getPlan({ n: inputs.n });
-    const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components } as never);
+    const times = stageTimes.get(v) ?? stageTimes.set(v, new Map()).get(v)!;
+    const profile = <T,>(name: string, f: () => T): T => {
+      const t0 = performance.now();
+      const out = f();
+      if (timing) (times.get(name) ?? times.set(name, []).get(name)!).push(performance.now() - t0);
+      return out;
+    };
+    const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components, ...(stages ? { profile } : {}) } as never);
     const f = batch === 1 ? (cosmologies[0].f as number) : tf.tensor1d(cosmologies.map((c) => c.f as number));
     const spectra = v.spectra.assembleAll(r.components, inputs.bias as never, { h: inputs.h, f, kOutMpc: inputs.kOutMpc });
     const out: Record<string, Float32Array> = {};
@@ -85,6 +96,7 @@ async function main(): Promise<void> {
   const vb = await run(B);
   await run(A);
   await run(B);
+  timing = true;
   for (let i = 0; i < reps; i++) {
     for (const [v, t] of [[A, ta], [B, tb]] as const) {
       const t0 = performance.now();
@@ -115,6 +127,12 @@ async function main(): Promise<void> {
   console.log(`${B.label}: median ${per(sb.median)} ms/cosmology (min ${per(sb.min)})`);
   console.log(`ratio B/A: median ${(sb.median / sa.median).toFixed(3)}, min ${(sb.min / sa.min).toFixed(3)}`);
   console.log(`max rel diff B vs A: ${worst.toExponential(2)} (${worstName})${missing.length ? `; missing in B: ${missing.join(', ')}` : ''}`);
+  if (stages) {
+    for (const v of [A, B]) {
+      console.log(`${v.label}, median ms per call by stage:`);
+      for (const [name, t] of stageTimes.get(v) ?? []) console.log(`  ${stats(t).median.toFixed(2).padStart(8)}  ${name}`);
+    }
+  }
 }
 
 main()

@@ -17,9 +17,8 @@ import { matterRealSpace } from './loops/matter-real';
 import { biasOperatorsOnGrid } from './loops/bias-real';
 import { outputSplineOperators } from './numerics/output-spline';
 import { apGeometry, baoDamping, type BaoDamping } from './redshift/ap-projection';
-import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
+import { analyticMatterMultipoles, matterMultipoleRows, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
-import { matterMultipoleRows } from './redshift/matter-float64';
 import { applyExtrapolations, extrapolatedRow, outsideComputedRange } from './redshift/extrapolations';
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
 import { basisShape } from './fftlog/decomposition';
@@ -244,7 +243,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f, hostLoops));
         // values from the float64 host projection; the float32 tensor projection only where a gradient can reach it
         matter = stage('host: AP projection of matter in float64 (Gauss-Legendre, 20 folded nodes)', () => matterMultipoleRows(
-          { names: loops.names, values64: loops.values64, linear, f: fs, hratio: hr, dratio: dr, nSide: apSideNodes(ap) },
+          loops, linear, { f: fs, hratio: hr, dratio: dr, nSide: apSideNodes(ap) },
           hostLoops.differentiable ? () => projectMatterMultipoles(geo, loops, d2, f, bao()) : undefined,
         ));
       } else {

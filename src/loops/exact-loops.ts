@@ -30,13 +30,14 @@ function visitedRows(s: number, nc: number, h: number): [number, number, number]
 /**
  * A_k(s) = sum over the visited half of anti-diagonal s of S_cd w M_k[c, d], folded modulo N, in
  * float64 (S_cd = X_c Y_d + X_d Y_c): [B, K, 2, N] flattened. x, y: [Re | Im] coefficients per cosmology.
+ * On wasm the SIMD module's quadraticForms64; `js` forces the same loops in JS (other backends).
  */
-export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Array[], y: Float64Array[]): Float64Array {
+export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Array[], y: Float64Array[], js = !hasQuadraticFormsKernel()): Float64Array {
   const B = x.length;
   const nc = x[0].length / 2;
   const n = nc - 1;
   const K = kernels.names.length;
-  if (hasQuadraticFormsKernel()) return contractWasm(kernels, x, y, nc, K);
+  if (!js) return contractWasm(kernels, x, y, nc, K);
   const K4 = kernels.lanes;
   const h = n / 2;
   const ns = 2 * n + 1;
@@ -89,9 +90,9 @@ function contractWasm(kernels: QuadraticKernels, x: Float64Array[], y: Float64Ar
   const xt = asInt32(x);
   const yt = y === x ? xt : asInt32(y);
   const out = tf.engine().runKernel(QUADRATIC_FORMS_64, { x: xt, y: yt, block }, { K, K4: kernels.lanes }) as tf.Tensor;
-  const values = (out.dataSync() as Int32Array).slice(); // own, aligned buffer
+  const values = out.dataSync() as Int32Array; // a copy out of the heap
   tf.dispose([xt, yt, out]);
-  return new Float64Array(values.buffer);
+  return values.byteOffset % 8 === 0 ? new Float64Array(values.buffer, values.byteOffset, values.length / 2) : new Float64Array(values.slice().buffer);
 }
 
 /** Named rows of float64 values, [B, names, N] flattened. */

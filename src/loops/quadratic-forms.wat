@@ -308,12 +308,19 @@
   ;; The forward contraction of quadraticForms in float64 (the values of the loops; the float32
   ;; kernels above give their gradients). Same layout with 8-byte lanes: x, y [B, 2nc] f64, blk
   ;; [ns, h+1, 2K4] f64 (Re lanes 0..K4-1, Im lanes K4..2K4-1), out [B, K, 2, N] f64 zeroed by the
-  ;; caller, scr (nc + 1) (Re, Im) f64 pairs. Four kernels per pass (two f64x2 per part); a float32
+  ;; caller, scr (nc + 1) (Re, Im) f64 pairs. Eight kernels per pass (four f64x2 per part), four at the end; a float32
   ;; contraction's rounding of the anti-diagonal sums, ~1e-7 of their largest terms, is a relative
   ;; error ~1e-7 P_max/P(k) of the loops at k (2.5e-5 at 1 h/Mpc, 2e-3 at 3 h/Mpc).
   (func $add64 (param $o i32) (param $h i32) (param $re f64) (param $im f64)
     (f64.store (local.get $o) (f64.add (f64.load (local.get $o)) (local.get $re)))
     (f64.store (i32.add (local.get $o) (local.get $h)) (f64.add (f64.load (i32.add (local.get $o) (local.get $h))) (local.get $im))))
+
+  ;; out[o] += re[0], out[o + h] += im[0]; then, if left > 1, the same for lane 1 one kernel (step) further
+  (func $add64x2 (param $o i32) (param $step i32) (param $h i32) (param $left i32) (param $re v128) (param $im v128)
+    (if (i32.gt_s (local.get $left) (i32.const 0)) (then
+      (call $add64 (local.get $o) (local.get $h) (f64x2.extract_lane 0 (local.get $re)) (f64x2.extract_lane 0 (local.get $im)))))
+    (if (i32.gt_s (local.get $left) (i32.const 1)) (then
+      (call $add64 (i32.add (local.get $o) (local.get $step)) (local.get $h) (f64x2.extract_lane 1 (local.get $re)) (f64x2.extract_lane 1 (local.get $im))))))
 
   (func (export "quadraticForms64")
     (param $x i32) (param $y i32) (param $blk i32) (param $out i32) (param $scr i32)
@@ -325,6 +332,7 @@
     (local $xrc f64) (local $xic f64) (local $xrd f64) (local $xid f64)
     (local $yrc f64) (local $yic f64) (local $yrd f64) (local $yid f64)
     (local $accR v128) (local $accI v128) (local $accR2 v128) (local $accI2 v128)
+    (local $accR3 v128) (local $accI3 v128) (local $accR4 v128) (local $accI4 v128)
     (local $sre v128) (local $sim v128) (local $mr v128) (local $mi v128)
     (local.set $n (i32.sub (local.get $nc) (i32.const 1)))
     (local.set $ns (i32.sub (i32.shl (local.get $nc) (i32.const 1)) (i32.const 1)))
@@ -380,47 +388,72 @@
           (local.set $accI (v128.const f64x2 0 0))
           (local.set $accR2 (v128.const f64x2 0 0))
           (local.set $accI2 (v128.const f64x2 0 0))
+          (local.set $accR3 (v128.const f64x2 0 0))
+          (local.set $accI3 (v128.const f64x2 0 0))
+          (local.set $accR4 (v128.const f64x2 0 0))
+          (local.set $accI4 (v128.const f64x2 0 0))
           (local.set $p (i32.add (i32.add (local.get $blkS) (i32.mul (local.get $t0) (local.get $rowT)))
             (i32.shl (local.get $kb) (i32.const 3))))
           (local.set $q (i32.add (local.get $scr) (i32.shl (local.get $t0) (i32.const 4))))
           (local.set $t (local.get $t0))
-          (block $tDone (loop $tLoop
-            (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
-            (local.set $sre (v128.load64_splat (local.get $q)))
-            (local.set $sim (v128.load64_splat offset=8 (local.get $q)))
-            (local.set $mr (v128.load (local.get $p)))
-            (local.set $mi (v128.load (i32.add (local.get $p) (local.get $reIm))))
-            (local.set $accR (f64x2.sub
-              (f64x2.add (local.get $accR) (f64x2.mul (local.get $sre) (local.get $mr)))
-              (f64x2.mul (local.get $sim) (local.get $mi))))
-            (local.set $accI (f64x2.add
-              (f64x2.add (local.get $accI) (f64x2.mul (local.get $sre) (local.get $mi)))
-              (f64x2.mul (local.get $sim) (local.get $mr))))
-            (local.set $mr (v128.load offset=16 (local.get $p)))
-            (local.set $mi (v128.load offset=16 (i32.add (local.get $p) (local.get $reIm))))
-            (local.set $accR2 (f64x2.sub
-              (f64x2.add (local.get $accR2) (f64x2.mul (local.get $sre) (local.get $mr)))
-              (f64x2.mul (local.get $sim) (local.get $mi))))
-            (local.set $accI2 (f64x2.add
-              (f64x2.add (local.get $accI2) (f64x2.mul (local.get $sre) (local.get $mi)))
-              (f64x2.mul (local.get $sim) (local.get $mr))))
-            (local.set $p (i32.add (local.get $p) (local.get $rowT)))
-            (local.set $q (i32.add (local.get $q) (i32.const 16)))
-            (local.set $t (i32.add (local.get $t) (i32.const 1)))
-            (br $tLoop)))
-          ;; lanes kb .. kb + 3 that are real kernels (k < K)
-          (call $add64 (local.get $o) (local.get $hk) (f64x2.extract_lane 0 (local.get $accR)) (f64x2.extract_lane 0 (local.get $accI)))
-          (if (i32.lt_u (i32.add (local.get $kb) (i32.const 1)) (local.get $K)) (then
-            (call $add64 (i32.add (local.get $o) (local.get $k)) (local.get $hk)
-              (f64x2.extract_lane 1 (local.get $accR)) (f64x2.extract_lane 1 (local.get $accI)))))
-          (if (i32.lt_u (i32.add (local.get $kb) (i32.const 2)) (local.get $K)) (then
-            (call $add64 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 1))) (local.get $hk)
-              (f64x2.extract_lane 0 (local.get $accR2)) (f64x2.extract_lane 0 (local.get $accI2)))))
-          (if (i32.lt_u (i32.add (local.get $kb) (i32.const 3)) (local.get $K)) (then
-            (call $add64 (i32.add (local.get $o) (i32.mul (local.get $k) (i32.const 3))) (local.get $hk)
-              (f64x2.extract_lane 1 (local.get $accR2)) (f64x2.extract_lane 1 (local.get $accI2)))))
-          (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 2))))
-          (local.set $kb (i32.add (local.get $kb) (i32.const 4)))
+          (if (i32.gt_u (local.get $K) (i32.add (local.get $kb) (i32.const 4)))
+            (then ;; eight kernels: four f64x2 accumulator pairs
+              (block $tDone (loop $tLoop
+                (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
+                (local.set $sre (v128.load64_splat (local.get $q)))
+                (local.set $sim (v128.load64_splat offset=8 (local.get $q)))
+                (local.set $mr (v128.load (local.get $p)))
+                (local.set $mi (v128.load (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR (f64x2.sub (f64x2.add (local.get $accR) (f64x2.mul (local.get $sre) (local.get $mr))) (f64x2.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI (f64x2.add (f64x2.add (local.get $accI) (f64x2.mul (local.get $sre) (local.get $mi))) (f64x2.mul (local.get $sim) (local.get $mr))))
+                (local.set $mr (v128.load offset=16 (local.get $p)))
+                (local.set $mi (v128.load offset=16 (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR2 (f64x2.sub (f64x2.add (local.get $accR2) (f64x2.mul (local.get $sre) (local.get $mr))) (f64x2.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI2 (f64x2.add (f64x2.add (local.get $accI2) (f64x2.mul (local.get $sre) (local.get $mi))) (f64x2.mul (local.get $sim) (local.get $mr))))
+                (local.set $mr (v128.load offset=32 (local.get $p)))
+                (local.set $mi (v128.load offset=32 (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR3 (f64x2.sub (f64x2.add (local.get $accR3) (f64x2.mul (local.get $sre) (local.get $mr))) (f64x2.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI3 (f64x2.add (f64x2.add (local.get $accI3) (f64x2.mul (local.get $sre) (local.get $mi))) (f64x2.mul (local.get $sim) (local.get $mr))))
+                (local.set $mr (v128.load offset=48 (local.get $p)))
+                (local.set $mi (v128.load offset=48 (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR4 (f64x2.sub (f64x2.add (local.get $accR4) (f64x2.mul (local.get $sre) (local.get $mr))) (f64x2.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI4 (f64x2.add (f64x2.add (local.get $accI4) (f64x2.mul (local.get $sre) (local.get $mi))) (f64x2.mul (local.get $sim) (local.get $mr))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowT)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $tLoop))))
+            (else ;; four kernels
+              (block $tDone (loop $tLoop
+                (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
+                (local.set $sre (v128.load64_splat (local.get $q)))
+                (local.set $sim (v128.load64_splat offset=8 (local.get $q)))
+                (local.set $mr (v128.load (local.get $p)))
+                (local.set $mi (v128.load (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR (f64x2.sub (f64x2.add (local.get $accR) (f64x2.mul (local.get $sre) (local.get $mr))) (f64x2.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI (f64x2.add (f64x2.add (local.get $accI) (f64x2.mul (local.get $sre) (local.get $mi))) (f64x2.mul (local.get $sim) (local.get $mr))))
+                (local.set $mr (v128.load offset=16 (local.get $p)))
+                (local.set $mi (v128.load offset=16 (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR2 (f64x2.sub (f64x2.add (local.get $accR2) (f64x2.mul (local.get $sre) (local.get $mr))) (f64x2.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI2 (f64x2.add (f64x2.add (local.get $accI2) (f64x2.mul (local.get $sre) (local.get $mi))) (f64x2.mul (local.get $sim) (local.get $mr))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowT)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $tLoop)))))
+          ;; the lanes kb .. kb + 7 that are real kernels (k < K)
+          (call $add64x2 (local.get $o) (local.get $k) (local.get $hk) (i32.sub (local.get $K) (local.get $kb)) (local.get $accR) (local.get $accI))
+          (call $add64x2 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 1))) (local.get $k) (local.get $hk)
+            (i32.sub (local.get $K) (i32.add (local.get $kb) (i32.const 2))) (local.get $accR2) (local.get $accI2))
+          (if (i32.gt_u (local.get $K) (i32.add (local.get $kb) (i32.const 4)))
+            (then
+              (call $add64x2 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 2))) (local.get $k) (local.get $hk)
+                (i32.sub (local.get $K) (i32.add (local.get $kb) (i32.const 4))) (local.get $accR3) (local.get $accI3))
+              (call $add64x2 (i32.add (local.get $o) (i32.mul (local.get $k) (i32.const 6))) (local.get $k) (local.get $hk)
+                (i32.sub (local.get $K) (i32.add (local.get $kb) (i32.const 6))) (local.get $accR4) (local.get $accI4))
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 3))))
+              (local.set $kb (i32.add (local.get $kb) (i32.const 8))))
+            (else
+              (local.set $o (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 2))))
+              (local.set $kb (i32.add (local.get $kb) (i32.const 4)))))
           (br $kLoop)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bLoop)))

@@ -1,5 +1,5 @@
 /**
- * The IR-on AP projection of the matter multipoles in float64 on the host, for a batch: the same
+ * The IR-on AP projection of the matter multipoles in float64 on the host, per cosmology: the same
  * algorithm as ./matter-multipoles `projectMatterMultipoles` (CLASS-PT `nonlinear_pt_loop`, the AP
  * loop of the RSD part: every μ-power array at k_t by its natural spline in k over the FFTLog
  * nodes, the integrand at (k_t, mu_t) with the anisotropic BAO damping, Gauss-Legendre sums with
@@ -12,24 +12,31 @@
  * rounding 6e-8 of the tree) became 4e-5 (z = 2.4) to 1.6e-4 (z = 2.8) of loop_4_dd. Here every
  * step is float64 and the rows agree with CLASS-PT to the float32 storage of the result.
  * The float32 tensor projection still supplies the gradient where one can reach these rows
- * (../compute.ts adds the constant difference).
+ * (./matter-multipoles `matterMultipoleRows` adds the constant difference). Plain data in and out
+ * (no tfjs): in batches ../host/host-pool.ts runs it on two threads.
  */
 import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 import { splineSecondDerivatives } from '../numerics/spline';
-import * as tf from '@tensorflow/tfjs-core';
-import type { LinearStage } from '../input/linear-stage';
-import { exactStack, stackRows } from '../loops/exact-loops';
-import { MATTER_ROWS } from './matter-multipoles';
 
+/** The multipole rows of the IR-on AP projection, in output order. */
+export const MATTER_ROWS = [
+  'loop_0_vv', 'loop_0_vd', 'loop_0_dd', 'loop_2_vv', 'loop_2_vd', 'loop_2_dd', 'loop_4_vv', 'loop_4_vd', 'loop_4_dd',
+  'tree_0_vv', 'tree_0_vd', 'tree_0_dd', 'tree_2_vv', 'tree_2_vd', 'tree_4_vv', 'ctr_0', 'ctr_2', 'ctr_4',
+] as const;
+
+/** One cosmology's inputs. */
 export interface MatterProjectionInputs {
-  /** the μ-power loop arrays (./matter-multipoles MuPowerLoops): names and float64 values [B, C, N] */
+  /** the μ-power loop arrays (./matter-multipoles MuPowerLoops): names and float64 values [C, N] */
   names: string[];
-  values64: Float64Array;
-  linear: LinearStage;
-  f: number[];
+  values: Float64Array;
+  /** FFTLog nodes (1/Mpc) */
+  k: Float64Array;
+  sigma2: number;
+  deltaSigma2: number;
+  f: number;
   /** 1 and 1 when AP is off */
-  hratio: number[];
-  dratio: number[];
+  hratio: number;
+  dratio: number;
   nSide: number;
 }
 
@@ -41,26 +48,34 @@ function channelOf(name: string): { p: number; family: 0 | 1 | 2; kind: 'nw22' |
   return { p, family, kind };
 }
 
-/** The 18 rows of MATTER_ROWS on the FFTLog grid, float64, each [B N] (zero at the Nside end nodes, trap T16). */
-export function matterMultipolesFloat64(x: MatterProjectionInputs): Record<string, Float64Array> {
-  const { names, values64, linear, nSide } = x;
-  const B = linear.gridKMpc.length;
-  const n = linear.gridKMpc[0].length;
-  const C = names.length;
+/** The 18 rows of MATTER_ROWS on the FFTLog grid, float64, [18, N] (zero at the Nside end nodes, trap T16). */
+export function matterMultipolesFloat64(x: MatterProjectionInputs): Float64Array {
+  const { names, values, k, nSide, f } = x;
+  const n = k.length;
   const iNw = names.indexOf('Pnw');
   const iW = names.indexOf('Pw');
-  // the loop channels: family (vv 0, vd 1, dd 2) and factor index kind * 5 + p/2 (kind: 0 P22, 1 P13 (x P13ratio), 2 wiggle (x e))
-  const loopIdx: number[] = [];
+  // the loop channels grouped by (modulation, family, mu_t power): channels of one group enter the
+  // integrand together, so they are summed on the grid and interpolated once (P22w and P13w of
+  // the same family and power share the modulation e). Group 0 and 1 are Pnw and Pw.
+  const groupOf = new Map<string, number>([['Pnw', 0], ['Pw', 1]]);
+  const members: number[][] = [[iNw], [iW]];
   const family: number[] = [];
   const factorIdx: number[] = [];
   names.forEach((name, c) => {
     if (c === iNw || c === iW) return;
     const ch = channelOf(name);
-    loopIdx.push(c);
-    family.push(ch.family);
-    factorIdx.push((ch.kind === 'nw22' ? 0 : ch.kind === 'nw13' ? 1 : 2) * 5 + ch.p / 2);
+    const kind = ch.kind === 'nw22' ? 0 : ch.kind === 'nw13' ? 1 : 2;
+    const key = `${kind}:${ch.family}:${ch.p}`;
+    let g = groupOf.get(key);
+    if (g === undefined) {
+      groupOf.set(key, (g = members.push([]) - 1));
+      family.push(ch.family);
+      factorIdx.push(kind * 5 + ch.p / 2);
+    }
+    members[g].push(c);
   });
-  const L = loopIdx.length;
+  const C = members.length;
+  const L = C - 2;
   const rule = apGaussRule();
   const G = rule.x.length;
   // w_g (2l + 1)/2 L_l(mu_g) for l = 0, 2, 4 (without the volume factor), [G, 3]
@@ -68,22 +83,23 @@ export function matterMultipolesFloat64(x: MatterProjectionInputs): Record<strin
   for (let g = 0; g < G; g++) for (let l = 0; l < 3; l++) lw[3 * g + l] = rule.w[g] * legendreEven((2 * l) as 0 | 2 | 4, rule.x[g]) * ((4 * l + 1) / 2);
   const R = MATTER_ROWS.length;
   const row = Object.fromEntries(MATTER_ROWS.map((name, r) => [name, r])) as Record<(typeof MATTER_ROWS)[number], number>;
-  const out = new Float64Array(R * B * n);
+  const out = new Float64Array(R * n);
   const at = new Float64Array(C);
   const factor = new Float64Array(15);
   const fam = new Float64Array(3);
   const sums = new Float64Array(27); // [loops | trees | ctrs] x (a = 0..2) x (l = 0..2)
   const nodes = new Float64Array(n * 2 * C); // per node: the C values, then their C second derivatives
-  for (let b = 0; b < B; b++) {
-    const k = linear.gridKMpc[b];
-    const f = x.f[b];
-    const hr = x.hratio[b];
-    const invD2 = 1 / (x.dratio[b] * x.dratio[b]);
+  {
+    const hr = x.hratio;
+    const invD2 = 1 / (x.dratio * x.dratio);
     const volume = hr * invD2;
-    const sigma2 = linear.sigma2Bao[b];
-    const deltaSigma2 = linear.deltaSigma2Bao[b];
+    const { sigma2, deltaSigma2 } = x;
     for (let c = 0; c < C; c++) {
-      const y = values64.subarray((b * C + c) * n, (b * C + c + 1) * n);
+      const y = new Float64Array(n);
+      for (const m of members[c]) {
+        const src = m * n;
+        for (let i = 0; i < n; i++) y[i] += values[src + i];
+      }
       const d2 = splineSecondDerivatives(k, y);
       for (let i = 0; i < n; i++) {
         nodes[i * 2 * C + c] = y[i];
@@ -112,8 +128,8 @@ export function matterMultipolesFloat64(x: MatterProjectionInputs): Record<strin
         const kt2 = kt * kt;
         const sigmaTot = sigma2 * (1 + f * mu2 * (2 + f)) + f * f * mu2 * (mu2 - 1) * deltaSigma2;
         const e = Math.exp(-sigmaTot * kt2);
-        const pNw = at[iNw];
-        const pWe = at[iW] * e;
+        const pNw = at[0];
+        const pWe = at[1] * e;
         const ratio = 1 + pWe / pNw; // CLASS-PT P13ratio
         const pTree = pNw + (1 + sigmaTot * kt2) * pWe;
         const ctr = kt2 * (pNw + pWe);
@@ -126,7 +142,7 @@ export function matterMultipolesFloat64(x: MatterProjectionInputs): Record<strin
         fam[0] = 0;
         fam[1] = 0;
         fam[2] = 0;
-        for (let c = 0; c < L; c++) fam[family[c]] += at[loopIdx[c]] * factor[factorIdx[c]];
+        for (let c = 0; c < L; c++) fam[family[c]] += at[c + 2] * factor[factorIdx[c]];
         const t1 = f * mu2;
         const t2 = t1 * t1;
         for (let l = 0; l < 3; l++) {
@@ -142,7 +158,7 @@ export function matterMultipolesFloat64(x: MatterProjectionInputs): Record<strin
           sums[24 + l] += w * t2 * ctr;
         }
       }
-      const put = (name: (typeof MATTER_ROWS)[number], v: number) => (out[(row[name] * B + b) * n + j] = volume * v);
+      const put = (name: (typeof MATTER_ROWS)[number], v: number) => (out[row[name] * n + j] = volume * v);
       // loops by family (vv, vd, dd) and l; 2_dd, 4_dd carry the tree, 4_vd 2 f mu_t^2 tree (trap T18)
       put('loop_0_vv', sums[0]); put('loop_2_vv', sums[1]); put('loop_4_vv', sums[2]);
       put('loop_0_vd', sums[3]); put('loop_2_vd', sums[4]); put('loop_4_vd', sums[5] + 2 * sums[14]);
@@ -153,26 +169,5 @@ export function matterMultipolesFloat64(x: MatterProjectionInputs): Record<strin
       put('ctr_0', -sums[18]); put('ctr_2', -sums[22]); put('ctr_4', -sums[26]);
     }
   }
-  return Object.fromEntries(MATTER_ROWS.map((name, r) => [name, out.subarray(r * B * n, (r + 1) * B * n)]));
-}
-
-/**
- * The IR-on matter multipoles on the grid as tensors [B, N] by row: the float64 values above, with
- * the float32 tensor projection `tensorRows` (./matter-multipoles projectMatterMultipoles) run only
- * where a gradient can reach them (its tensor plus the constant difference).
- */
-export function matterMultipoleRows(x: MatterProjectionInputs, tensorRows?: () => Record<string, tf.Tensor2D>): Record<string, tf.Tensor2D> {
-  const exact = matterMultipolesFloat64(x);
-  const B = x.linear.gridKMpc.length;
-  const n = x.linear.gridKMpc[0].length;
-  const R = MATTER_ROWS.length;
-  const values = new Float64Array(B * R * n); // [B, R, N]
-  MATTER_ROWS.forEach((name, r) => {
-    for (let b = 0; b < B; b++) values.set(exact[name].subarray(b * n, (b + 1) * n), (b * R + r) * n);
-  });
-  const tensorPath = tensorRows && (() => {
-    const rows = tensorRows();
-    return tf.stack(MATTER_ROWS.map((name) => rows[name]), 1) as tf.Tensor3D;
-  });
-  return stackRows(exactStack(values, [B, R, n], tensorPath), [...MATTER_ROWS]);
+  return out;
 }

@@ -22,6 +22,10 @@ import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
 import { splitRows } from '../numerics/rows';
 import { interpolateAtTrueK, legendreSums, padEndNodes, type ApGeometry, type BaoDamping } from './ap-projection';
+import { MATTER_ROWS, matterMultipolesFloat64, type MatterProjectionInputs } from './matter-float64';
+import { runHostJobs } from '../host/host-pool';
+
+export { MATTER_ROWS };
 
 export interface RsdScalars {
   /** growth rate per cosmology [B] */
@@ -87,23 +91,33 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D, ho
   for (let b = 0; b < B; b++) {
     const k = linear.gridKMpc[b];
     const pNw = linear.pNoWiggle[b];
-    const uv = e13.names.map((name) => linear.sigmaV2[b] * uvCoefficient(P13_UV_MU_POWERS[name], host.f[b]));
-    const row = (c: number) => (b * C + c) * n;
-    for (let j = 0; j < n; j++) {
-      const k2 = k[j] * k[j];
-      const k3e = k2 * k[j] * plan.uvDamping[j];
-      const at = (stack: Float64Array, rows: number, batch: number, i: number) => stack[(batch * rows + i) * n + j];
-      for (let i = 0; i < n22; i++) {
-        values64[row(i) + j] = k3e * at(e22.values, n22, b, i);
-        values64[row(n22 + n13 + i) + j] = 2 * k3e * at(e22.values, n22, B + b, i); // X_nw^T M (2 X_w)
+    const out = (c: number) => (b * C + c) * n; // row c of this cosmology
+    for (let i = 0; i < n22; i++) {
+      const nw = out(i);
+      const w = out(n22 + n13 + i);
+      const srcNw = (b * n22 + i) * n; // e22 rows: nw x nw for b < B, nw x w for B + b
+      const srcW = ((B + b) * n22 + i) * n;
+      for (let j = 0; j < n; j++) {
+        const k3e = k[j] * k[j] * k[j] * plan.uvDamping[j];
+        values64[nw + j] = k3e * e22.values[srcNw + j];
+        values64[w + j] = 2 * k3e * e22.values[srcW + j]; // X_nw^T M (2 X_w)
       }
-      for (let i = 0; i < n13; i++) {
-        values64[row(n22 + i) + j] = (k3e * at(e13.values, n13, b, i) - uv[i] * k2 * plan.uvDamping[j]) * pNw[j];
-        values64[row(2 * n22 + n13 + i) + j] = k3e * at(e13.values, n13, B + b, i) * pNw[j]; // no UV term
-      }
-      values64[row(C - 2) + j] = pNw[j];
-      values64[row(C - 1) + j] = linear.pWiggle[b][j];
     }
+    for (let i = 0; i < n13; i++) {
+      const uv = linear.sigmaV2[b] * uvCoefficient(P13_UV_MU_POWERS[e13.names[i]], host.f[b]);
+      const nw = out(n22 + i);
+      const w = out(2 * n22 + n13 + i);
+      const srcNw = (b * n13 + i) * n;
+      const srcW = ((B + b) * n13 + i) * n;
+      for (let j = 0; j < n; j++) {
+        const k2 = k[j] * k[j];
+        const k3e = k2 * k[j] * plan.uvDamping[j];
+        values64[nw + j] = (k3e * e13.values[srcNw + j] - uv * k2 * plan.uvDamping[j]) * pNw[j];
+        values64[w + j] = k3e * e13.values[srcW + j] * pNw[j]; // no UV term
+      }
+    }
+    values64.set(pNw, out(C - 2));
+    values64.set(linear.pWiggle[b], out(C - 1));
   }
   const tensorPath = () => {
     // the float32 twin, for the gradient
@@ -134,11 +148,6 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D, ho
   return { names, stacked, values64 };
 }
 
-/** The multipole rows of the IR-on AP projection, in output order. */
-export const MATTER_ROWS = [
-  'loop_0_vv', 'loop_0_vd', 'loop_0_dd', 'loop_2_vv', 'loop_2_vd', 'loop_2_dd', 'loop_4_vv', 'loop_4_vd', 'loop_4_dd',
-  'tree_0_vv', 'tree_0_vd', 'tree_0_dd', 'tree_2_vv', 'tree_2_vd', 'tree_4_vv', 'ctr_0', 'ctr_2', 'ctr_4',
-] as const;
 
 /** A projected channel: its mu_t power p and f power e (the integrand carries V f^e mu_t^p). */
 interface Channel { p: number; e: number }
@@ -307,4 +316,36 @@ export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.
 /** A named stack's rows by name. */
 function combineRows(stack: NamedStack): Record<string, tf.Tensor2D> {
   return stackRows(stack.combined, stack.names);
+}
+
+/**
+ * The IR-on matter multipoles on the grid as tensors [B, N] by row: the float64 host projection
+ * (./matter-float64; in batches on the host pool's two threads), with the float32 tensor
+ * projection `tensorRows` (./projectMatterMultipoles) run only where a gradient can reach them
+ * (its tensor plus the constant difference).
+ */
+export function matterMultipoleRows(
+  loops: MuPowerLoops,
+  linear: LinearStage,
+  x: { f: number[]; hratio: number[]; dratio: number[]; nSide: number },
+  tensorRows?: () => Record<string, tf.Tensor2D>,
+): Record<string, tf.Tensor2D> {
+  const B = linear.gridKMpc.length;
+  const n = linear.gridKMpc[0].length;
+  const C = loops.names.length;
+  const jobs = linear.gridKMpc.map((k, b): { matter: MatterProjectionInputs } => ({
+    matter: {
+      names: loops.names, values: loops.values64.subarray(b * C * n, (b + 1) * C * n), k,
+      sigma2: linear.sigma2Bao[b], deltaSigma2: linear.deltaSigma2Bao[b], f: x.f[b], hratio: x.hratio[b], dratio: x.dratio[b], nSide: x.nSide,
+    },
+  }));
+  const rows = B === 1 ? [matterMultipolesFloat64(jobs[0].matter)] : (runHostJobs(jobs) as Float64Array[]);
+  const R = MATTER_ROWS.length;
+  const values = new Float64Array(B * R * n); // [B, R, N]
+  rows.forEach((r, b) => values.set(r, b * R * n));
+  const tensorPath = tensorRows && (() => {
+    const t = tensorRows();
+    return tf.stack(MATTER_ROWS.map((name) => t[name]), 1) as tf.Tensor3D;
+  });
+  return stackRows(exactStack(values, [B, R, n], tensorPath), [...MATTER_ROWS]);
 }
