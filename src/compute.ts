@@ -265,7 +265,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
           if (fnlTensorTwin) Object.assign(onGrid, projectFnlMatterMultipoles(geo, fnlGrid, transfer, d2, damp()));
         } else {
           // IR off: analytic multipoles without AP (as the Gaussian ones); CLASS-PT has no 4_dd
-          // matrix and leaves that row unwritten (trap T17): its l = 4 dd part is 0 here
+          // matrix and `nonlinear_pt_loop` leaves that row unwritten: its l = 4 dd part is 0 here
           for (const { prefix } of FNL_TEMPLATES) {
             for (const row of ['0_vv', '0_vd', '0_dd', '2_vv', '2_vd', '2_dd', '4_vv', '4_vd']) {
               onGrid[`${prefix}_${row}`] = fnlGrid[`${prefix}_${row}`];

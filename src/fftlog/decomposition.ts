@@ -9,7 +9,7 @@
  *
  *   X_j[c] = c_c k_j^{eta_c} = e^{j b Delta} (-1)^j e^{2 pi i c j/N} Fhat_c,   Fhat_c = F_{(c-N/2) mod N}/N.
  *
- * Then (see ../../../shared/notes/fast-loops.md)
+ * Then
  *   P13-type: Re sum_c X_j[c] m_c        = e^{j b Delta} (-1)^j Re sum_c (Fhat_c m_c) e^{2 pi i c j/N}
  *   P22-type: Re sum_cd X_j[c] M_cd X_j[d] = e^{2 j b Delta} Re sum_s A_s e^{2 pi i s j/N},
  *             A_s = sum_{c+d=s} Fhat_c Fhat_d M_cd,  s = 0..2N,

@@ -422,7 +422,8 @@
                 (local.set $q (i32.add (local.get $q) (i32.const 16)))
                 (local.set $t (i32.add (local.get $t) (i32.const 1)))
                 (br $tLoop))))
-            (else ;; four kernels
+            (else (if (i32.gt_u (local.get $K) (i32.add (local.get $kb) (i32.const 2)))
+            (then ;; four kernels
               (block $tDone (loop $tLoop
                 (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
                 (local.set $sre (v128.load64_splat (local.get $q)))
@@ -438,8 +439,21 @@
                 (local.set $p (i32.add (local.get $p) (local.get $rowT)))
                 (local.set $q (i32.add (local.get $q) (i32.const 16)))
                 (local.set $t (i32.add (local.get $t) (i32.const 1)))
-                (br $tLoop)))))
-          ;; the lanes kb .. kb + 7 that are real kernels (k < K)
+                (br $tLoop))))
+            (else ;; one or two kernels (the real-space M22)
+              (block $tDone (loop $tLoop
+                (br_if $tDone (i32.gt_s (local.get $t) (local.get $t1)))
+                (local.set $sre (v128.load64_splat (local.get $q)))
+                (local.set $sim (v128.load64_splat offset=8 (local.get $q)))
+                (local.set $mr (v128.load (local.get $p)))
+                (local.set $mi (v128.load (i32.add (local.get $p) (local.get $reIm))))
+                (local.set $accR (f64x2.sub (f64x2.add (local.get $accR) (f64x2.mul (local.get $sre) (local.get $mr))) (f64x2.mul (local.get $sim) (local.get $mi))))
+                (local.set $accI (f64x2.add (f64x2.add (local.get $accI) (f64x2.mul (local.get $sre) (local.get $mi))) (f64x2.mul (local.get $sim) (local.get $mr))))
+                (local.set $p (i32.add (local.get $p) (local.get $rowT)))
+                (local.set $q (i32.add (local.get $q) (i32.const 16)))
+                (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                (br $tLoop)))))))
+          ;; the lanes kb .. kb + 7 that are real kernels (k < K; the unused accumulators are zero)
           (call $add64x2 (local.get $o) (local.get $k) (local.get $hk) (i32.sub (local.get $K) (local.get $kb)) (local.get $accR) (local.get $accI))
           (call $add64x2 (i32.add (local.get $o) (i32.shl (local.get $k) (i32.const 1))) (local.get $k) (local.get $hk)
             (i32.sub (local.get $K) (i32.add (local.get $kb) (i32.const 2))) (local.get $accR2) (local.get $accI2))

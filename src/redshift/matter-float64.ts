@@ -48,7 +48,7 @@ function channelOf(name: string): { p: number; family: 0 | 1 | 2; kind: 'nw22' |
   return { p, family, kind };
 }
 
-/** The 18 rows of MATTER_ROWS on the FFTLog grid, float64, [18, N] (zero at the Nside end nodes, trap T16). */
+/** The 18 rows of MATTER_ROWS on the FFTLog grid, float64, [18, N] (zero at the Nside end nodes, as in CLASS-PT's AP loop). */
 export function matterMultipolesFloat64(x: MatterProjectionInputs): Float64Array {
   const { names, values, k, nSide, f } = x;
   const n = k.length;
@@ -159,7 +159,7 @@ export function matterMultipolesFloat64(x: MatterProjectionInputs): Float64Array
         }
       }
       const put = (name: (typeof MATTER_ROWS)[number], v: number) => (out[row[name] * n + j] = volume * v);
-      // loops by family (vv, vd, dd) and l; 2_dd, 4_dd carry the tree, 4_vd 2 f mu_t^2 tree (trap T18)
+      // loops by family (vv, vd, dd) and l; 2_dd, 4_dd carry the tree, 4_vd 2 f mu_t^2 tree (CLASS-PT's P1loopdd_ap_ir, P1loopvd_ap_ir)
       put('loop_0_vv', sums[0]); put('loop_2_vv', sums[1]); put('loop_4_vv', sums[2]);
       put('loop_0_vd', sums[3]); put('loop_2_vd', sums[4]); put('loop_4_vd', sums[5] + 2 * sums[14]);
       put('loop_0_dd', sums[6]); put('loop_2_dd', sums[7] + sums[10]); put('loop_4_dd', sums[8] + sums[11]);

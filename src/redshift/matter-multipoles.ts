@@ -1,11 +1,11 @@
 /**
  * Redshift-space matter multipoles at one loop (CLASS-PT `nonlinear_pt_loop`, RSD part).
  *
- * IR on (§7.2 of the source map): μ-power loops from P_nw (quadratic forms) and from the
+ * IR on (`nonlinear_pt_loop`, IR-resummed RSD branch): μ-power loops from P_nw (quadratic forms) and from the
  * P_nw x P_w cross terms (bilinear forms, with CLASS-PT's factor 2 on X_w), then the AP
  * projection with anisotropic BAO damping Sigma_tot(mu), and the trees and counterterm shapes.
- * IR off (§7.1): the analytic multipole kernels on P_bin, without AP (CLASS-PT ignores hratio
- * and Dratio there, trap T17).
+ * IR off (its `irindex == 0` branch): the analytic multipole kernels on P_bin, without AP (CLASS-PT ignores hratio
+ * and Dratio on that branch of `nonlinear_pt_loop`).
  *
  * Returned arrays live on the FFTLog grid ([B, N], Mpc^3) with classy's signs (ctr_* negated).
  */
@@ -52,12 +52,14 @@ function uvTerms(linear: LinearStage, p: tf.Tensor2D, f: tf.Tensor1D, polynomial
 /**
  * IR on: the μ-power loop arrays on the grid as one stack [B, C, N], in the order of `names`:
  * the no-wiggle P22_* and P13_*, the P_nw x P_w parts P22w_* and P13w_*, then Pnw and Pw (each
- * modulation of the AP projection is one contiguous slice). `values64` holds the same numbers in
- * float64 ([B, C, N] flattened), the values of `stacked`.
+ * modulation of the AP projection is one contiguous slice). `values64` holds the numbers in float64
+ * ([B, C, N] flattened); `stacked`, the float32 tensor with these values and the float32 path's
+ * gradient, exists only where a gradient can reach the loops (the float64 AP projection,
+ * ./matter-float64, needs values64 alone).
  */
 export interface MuPowerLoops {
   names: string[];
-  stacked: tf.Tensor3D;
+  stacked?: tf.Tensor3D;
   values64: Float64Array;
 }
 
@@ -144,8 +146,7 @@ export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D, ho
       tf.reshape(lt.pWiggle, [B, 1, n]),
     ], 1) as tf.Tensor3D;
   };
-  const stacked = exactStack(values64, [B, C, n], host.differentiable ? tensorPath : undefined);
-  return { names, stacked, values64 };
+  return { names, values64, stacked: host.differentiable ? exactStack(values64, [B, C, n], tensorPath) : undefined };
 }
 
 
@@ -162,7 +163,7 @@ function loopChannel(name: string): { p: number; family: 'vv' | 'vd' | 'dd' } {
  * The constant plan of the projection: channels (loop arrays with their modulation, then the
  * tree and counterterm integrands once per mu_t power) and the matrix [C*3, rows] that sums
  * their l = 0, 2, 4 Gauss-Legendre sums into MATTER_ROWS (CLASS-PT's P1loop{vv,vd,dd}_ap_ir,
- * Ptree_ap_ir, P_CTR_ap: trees and counterterms with f mu_t^2 powers; trap T18 for dd/vd + tree).
+ * Ptree_ap_ir, P_CTR_ap: trees and counterterms with f mu_t^2 powers; its P1loopdd_ap_ir and P1loopvd_ap_ir carry the tree).
  */
 function matterProjectionPlan(loopNames: string[]): { channels: Channel[]; rows: Float32Array } {
   const channels: Channel[] = [];
@@ -207,7 +208,8 @@ export function projectMatterMultipoles(
 ): Arrays {
   return tf.tidy(() => {
     const { batch: B, nj: J, ng: G } = geo;
-    const { names, stacked } = loops; // [B, C, N]: [P22, P13 | P22w, P13w | Pnw, Pw]
+    const { names } = loops;
+    const stacked = loops.stacked!; // [B, C, N]: [P22, P13 | P22w, P13w | Pnw, Pw] (differentiable calls only)
     const group = (prefix: string) => names.filter((k) => k.startsWith(prefix));
     const p22 = group('P22_');
     const p13 = group('P13_');
