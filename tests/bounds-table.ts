@@ -41,6 +41,10 @@ export const BOUNDS = {
   /** S = sum of gg_fNL_real, l0, l2 (both templates) vs central differences */
   'fNL: gradients vs central differences': { bound: 5e-3, measured: 1.7e-3, where: 'devir000 f' },
 
+  // ---- kernel matrices vs CLASS-PT's files (tests/classpt-files.test.ts; where a CLASS-PT checkout is at hand) ----
+  "kernel matrices vs CLASS-PT's files (M22, J, M13, IFG2)": { bound: 7e-14, measured: 2.3e-14, where: 'N = 128/256/512' },
+  "fNL M12 matrices vs CLASS-PT's files": { bound: 2e-13, measured: 6.1e-14, where: 'N = 128/256/512' },
+
   // ---- reverse-mode gradients of S = sum gg_l0 + gg_l2 + gg_l4 vs central differences (tests/gradients.test.ts, 10 cases) ----
   /** |AD - FD| / max(|FD|, 1e-6 |S| / step) */
   'gradients: nuisance parameters': { bound: 1e-4, measured: 3.3e-5, where: 'devir001 a0' },
