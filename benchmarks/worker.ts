@@ -286,9 +286,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   }
   mask.dispose();
   // the real kernel blocks the matMul path (backends other than wasm) makes once and keeps with
-  // the plan are plan state, not a leak (src/loops/loop-integrals.ts contractRows)
-  const planBlocks = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels]
-    .filter((k) => k.realBlock).length;
+  // the plan, and the float64 blocks the wasm path uploads once (src/loops/exact-loops.ts), are
+  // plan state, not a leak
+  const sets = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels];
+  const planBlocks = sets.filter((k) => k.realBlock).length + sets.filter((k) => k.half64Tensor).length;
   const leaked = leakedForward + tf.memory().numTensors - afterProbe - planBlocks;
 
   let profile: ProfileResult | undefined;
