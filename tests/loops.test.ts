@@ -122,7 +122,7 @@ describe('O(N^2) FFTLog loop contractions', () => {
       }
 
       const basis = createTensorBasis(n, b);
-      const quad = packQuadraticKernels(basis.shape, { M });
+      const quad = packQuadraticKernels(basis.shape, { M }, true);
       const dot = packDotKernels(basis.shape, { m });
       const pt = tf.tensor2d(Array.from(p), [1, n]);
       const coef = fftlogCoefficients(basis, pt);
@@ -176,7 +176,7 @@ describe('float64 anti-diagonal sums: the SIMD module vs the same loops in JS', 
         }
         mats[`k${k}`] = m;
       }
-      const kernels = packQuadraticKernels(shape, mats);
+      const kernels = packQuadraticKernels(shape, mats, true);
       for (const yy of [x, y]) {
         const wasm = contractAntiDiagonals64(kernels, x, yy);
         const js = contractAntiDiagonals64(kernels, x, yy, true);

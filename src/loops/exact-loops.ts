@@ -41,7 +41,7 @@ export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Arr
   const K4 = kernels.lanes;
   const h = n / 2;
   const ns = 2 * n + 1;
-  const blk = kernels.half64;
+  const blk = float64Block(kernels);
   const out = new Float64Array(B * K * 2 * n);
   const sre = new Float64Array(h + 1);
   const sim = new Float64Array(h + 1);
@@ -76,6 +76,11 @@ export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Arr
   return out;
 }
 
+function float64Block(kernels: QuadraticKernels): Float64Array {
+  if (!kernels.half64) throw new Error('internal: kernel set packed without its float64 block');
+  return kernels.half64;
+}
+
 /** The wasm version: float64 data travel through int32 tensors of twice the length. */
 function contractWasm(kernels: QuadraticKernels, x: Float64Array[], y: Float64Array[], nc: number, K: number): Float64Array {
   const B = x.length;
@@ -84,9 +89,8 @@ function contractWasm(kernels: QuadraticKernels, x: Float64Array[], y: Float64Ar
     rows.forEach((r, b) => all.set(r, b * 2 * nc));
     return tf.tensor2d(new Int32Array(all.buffer), [B, 4 * nc], 'int32');
   };
-  const block = (kernels.half64Tensor ??= tf.keep(
-    tf.tensor1d(new Int32Array(kernels.half64.buffer, kernels.half64.byteOffset, 2 * kernels.half64.length), 'int32'),
-  ));
+  const half64 = float64Block(kernels);
+  const block = (kernels.half64Tensor ??= tf.keep(tf.tensor1d(new Int32Array(half64.buffer, half64.byteOffset, 2 * half64.length), 'int32')));
   const xt = asInt32(x);
   const yt = y === x ? xt : asInt32(y);
   const out = tf.engine().runKernel(QUADRATIC_FORMS_64, { x: xt, y: yt, block }, { K, K4: kernels.lanes }) as tf.Tensor;

@@ -34,8 +34,8 @@ export interface QuadraticKernels {
   half: tf.Tensor3D;
   /** K4 (lanes per part of a row of `half`) */
   lanes: number;
-  /** the same block in float64 (../loops/exact-loops.ts), and its copy on the wasm heap (int32 pairs) */
-  half64: Float64Array;
+  /** the same block in float64, for the sets whose values come from ../loops/exact-loops.ts, and its copy on the wasm heap (int32 pairs) */
+  half64?: Float64Array;
   half64Tensor?: tf.Tensor;
   /**
    * Without the wasm kernel: the real block [2N+1, 2(N/2+1), 2K] = [[Re M, Im M], [-Im M, Re M]]
@@ -73,16 +73,21 @@ export function disposeTensorBasis(basis: TensorBasis): void {
 /** SIMD lanes per kernel group in `QuadraticKernels.half`. */
 export const kernelLanes = (K: number) => 4 * Math.ceil(K / 4);
 
-/** Packs K complex symmetric kernels (row-major (N+1)x(N+1), float64) into `QuadraticKernels`. */
+/**
+ * Packs K complex symmetric kernels (row-major (N+1)x(N+1), float64) into `QuadraticKernels`;
+ * with `float64` the float64 block is kept as well (the matter sets, ../loops/exact-loops.ts).
+ */
 export function packQuadraticKernels(
   shape: BasisShape,
   kernels: Record<string, ComplexArray>,
+  float64 = false,
 ): QuadraticKernels {
   const names = Object.keys(kernels);
   const K4 = kernelLanes(names.length);
   const { nc, ns } = shape;
   const h = (nc - 1) / 2;
-  const half64 = new Float64Array(ns * (h + 1) * 2 * K4);
+  const half = new Float32Array(ns * (h + 1) * 2 * K4);
+  const half64 = float64 ? new Float64Array(half.length) : undefined;
   names.forEach((name, k) => {
     const m = kernels[name];
     if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
@@ -93,12 +98,18 @@ export function packQuadraticKernels(
         if (d < 0 || d >= nc || (s < nc ? c > d : c < d)) continue;
         const w = c === d ? 0.5 : 1;
         const row = (s * (h + 1) + t) * 2 * K4;
-        half64[row + k] = w * m.re[c * nc + d];
-        half64[row + K4 + k] = w * m.im[c * nc + d];
+        const re = w * m.re[c * nc + d];
+        const im = w * m.im[c * nc + d];
+        half[row + k] = re;
+        half[row + K4 + k] = im;
+        if (half64) {
+          half64[row + k] = re;
+          half64[row + K4 + k] = im;
+        }
       }
     }
   });
-  return { names, half: tf.tensor3d(Float32Array.from(half64), [ns, h + 1, 2 * K4], 'float32'), lanes: K4, half64 };
+  return { names, half: tf.tensor3d(half, [ns, h + 1, 2 * K4], 'float32'), lanes: K4, half64 };
 }
 
 export function disposeQuadraticKernels(kernels: QuadraticKernels): void {
