@@ -162,6 +162,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   parts['plan.biasHost()'] = performance.now() - t;
   const planBuildMs = Object.values(parts).reduce((a, b) => a + b, 0);
   const baseTensors = tf.memory().numTensors;
+  // kernel blocks a plan makes on first use and keeps (plan state, not a leak): counted from here
+  const kernelSets = () => [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels];
+  const blocksOf = () => kernelSets().reduce((a, k) => a + (k.realBlock ? 1 : 0) + (k.half64Tensor ? 1 : 0), 0);
+  const blocksAtBase = blocksOf();
 
   t = performance.now();
   await forwardOnce(plan, inputs, one);
@@ -288,8 +292,7 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   // the real kernel blocks the matMul path (backends other than wasm) makes once and keeps with
   // the plan, and the float64 blocks the wasm path uploads once (src/loops/exact-loops.ts), are
   // plan state, not a leak
-  const sets = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels];
-  const planBlocks = sets.filter((k) => k.realBlock).length + sets.filter((k) => k.half64Tensor).length;
+  const planBlocks = blocksOf() - blocksAtBase;
   const leaked = leakedForward + tf.memory().numTensors - afterProbe - planBlocks;
 
   let profile: ProfileResult | undefined;
