@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { synthesize } from '../fftlog/synthesis';
 import { hasQuadraticFormsKernel, QUADRATIC_FORMS_64 } from '../wasm-kernels';
 import type { DotKernels, QuadraticKernels, TensorBasis } from './tensor-basis';
+import type { KernelSpan } from './kernel-span';
 import type { FPowerTerm } from './f-power-sets';
 
 /** The anti-diagonal rows visited for s (see quadratic-forms.wat `$range`): t0, t1 and c - t. */
@@ -30,19 +31,45 @@ function visitedRows(s: number, nc: number, h: number): [number, number, number]
 /**
  * A_k(s) = sum over the visited half of anti-diagonal s of S_cd w M_k[c, d], folded modulo N, in
  * float64 (S_cd = X_c Y_d + X_d Y_c): [B, K, 2, N] flattened. x, y: [Re | Im] coefficients per cosmology.
- * On wasm the SIMD module's quadraticForms64; `js` forces the same loops in JS (other backends).
+ * The sums are taken with the r basis kernels of the set's span (./kernel-span.ts, r = 4 for
+ * every f-power set) and mapped to the K kernels by their coefficients. On wasm the SIMD module's
+ * quadraticForms64; `js` forces the same loops in JS (other backends).
  */
 export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Array[], y: Float64Array[], js = !hasQuadraticFormsKernel()): Float64Array {
   const B = x.length;
   const nc = x[0].length / 2;
   const n = nc - 1;
   const K = kernels.names.length;
-  if (!js) return contractWasm(kernels, x, y, nc, K);
-  const K4 = kernels.lanes;
+  const span = spanOf(kernels);
+  const r = span.rank;
+  const basisSums = js ? contractJs(span, x, y, nc) : contractWasm(kernels, span, x, y, nc);
+  // A_k = sum_q C[k, q] A_q
+  const out = new Float64Array(B * K * 2 * n);
+  const L = 2 * n;
+  for (let b = 0; b < B; b++) {
+    for (let k = 0; k < K; k++) {
+      const dst = (b * K + k) * L;
+      for (let qi = 0; qi < r; qi++) {
+        const c = span.coefficients[k * r + qi];
+        if (c === 0) continue;
+        const src = (b * r + qi) * L;
+        for (let i = 0; i < L; i++) out[dst + i] += c * basisSums[src + i];
+      }
+    }
+  }
+  return out;
+}
+
+/** The basis sums [B, r, 2, N] in JS (the loops of quadratic-forms.wat quadraticForms64). */
+function contractJs(span: KernelSpan, x: Float64Array[], y: Float64Array[], nc: number): Float64Array {
+  const B = x.length;
+  const n = nc - 1;
+  const R = span.rank;
+  const K4 = span.lanes;
   const h = n / 2;
   const ns = 2 * n + 1;
-  const blk = float64Block(kernels);
-  const out = new Float64Array(B * K * 2 * n);
+  const blk = span.block;
+  const out = new Float64Array(B * R * 2 * n);
   const sre = new Float64Array(h + 1);
   const sim = new Float64Array(h + 1);
   for (let s = 0; s < ns; s++) {
@@ -57,7 +84,7 @@ export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Arr
         sre[t] = xb[c] * yb[d] - xb[nc + c] * yb[nc + d] + (xb[d] * yb[c] - xb[nc + d] * yb[nc + c]);
         sim[t] = xb[c] * yb[nc + d] + xb[nc + c] * yb[d] + (xb[d] * yb[nc + c] + xb[nc + d] * yb[c]);
       }
-      for (let k = 0; k < K; k++) {
+      for (let k = 0; k < R; k++) {
         let ar = 0;
         let ai = 0;
         for (let t = t0; t <= t1; t++) {
@@ -67,7 +94,7 @@ export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Arr
           ar += sre[t] * mr - sim[t] * mi;
           ai += sre[t] * mi + sim[t] * mr;
         }
-        const o = ((b * K + k) * 2) * n + m;
+        const o = ((b * R + k) * 2) * n + m;
         out[o] += ar;
         out[o + n] += ai;
       }
@@ -76,24 +103,23 @@ export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Arr
   return out;
 }
 
-function float64Block(kernels: QuadraticKernels): Float64Array {
-  if (!kernels.half64) throw new Error('internal: kernel set packed without its float64 block');
-  return kernels.half64;
+function spanOf(kernels: QuadraticKernels): KernelSpan {
+  if (!kernels.span64) throw new Error('internal: kernel set packed without its float64 span');
+  return kernels.span64;
 }
 
 /** The wasm version: float64 data travel through int32 tensors of twice the length. */
-function contractWasm(kernels: QuadraticKernels, x: Float64Array[], y: Float64Array[], nc: number, K: number): Float64Array {
+function contractWasm(kernels: QuadraticKernels, span: KernelSpan, x: Float64Array[], y: Float64Array[], nc: number): Float64Array {
   const B = x.length;
   const asInt32 = (rows: Float64Array[]) => {
     const all = new Float64Array(B * 2 * nc);
     rows.forEach((r, b) => all.set(r, b * 2 * nc));
     return tf.tensor2d(new Int32Array(all.buffer), [B, 4 * nc], 'int32');
   };
-  const half64 = float64Block(kernels);
-  const block = (kernels.half64Tensor ??= tf.keep(tf.tensor1d(new Int32Array(half64.buffer, half64.byteOffset, 2 * half64.length), 'int32')));
+  const block = (kernels.half64Tensor ??= tf.keep(tf.tensor1d(new Int32Array(span.block.buffer, span.block.byteOffset, 2 * span.block.length), 'int32')));
   const xt = asInt32(x);
   const yt = y === x ? xt : asInt32(y);
-  const out = tf.engine().runKernel(QUADRATIC_FORMS_64, { x: xt, y: yt, block }, { K, K4: kernels.lanes }) as tf.Tensor;
+  const out = tf.engine().runKernel(QUADRATIC_FORMS_64, { x: xt, y: yt, block }, { K: span.rank, K4: span.lanes }) as tf.Tensor;
   const values = out.dataSync() as Int32Array; // a copy out of the heap
   tf.dispose([xt, yt, out]);
   return values.byteOffset % 8 === 0 ? new Float64Array(values.buffer, values.byteOffset, values.length / 2) : new Float64Array(values.slice().buffer);

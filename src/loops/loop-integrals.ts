@@ -133,8 +133,9 @@ export function quadraticSynthesis(basis: TensorBasis, a: tf.Tensor3D): tf.Tenso
  * and has its own reverse pass (gradients reach both operands).
  */
 function contractOnTheFly(products: AntiDiagonalProducts, kernels: QuadraticKernels): tf.Tensor4D {
-  const attrs = { K: kernels.names.length, K4: kernelLanes(kernels.names.length) };
-  const block = kernels.half;
+  const span = kernels.span32;
+  const attrs = span ? { K: span.rank, K4: span.lanes } : { K: kernels.names.length, K4: kernelLanes(kernels.names.length) };
+  const block = span ? span.block : kernels.half;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([x, y]); // kept for the reverse pass (the caller's tidy would dispose them)
@@ -144,7 +145,13 @@ function contractOnTheFly(products: AntiDiagonalProducts, kernels: QuadraticKern
         tf.engine().runKernel(QUADRATIC_FORMS_GRAD, { x: saved[0], y: saved[1], block, dA }, attrs) as tf.Tensor[],
     };
   });
-  return op(products.x, products.y) as tf.Tensor4D;
+  const a = op(products.x, products.y) as tf.Tensor4D; // [B, r or K, 2, N]
+  if (!span) return a;
+  // the kernels' sums from the basis kernels' (../loops/kernel-span.ts): A_k = sum_q C[k, q] A_q
+  const [B, r, two, n] = a.shape;
+  const flat = tf.reshape(tf.transpose(a, [1, 0, 2, 3]), [r, B * two * n]);
+  const K = kernels.names.length;
+  return tf.transpose(tf.reshape(tf.matMul(span.coefficients, flat), [K, B, two, n]), [1, 0, 2, 3]) as tf.Tensor4D;
 }
 
 /** The same contraction as one batched matMul of the materialised rows (other backends). */

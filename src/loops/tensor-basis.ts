@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { analysisMatrix, basisShape, type BasisShape } from '../fftlog/decomposition';
 import { synthesisScale } from '../fftlog/synthesis';
+import { kernelSpan, type KernelSpan } from './kernel-span';
 
 export interface TensorBasis {
   shape: BasisShape;
@@ -34,9 +35,19 @@ export interface QuadraticKernels {
   half: tf.Tensor3D;
   /** K4 (lanes per part of a row of `half`) */
   lanes: number;
-  /** the same block in float64, for the sets whose values come from ../loops/exact-loops.ts, and its copy on the wasm heap (int32 pairs) */
-  half64?: Float64Array;
+  /**
+   * For the sets whose values come from ../loops/exact-loops.ts: the float64 block of a basis of
+   * the kernels' span (./kernel-span.ts; the 15-23 f-power kernels of a set span 4 dimensions)
+   * and its copy on the wasm heap (int32 pairs)
+   */
+  span64?: KernelSpan;
   half64Tensor?: tf.Tensor;
+  /**
+   * When the kernels span fewer dimensions than there are kernels: the float32 block of the span's
+   * basis kernels ([ns, h+1, 2 lanes]) and C [K, r] (kernel k = sum_q C[k, q] basis q), for the
+   * SIMD contraction of ./loop-integrals.ts (r lanes instead of K)
+   */
+  span32?: { block: tf.Tensor3D; coefficients: tf.Tensor2D; rank: number; lanes: number };
   /**
    * Without the wasm kernel: the real block [2N+1, 2(N/2+1), 2K] = [[Re M, Im M], [-Im M, Re M]]
    * mapping [Re S | Im S] to [Re A | Im A] in one matMul (made from `half` on first use and
@@ -87,7 +98,6 @@ export function packQuadraticKernels(
   const { nc, ns } = shape;
   const h = (nc - 1) / 2;
   const half = new Float32Array(ns * (h + 1) * 2 * K4);
-  const half64 = float64 ? new Float64Array(half.length) : undefined;
   names.forEach((name, k) => {
     const m = kernels[name];
     if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
@@ -102,18 +112,24 @@ export function packQuadraticKernels(
         const im = w * m.im[c * nc + d];
         half[row + k] = re;
         half[row + K4 + k] = im;
-        if (half64) {
-          half64[row + k] = re;
-          half64[row + K4 + k] = im;
-        }
       }
     }
   });
-  return { names, half: tf.tensor3d(half, [ns, h + 1, 2 * K4], 'float32'), lanes: K4, half64 };
+  // the span pays off only beyond one SIMD group of kernels (./kernel-span.ts)
+  const span = float64 || names.length > 4 ? kernelSpan(shape, names.map((name) => kernels[name])) : undefined;
+  const span32 = span && span.rank < names.length
+    ? {
+      block: tf.tensor3d(Float32Array.from(span.block), [ns, h + 1, 2 * span.lanes], 'float32'),
+      coefficients: tf.tensor2d(Float32Array.from(span.coefficients), [names.length, span.rank], 'float32'),
+      rank: span.rank,
+      lanes: span.lanes,
+    }
+    : undefined;
+  return { names, half: tf.tensor3d(half, [ns, h + 1, 2 * K4], 'float32'), lanes: K4, span64: float64 ? span : undefined, span32 };
 }
 
 export function disposeQuadraticKernels(kernels: QuadraticKernels): void {
-  tf.dispose([kernels.half, kernels.realBlock ?? [], kernels.half64Tensor ?? []]);
+  tf.dispose([kernels.half, kernels.realBlock ?? [], kernels.half64Tensor ?? [], kernels.span32?.block ?? [], kernels.span32?.coefficients ?? []]);
 }
 
 export function packDotKernels(shape: BasisShape, kernels: Record<string, ComplexArray>): DotKernels {
