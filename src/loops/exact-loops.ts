@@ -37,23 +37,32 @@ function visitedRows(s: number, nc: number, h: number): [number, number, number]
  */
 export function contractAntiDiagonals64(kernels: QuadraticKernels, x: Float64Array[], y: Float64Array[], js = !hasQuadraticFormsKernel()): Float64Array {
   const B = x.length;
-  const nc = x[0].length / 2;
-  const n = nc - 1;
+  const n = x[0].length / 2 - 1;
   const K = kernels.names.length;
   const span = spanOf(kernels);
+  const basisSums = contractBasis64(kernels, x, y, js);
+  return expand(basisSums, B, span, K, 2 * n, Array.from({ length: K }, (_, k) => k).map((k) => (q: number) => span.coefficients[k * span.rank + q]));
+}
+
+/** The anti-diagonal sums of the span's basis kernels, [B, r, 2, N] flattened (the SIMD module or JS). */
+function contractBasis64(kernels: QuadraticKernels, x: Float64Array[], y: Float64Array[], js: boolean): Float64Array {
+  const nc = x[0].length / 2;
+  const span = spanOf(kernels);
+  return js ? contractJs(span, x, y, nc) : contractWasm(kernels, span, x, y, nc);
+}
+
+/** out[b, m] = sum_q w_m(q) rows[b, q] for M outputs from the r basis rows of length L. */
+function expand(rows: Float64Array, B: number, span: KernelSpan, M: number, L: number, weights: ((q: number) => number)[] | ((b: number, m: number, q: number) => number)): Float64Array {
   const r = span.rank;
-  const basisSums = js ? contractJs(span, x, y, nc) : contractWasm(kernels, span, x, y, nc);
-  // A_k = sum_q C[k, q] A_q
-  const out = new Float64Array(B * K * 2 * n);
-  const L = 2 * n;
+  const out = new Float64Array(B * M * L);
   for (let b = 0; b < B; b++) {
-    for (let k = 0; k < K; k++) {
-      const dst = (b * K + k) * L;
-      for (let qi = 0; qi < r; qi++) {
-        const c = span.coefficients[k * r + qi];
+    for (let m = 0; m < M; m++) {
+      const dst = (b * M + m) * L;
+      for (let q = 0; q < r; q++) {
+        const c = Array.isArray(weights) ? weights[m](q) : weights(b, m, q);
         if (c === 0) continue;
-        const src = (b * r + qi) * L;
-        for (let i = 0; i < L; i++) out[dst + i] += c * basisSums[src + i];
+        const src = (b * r + q) * L;
+        for (let i = 0; i < L; i++) out[dst + i] += c * rows[src + i];
       }
     }
   }
@@ -150,7 +159,11 @@ function combine(rows: Float64Array, B: number, L: number, terms: FPowerTerm[], 
   return { names, values: out };
 }
 
-/** P22-type loops Re X^T M Y per name, [B, names, N] in float64 (without the k^3 factor). */
+/**
+ * P22-type loops Re X^T M Y per name, [B, names, N] in float64 (without the k^3 factor): the basis
+ * kernels' sums, recombined straight into the names (sum over the name's f-power terms of
+ * f^power C[term, q]), then synthesised.
+ */
 export function quadraticStack64(
   basis: TensorBasis,
   kernels: QuadraticKernels,
@@ -161,8 +174,20 @@ export function quadraticStack64(
 ): HostStack {
   const B = x.length;
   const n = basis.shape.n;
-  const { names, values } = combine(contractAntiDiagonals64(kernels, x, y), B, 2 * n, terms, f);
-  return { names, values: synthesize(values, B * names.length, n, basis.quadScale) };
+  const span = spanOf(kernels);
+  const r = span.rank;
+  const names = [...new Set(terms.map((t) => t.name))];
+  // W[b, name, q] = sum over the name's terms k of f_b^power_k C[k, q]
+  const W = new Float64Array(B * names.length * r);
+  for (let b = 0; b < B; b++) {
+    terms.forEach((term, k) => {
+      const fp = f[b] ** term.power;
+      const row = (b * names.length + names.indexOf(term.name)) * r;
+      for (let q = 0; q < r; q++) W[row + q] += fp * span.coefficients[k * r + q];
+    });
+  }
+  const combined = expand(contractBasis64(kernels, x, y, !hasQuadraticFormsKernel()), B, span, names.length, 2 * n, (b, m, q) => W[(b * names.length + m) * r + q]);
+  return { names, values: synthesize(combined, B * names.length, n, basis.quadScale) };
 }
 
 /** P13-type loops Re X.m per name, [B, names, N] in float64 (CLASS-PT `batch_dot_product`). */
