@@ -237,7 +237,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       };
       // the anisotropic BAO damping at (k_t, mu_t), built once for the projections that use it
       let baoOnce: BaoDamping | undefined;
-      const bao = () => (baoOnce ??= baoDamping(geo, f, lt.sigma2Bao, lt.deltaSigma2Bao));
+      const bao = () => (baoOnce ??= stage('tensor: anisotropic BAO damping at (k_t, mu_t)', () => baoDamping(geo, f, lt.sigma2Bao, lt.deltaSigma2Bao)));
       let matter: Record<string, tf.Tensor2D>;
       if (ir) {
         const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f, hostLoops));
