@@ -1,7 +1,7 @@
 /**
  * A/B timing of the working tree against a git ref in ONE process (same load, same backend):
  *
- *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--stages]
+ *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--stages] [--grad]
  *
  * The ref's src/ is extracted with `git archive` into a temporary folder that links this
  * checkout's node_modules (one tfjs instance, shared backend), and both versions run the
@@ -33,6 +33,8 @@ const components = opt('components', 'all');
 const stockSliceForA = args.includes('--stock-slice');
 /** --stages: also the median time of each stage of computeComponents (its profile hook), per version */
 const stages = args.includes('--stages');
+/** --grad: time the value and gradient of S = sum of gg_l0 + gg_l2 + gg_l4 over k in [0.005, 0.3] h/Mpc w.r.t. f (a tensor through computeComponents) instead of the forward */
+const gradient = args.includes('--grad');
 
 const dir = mkdtempSync(join(tmpdir(), 'clax-ab-'));
 execSync(`git archive ${ref} src | tar -x -C ${dir}`, { cwd: ROOT });
@@ -77,6 +79,19 @@ async function main(): Promise<void> {
       if (timing) (times.get(name) ?? times.set(name, []).get(name)!).push(performance.now() - t0);
       return out;
     };
+    if (gradient) {
+      const mask = tf.tensor2d([inputs.kOutMpc.map((k) => (k / inputs.h >= 0.005 && k / inputs.h <= 0.3 ? 1 : 0))]);
+      const fs = tf.tensor1d(cosmologies.map((c) => c.f as number));
+      const { value, grads } = tf.valueAndGrads((ft: import('@tensorflow/tfjs-core').Tensor) => {
+        const fsl = cosmologies.map((_, b) => tf.reshape(tf.slice(ft, [b], [1]), []));
+        const r = v.compute.computeComponents(plan, cosmologies.map((c, b) => ({ ...c, f: fsl[b] })), { ...inputs.options, kOutMpc: inputs.kOutMpc, components, ...(stages ? { profile } : {}) } as never);
+        const sp = v.spectra.assembleAll(r.components, inputs.bias as never, { h: inputs.h, f: batch === 1 ? fsl[0] : ft, kOutMpc: inputs.kOutMpc } as never);
+        return tf.sum(tf.mul(tf.addN([sp.gg_l0!, sp.gg_l2!, sp.gg_l4!]), mask)) as import('@tensorflow/tfjs-core').Scalar;
+      })([fs]);
+      const out = { S: (await value.data()) as Float32Array, dSdf: (await grads[0].data()) as Float32Array };
+      tf.dispose([value, ...grads, fs, mask]);
+      return out;
+    }
     const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components, ...(stages ? { profile } : {}) } as never);
     const f = batch === 1 ? (cosmologies[0].f as number) : tf.tensor1d(cosmologies.map((c) => c.f as number));
     const spectra = v.spectra.assembleAll(r.components, inputs.bias as never, { h: inputs.h, f, kOutMpc: inputs.kOutMpc });
