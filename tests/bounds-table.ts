@@ -24,7 +24,7 @@ export const BOUNDS = {
   'oracle: real-space matter (loop, tree, ctr)': { bound: 1.5e-6, measured: 4.5e-7, where: 'dev001 tree' },
   'oracle: bias operators (Id2d2 ... IFG2)': { bound: 4e-6, measured: 1.24e-6, where: 'dev043 Id2d2' },
   'oracle: matter multipoles (loop_*, tree_*, ctr_*)': { bound: 1.5e-6, measured: 4.9e-7, where: 'dev043 tree_2_vv' },
-  'oracle: bias multipoles (0_b1b2 ... IFG2_2)': { bound: 2.5e-6, measured: 8.2e-7, where: 'dev040 2_b1bG2' },
+  'oracle: bias multipoles (0_b1b2 ... IFG2_2)': { bound: 2.7e-6, measured: 9.1e-7, where: 'devx004 2_b1b2' },
   /** pure-AP rows relative to max(max|ref|, 1e-8 |monopole|, CLASS-PT's storage floor): see oracle-components */
   'oracle: pure-AP rows (floor-relative)': { bound: 3e-5, measured: 8.8e-6, where: 'dev003 Id2G2_4' },
   /** with AP off, ours relative to the monopole (CLASS-PT's are rounding noise) */
@@ -40,7 +40,7 @@ export const BOUNDS = {
   'fNL: a batch vs the single calls': { bound: 4.5e-7, measured: 1.4e-7, where: 'fNLortho_G2' },
   'fNL: amplitude scaling P, A_s -> lambda P, lambda A_s (IR off)': { bound: 2.2e-6, measured: 7.3e-7, where: 'fNL_4_vd' },
   /** S = sum of gg_fNL_real, l0, l2 (both templates) vs central differences */
-  'fNL: gradients vs central differences': { bound: 2.1e-3, measured: 7.0e-4, where: 'devir000 f' },
+  'fNL: gradients vs central differences': { bound: 3e-3, measured: 1.0e-3, where: 'devir000 f' },
 
   // ---- kernel matrices vs CLASS-PT's files (tests/classpt-files.test.ts; where a CLASS-PT checkout is at hand) ----
   "kernel matrices vs CLASS-PT's files (M22, J, M13, IFG2)": { bound: 7e-14, measured: 2.3e-14, where: 'N = 128/256/512' },
@@ -100,7 +100,7 @@ export const BOUNDS = {
   // ---- extra CLASS-PT cases (oracle-data/extra/: z in [2, 3], and k up to 100 h/Mpc) ----
   /** every row 0-47 but the pure-AP ones, k in [0.005, 0.3] h/Mpc */
   'extra: every row, k in [0.005, 0.3]': { bound: 3.5e-6, measured: 1.1e-6, where: 'hz002 Id2d2' },
-  'extra: every row, k in [0.005, 1]': { bound: 3.5e-6, measured: 1.1e-6, where: 'hz002 Id2d2' },
+  'extra: every row, k in [0.005, 1]': { bound: 3.5e-6, measured: 1.1e-6, where: 'hz002 Id2d2 (7.8e-7, hk004, in the last run)' },
   /** relative to max(max|ref|, CLASS-PT's storage floor of the row: 1e5 offset ln(offset) 2^-52) */
   'extra: every row, k in [1, 10]': { bound: 3e-6, measured: 1.0e-6, where: 'hk000 4_b2' },
   'extra: every row, k in [10, 100]': { bound: 4.5e-5, measured: 1.5e-5, where: 'hk003 Id2G2 (float32 bias loops)' },

@@ -4,12 +4,12 @@
  * The f-power kernels of a set are one base matrix (CLASS-PT's M22 or J) times rational
  * polynomials in nu1, nu2, and they are far from independent: the 15 μ-power P22 kernels, the 23
  * IR-off multipole kernels and the 16 redshift-space bias kernels each span 4 dimensions
- * (pivoted Gram-Schmidt on the kernels: the fifth pivot is 8e-15 of the first). So the anti-
- * diagonal sums are contracted with r basis kernels (chosen among the kernels themselves by
- * pivoting) and A_k = sum_q C_kq A_q recovers every kernel's sums, exactly up to float64
- * rounding (each kernel's residual off the span is checked against 1e-12 when the span is built;
- * a larger one joins the basis). Real coefficients: the kernels' real and imaginary parts are
- * one real vector each.
+ * (pivoted Gram-Schmidt on the kernels at N = 64: the fifth pivot is 8e-15 of the first). So the
+ * anti-diagonal sums are contracted with r basis kernels (chosen among the kernels themselves by
+ * a pivoted Cholesky factorisation of their Gram matrix) and A_k = sum_q C_kq A_q recovers every
+ * kernel's sums, exactly up to float64 rounding (each kernel's fit is certified on all its
+ * entries when the span is built; one that fails joins the basis). Real coefficients: the
+ * kernels' real and imaginary parts are one real vector each.
  */
 import type { BasisShape } from '../fftlog/decomposition';
 import type { ComplexArray } from '../kernels/f-power-kernels';
@@ -33,8 +33,12 @@ export interface KernelSpan {
 const SPAN_TOLERANCE = 1e-10;
 const FIT_TOLERANCE = 1e-10;
 
-/** The half anti-diagonal entries w M[c, d] of one kernel (the packed layout's visiting order), [Re | Im]. */
-function halfEntries(shape: BasisShape, m: ComplexArray): Float64Array {
+/**
+ * The half anti-diagonal entries w M[c, d] of one kernel in the packed layout's order (row
+ * s (h+1) + t holds the pair c = t (s <= N) or h + t (s > N), d = s - c, w = 1/2 on c = d, zero
+ * off that half; ./tensor-basis.ts packs the lanes from it), [Re | Im].
+ */
+export function halfEntries(shape: BasisShape, m: ComplexArray): Float64Array {
   const { nc, ns } = shape;
   const h = (nc - 1) / 2;
   const rows = ns * (h + 1);
@@ -58,9 +62,9 @@ const dot = (a: Float64Array, b: Float64Array) => {
   return s;
 };
 
-export function kernelSpan(shape: BasisShape, kernels: ComplexArray[]): KernelSpan {
-  const K = kernels.length;
-  const vectors = kernels.map((m) => halfEntries(shape, m));
+/** The span of kernels given by their ./halfEntries vectors. */
+export function kernelSpan(shape: BasisShape, vectors: Float64Array[]): KernelSpan {
+  const K = vectors.length;
   // Gram matrix of the kernels over every 7th entry (an exact dependence holds on any subset; the
   // fit is certified on all entries below), normalised to unit diagonal
   const STRIDE = 7;

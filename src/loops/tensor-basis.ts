@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { analysisMatrix, basisShape, type BasisShape } from '../fftlog/decomposition';
 import { synthesisScale } from '../fftlog/synthesis';
-import { kernelSpan, type KernelSpan } from './kernel-span';
+import { halfEntries, kernelSpan, type KernelSpan } from './kernel-span';
 
 export interface TensorBasis {
   shape: BasisShape;
@@ -97,26 +97,20 @@ export function packQuadraticKernels(
   const K4 = kernelLanes(names.length);
   const { nc, ns } = shape;
   const h = (nc - 1) / 2;
-  const half = new Float32Array(ns * (h + 1) * 2 * K4);
-  names.forEach((name, k) => {
+  const rows = ns * (h + 1);
+  const half = new Float32Array(rows * 2 * K4);
+  const vectors = names.map((name, k) => {
     const m = kernels[name];
     if (m.re.length !== nc * nc) throw new RangeError(`kernel ${name} must have (N+1)^2 = ${nc * nc} entries`);
-    for (let s = 0; s < ns; s++) {
-      for (let t = 0; t <= h; t++) {
-        const c = s < nc ? t : h + t;
-        const d = s - c;
-        if (d < 0 || d >= nc || (s < nc ? c > d : c < d)) continue;
-        const w = c === d ? 0.5 : 1;
-        const row = (s * (h + 1) + t) * 2 * K4;
-        const re = w * m.re[c * nc + d];
-        const im = w * m.im[c * nc + d];
-        half[row + k] = re;
-        half[row + K4 + k] = im;
-      }
+    const v = halfEntries(shape, m); // [Re | Im] in the packed order
+    for (let i = 0; i < rows; i++) {
+      half[i * 2 * K4 + k] = v[i];
+      half[i * 2 * K4 + K4 + k] = v[rows + i];
     }
+    return v;
   });
   // the span pays off only beyond one SIMD group of kernels (./kernel-span.ts)
-  const span = float64 || names.length > 4 ? kernelSpan(shape, names.map((name) => kernels[name])) : undefined;
+  const span = float64 || names.length > 4 ? kernelSpan(shape, vectors) : undefined;
   const span32 = span && span.rank < names.length
     ? {
       block: tf.tensor3d(Float32Array.from(span.block), [ns, h + 1, 2 * span.lanes], 'float32'),
