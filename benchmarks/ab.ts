@@ -1,13 +1,13 @@
 /**
  * A/B timing of the working tree against a git ref in ONE process (same load, same backend):
  *
- *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--grad] [--stock-ops-a]
+ *   npx tsx benchmarks/ab.ts [ref=HEAD] [--batch 32] [--reps 7] [--backend wasm] [--components spectra] [--stock-slice] [--stages] [--grad] [--stock-ops-a]
  *
  * The ref's src/ is extracted with `git archive` into a temporary folder that links this
  * checkout's node_modules (one tfjs instance, shared backend), and both versions run the
  * fiducial forward (computeComponents + the 12 spectra + read-back), alternating A and B, so
  * that the ratio B/A is measured under the same machine load. Values are compared too.
- * --grad times the gradient of S = sum gg_l0 (nuisance parameters and f, through
+ * --grad times the gradient of S = sum of the gg multipoles w.r.t. f (through
  * computeComponents) instead of the forward.
  *
  * Versions before the own-named kernels (src/wasm-kernels.ts) replaced stock wasm kernels for
@@ -38,9 +38,12 @@ const backendName = opt('backend', 'wasm');
 const components = opt('components', 'all');
 /** --stock-slice: run A with the stock wasm Slice kernel (B installs src/wasm-kernels' one) */
 const stockSliceForA = args.includes('--stock-slice');
-const gradMode = args.includes('--grad');
 /** --stock-ops-a: A (a ref with src/private-ops.ts) runs its tensor stages on tfjs's stock kernels (setOwnWasmKernels(false)) */
 const stockOpsForA = args.includes('--stock-ops-a');
+/** --stages: also the median time of each stage of computeComponents (its profile hook), per version */
+const stages = args.includes('--stages');
+/** --grad: time the value and gradient of S = sum of gg_l0 + gg_l2 + gg_l4 over k in [0.005, 0.3] h/Mpc w.r.t. f (a tensor through computeComponents) instead of the forward */
+const gradient = args.includes('--grad');
 
 const dir = mkdtempSync(join(tmpdir(), 'clax-ab-'));
 execSync(`git archive ${ref} src | tar -x -C ${dir}`, { cwd: ROOT });
@@ -86,36 +89,40 @@ async function main(): Promise<void> {
   const stockRegistry = snapshot();
   if (stockOpsForA) ((await import(join(dir, 'src/wasm-kernels.ts'))) as typeof kernels).setOwnWasmKernels(false);
   let registryOfA: Registry | null = null;
+  const stageTimes = new Map<Version, Map<string, number[]>>();
+  let timing = false;
   const run = async (v: Version): Promise<Record<string, Float32Array>> => {
     if (stockSliceForA) (v === A ? kernels.uninstallWasmKernels : () => kernels.setOwnWasmKernels(true))();
     restore(v === A ? (registryOfA ?? stockRegistry) : stockRegistry);
     try {
-      return gradMode ? await runGrad(v) : await runForward(v);
+      return await runForward(v);
     } finally {
       if (v === A && !registryOfA) registryOfA = snapshot();
     }
   };
-  const runGrad = async (v: Version): Promise<Record<string, Float32Array>> => {
-    const plan = v.plan.getPlan({ n: inputs.n });
-    const bias = inputs.bias as Record<string, number>;
-    const names = ['b1', 'b2', 'bG2', 'bGamma3', 'cs0', 'Pshot', 'a0', 'a2', 'b4'].filter((k) => k in bias); // what pk_gg_l0 uses
-    const xs = [...names.map((k) => tf.scalar(bias[k])), tf.scalar(inputs.cosmology.f as number)];
-    const res = tf.tidy(() => {
-      const { value, grads } = tf.valueAndGrads((...t: import('@tensorflow/tfjs-core').Tensor[]) => {
-        const f = t[names.length];
-        const r = v.compute.computeComponents(plan, [{ ...inputs.cosmology, f }], { ...inputs.options, kOutMpc: inputs.kOutMpc, components } as never);
-        const p = Object.fromEntries(names.map((k, i) => [k, t[i]]));
-        return tf.sum(v.spectra.pkGgL0(r.components, p as never, { h: inputs.h, f, kOutMpc: inputs.kOutMpc })) as import('@tensorflow/tfjs-core').Scalar;
-      })(xs);
-      return [value, ...grads];
-    });
-    const data = await Promise.all(res.map((x) => x.data()));
-    tf.dispose([...res, ...xs]);
-    return { S_and_grads: Float32Array.from(data.map((d) => d[0])) };
-  };
   const runForward = async (v: Version): Promise<Record<string, Float32Array>> => {
     const plan = v.plan.getPlan({ n: inputs.n });
-    const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components } as never);
+    const times = stageTimes.get(v) ?? stageTimes.set(v, new Map()).get(v)!;
+    const profile = <T,>(name: string, f: () => T): T => {
+      const t0 = performance.now();
+      const out = f();
+      if (timing) (times.get(name) ?? times.set(name, []).get(name)!).push(performance.now() - t0);
+      return out;
+    };
+    if (gradient) {
+      const mask = tf.tensor2d([inputs.kOutMpc.map((k) => (k / inputs.h >= 0.005 && k / inputs.h <= 0.3 ? 1 : 0))]);
+      const fs = tf.tensor1d(cosmologies.map((c) => c.f as number));
+      const { value, grads } = tf.valueAndGrads((ft: import('@tensorflow/tfjs-core').Tensor) => {
+        const fsl = cosmologies.map((_, b) => tf.reshape(tf.slice(ft, [b], [1]), []));
+        const r = v.compute.computeComponents(plan, cosmologies.map((c, b) => ({ ...c, f: fsl[b] })), { ...inputs.options, kOutMpc: inputs.kOutMpc, components, ...(stages ? { profile } : {}) } as never);
+        const sp = v.spectra.assembleAll(r.components, inputs.bias as never, { h: inputs.h, f: batch === 1 ? fsl[0] : ft, kOutMpc: inputs.kOutMpc } as never);
+        return tf.sum(tf.mul(tf.addN([sp.gg_l0!, sp.gg_l2!, sp.gg_l4!]), mask)) as import('@tensorflow/tfjs-core').Scalar;
+      })([fs]);
+      const out = { S: (await value.data()) as Float32Array, dSdf: (await grads[0].data()) as Float32Array };
+      tf.dispose([value, ...grads, fs, mask]);
+      return out;
+    }
+    const r = v.compute.computeComponents(plan, cosmologies, { ...inputs.options, kOutMpc: inputs.kOutMpc, components, ...(stages ? { profile } : {}) } as never);
     const f = batch === 1 ? (cosmologies[0].f as number) : tf.tensor1d(cosmologies.map((c) => c.f as number));
     const spectra = v.spectra.assembleAll(r.components, inputs.bias as never, { h: inputs.h, f, kOutMpc: inputs.kOutMpc });
     const out: Record<string, Float32Array> = {};
@@ -134,6 +141,7 @@ async function main(): Promise<void> {
   const vb = await run(B);
   await run(A);
   await run(B);
+  timing = true;
   for (let i = 0; i < reps; i++) {
     for (const [v, t] of [[A, ta], [B, tb]] as const) {
       const t0 = performance.now();
@@ -159,11 +167,17 @@ async function main(): Promise<void> {
   const sa = stats(ta);
   const sb = stats(tb);
   const per = (x: number) => (x / batch).toFixed(1);
-  console.log(`${gradMode ? 'gradient of S, ' : ''}backend ${backend}, batch ${batch}, components ${components}, reps ${reps}, load ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
+  console.log(`${gradient ? 'gradient of S, ' : ''}backend ${backend}, batch ${batch}, components ${components}, reps ${reps}, load ${(await import('node:os')).loadavg()[0].toFixed(2)}`);
   console.log(`${A.label}: median ${per(sa.median)} ms/cosmology (min ${per(sa.min)})`);
   console.log(`${B.label}: median ${per(sb.median)} ms/cosmology (min ${per(sb.min)})`);
   console.log(`ratio B/A: median ${(sb.median / sa.median).toFixed(3)}, min ${(sb.min / sa.min).toFixed(3)}`);
   console.log(`max rel diff B vs A: ${worst.toExponential(2)} (${worstName})${missing.length ? `; missing in B: ${missing.join(', ')}` : ''}`);
+  if (stages) {
+    for (const v of [A, B]) {
+      console.log(`${v.label}, median ms per call by stage:`);
+      for (const [name, t] of stageTimes.get(v) ?? []) console.log(`  ${stats(t).median.toFixed(2).padStart(8)}  ${name}`);
+    }
+  }
 }
 
 main()

@@ -187,6 +187,10 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   parts['plan.biasHost()'] = performance.now() - t;
   const planBuildMs = Object.values(parts).reduce((a, b) => a + b, 0);
   const baseTensors = tf.memory().numTensors;
+  // kernel blocks a plan makes on first use and keeps (plan state, not a leak): counted from here
+  const kernelSets = () => [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels];
+  const blocksOf = () => kernelSets().reduce((a, k) => a + (k.realBlock ? 1 : 0) + (k.half64Tensor ? 1 : 0), 0);
+  const blocksAtBase = blocksOf();
 
   t = performance.now();
   await forwardOnce(plan, inputs, one);
@@ -311,9 +315,9 @@ export async function runWorker(opts: WorkerOptions): Promise<WorkerResult> {
   }
   mask.dispose();
   // the real kernel blocks the matMul path (backends other than wasm) makes once and keeps with
-  // the plan are plan state, not a leak (src/loops/loop-integrals.ts contractRows)
-  const planBlocks = [plan.matter.p22, plan.rsdIrOn().p22.kernels, plan.bias().real.kernels, plan.bias().rsd.kernels]
-    .filter((k) => k.realBlock).length;
+  // the plan, and the float64 blocks the wasm path uploads once (src/loops/exact-loops.ts), are
+  // plan state, not a leak
+  const planBlocks = blocksOf() - blocksAtBase;
   const leaked = leakedForward + tf.memory().numTensors - afterProbe - planBlocks;
 
   // batch-size sweep: one forward per size after one warm-up call; sizes stop once a call exceeds the budget

@@ -1,5 +1,6 @@
 // Fit the nuisance parameters of a mock galaxy multipole data vector by gradient descent.
 // Run after `npm ci` (which builds dist/):  node examples/fit-nuisance.mjs
+// (CLAX_EXAMPLE_STEPS=N runs N Adam steps instead of 1500; the last line is a JSON summary.)
 //
 // The cosmology is fixed, so the components are computed once; the nuisance parameters are tf
 // variables and Adam minimises chi^2 = sum_k sum_l (P_l(theta) - P_l^data)^2 / sigma_l(k)^2 with
@@ -37,13 +38,19 @@ const chi2 = () =>
   tf.addN(multipoles(params()).map((m, l) => tf.sum(tf.square(tf.div(tf.sub(m, data[l]), sigma[l])))));
 
 const optimizer = tf.train.adam(0.05);
-for (let step = 0; step <= 1500; step++) {
+const steps = Number(process.env.CLAX_EXAMPLE_STEPS ?? 1500);
+let first;
+let last;
+for (let step = 0; step <= steps; step++) {
   const loss = optimizer.minimize(chi2, true, Object.values(vars));
-  if (step % 300 === 0) console.log(`step ${String(step).padStart(4)}  chi2 = ${loss.dataSync()[0].toExponential(3)}`);
+  last = loss.dataSync()[0];
+  first ??= last;
+  if (step % 300 === 0 || step === steps) console.log(`step ${String(step).padStart(4)}  chi2 = ${last.toExponential(3)}`);
   loss.dispose();
 }
 console.log('parameter      truth     fit');
 for (const k of Object.keys(truth)) {
   console.log(`${k.padEnd(10)} ${String(truth[k]).padStart(9)} ${(vars[k].dataSync()[0] * scale[k]).toFixed(3).padStart(9)}`);
 }
+console.log(JSON.stringify({ steps, chi2_start: first, chi2_end: last, fit: Object.fromEntries(Object.keys(truth).map((k) => [k, vars[k].dataSync()[0] * scale[k]])), truth }));
 result.dispose();

@@ -21,8 +21,9 @@ import { outputSplineOperators } from './numerics/output-spline';
 import { splineDerivativeOperator } from './numerics/spline';
 import { fftlogGrid } from './fftlog/grid';
 import { apGeometry, baoDamping, type BaoDamping } from './redshift/ap-projection';
-import { analyticMatterMultipoles, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
+import { analyticMatterMultipoles, matterMultipoleRows, muPowerLoops, projectMatterMultipoles } from './redshift/matter-multipoles';
 import { NEGATED_ROWS, projectBiasMultipoles } from './redshift/bias-multipoles';
+import { applyExtrapolations, extrapolatedRow, outsideComputedRange } from './redshift/extrapolations';
 import { PURE_AP_ROWS, pureApRowsFloat64 } from './redshift/pure-ap-float64';
 import { basisShape } from './fftlog/decomposition';
 import { BIAS_FFTLOG_BIAS } from './kernels/bias';
@@ -192,9 +193,12 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   // the AP-projected fNL rows come from the float64 host path; their float32 tensor twin is built
   // only where a gradient can reach them (some input given as a tensor)
   const fnlTensorTwin = cosmologies.some((c) =>
-    [c.pkMpc3, c.f, c.hratio, c.Dratio, c.As, c.rsDragMpc].some((v) => v instanceof tf.Tensor),
+    [c.pkMpc3, c.f, c.hratio, c.Dratio, c.As, c.rsDragMpc, c.h].some((v) => v instanceof tf.Tensor),
   );
   const fs = rsd ? perCosmology(cosmologies, 'f') : [];
+  // the matter loops take their values from float64 contractions (./loops/exact-loops); their float32
+  // tensor twins run only where a gradient can reach them
+  const hostLoops = { f: fs, differentiable: fnlTensorTwin };
   // kernel sets are built (and kept) outside the tidy below
   if (rsd) (ir ? plan.rsdIrOn() : plan.rsdIrOff());
   if (withBias) plan.bias();
@@ -205,6 +209,10 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
   const momentHost = { gridKMpc: linear.gridKMpc, hratio: hr, dratio: dr };
   const moments: HostMomentSets | undefined = linear.apMoments;
   const pureAp = rsd && withBias && (options.components ?? 'all') === 'all';
+  // CLASS-PT's Nside (AP on: 10, else 1): its redshift-space rows and bias monopoles are computed on
+  // [kdisc[Nside], kdisc[N-1-Nside]] only, with fixed expressions outside (./redshift/extrapolations)
+  const nSide = apSideNodes(rsd && ap);
+  const outside = outsideComputedRange(linear.gridKMpc, kOutMpc, nSide);
 
   const components = tf.tidy(() => {
     const spline = stage('host+upload: output spline operator', () => outputSplineOperators(linear.gridKMpc, kOutMpc)); // [B, N, nOut]
@@ -217,7 +225,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       : undefined;
     linear.tensors = stage('upload: linear-stage tensors', () => linearStageTensors(linear, options, pk, rs, hT));
     const lt = linear.tensors;
-    const onGrid: Record<string, tf.Tensor2D> = stage('tensor: real-space matter loops', () => matterRealSpace(plan, linear)); // name -> [B, N]
+    const onGrid: Record<string, tf.Tensor2D> = stage('tensor: real-space matter loops', () => matterRealSpace(plan, linear, hostLoops)); // name -> [B, N]
     const f = rsd ? scalarTensor('f', fs) : (tf.zeros([B]) as tf.Tensor1D);
     const biasGrid = withBias ? stage('tensor: bias operators on the grid (real + RSD kernels)', () => biasOperatorsOnGrid(plan, linear, rsd ? f : null)) : {};
     if (withBias) {
@@ -255,13 +263,17 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       };
       // the anisotropic BAO damping at (k_t, mu_t), built once for the projections that use it
       let baoOnce: BaoDamping | undefined;
-      const bao = () => (baoOnce ??= baoDamping(geo, f, lt.sigma2Bao, lt.deltaSigma2Bao));
+      const bao = () => (baoOnce ??= stage('tensor: anisotropic BAO damping at (k_t, mu_t)', () => baoDamping(geo, f, lt.sigma2Bao, lt.deltaSigma2Bao)));
       let matter: Record<string, tf.Tensor2D>;
       if (ir) {
-        const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f));
-        matter = stage('tensor: AP projection of matter (Gauss-Legendre, 20 folded nodes)', () => projectMatterMultipoles(geo, loops, d2, f, bao()));
+        const loops = stage('tensor: mu-power loops (nw quadratic + nw x w bilinear)', () => muPowerLoops(plan, linear, f, hostLoops));
+        // values from the float64 host projection; the float32 tensor projection only where a gradient can reach it
+        matter = stage('host: AP projection of matter in float64 (Gauss-Legendre, 20 folded nodes)', () => matterMultipoleRows(
+          loops, linear, { f: fs, hratio: hr, dratio: dr, nSide: apSideNodes(ap) },
+          hostLoops.differentiable ? () => projectMatterMultipoles(geo, loops, d2, f, bao()) : undefined,
+        ));
       } else {
-        matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f));
+        matter = stage('tensor: analytic matter multipoles (IR off)', () => analyticMatterMultipoles(plan, linear, f, hostLoops));
       }
       Object.assign(onGrid, matter);
       if (withBias) {
@@ -279,7 +291,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
           if (fnlTensorTwin) Object.assign(onGrid, projectFnlMatterMultipoles(geo, fnlGrid, transfer, d2, damp()));
         } else {
           // IR off: analytic multipoles without AP (as the Gaussian ones); CLASS-PT has no 4_dd
-          // matrix and leaves that row unwritten (trap T17): its l = 4 dd part is 0 here
+          // matrix and `nonlinear_pt_loop` leaves that row unwritten: its l = 4 dd part is 0 here
           for (const { prefix } of FNL_TEMPLATES) {
             for (const row of ['0_vv', '0_vd', '0_dd', '2_vv', '2_vd', '2_dd', '4_vv', '4_vd']) {
               onGrid[`${prefix}_${row}`] = fnlGrid[`${prefix}_${row}`];
@@ -328,10 +340,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       return own.mul(cut, tf.exp(tf.neg(own.mul(x4, tf.sub(s4, 1)))));
     };
     if (out.loop_4_dd) out.loop_4_dd = own.mul(out.loop_4_dd, outputCut()) as tf.Tensor2D;
+    let factor: tf.Tensor | undefined;
     if (png) {
       const cut = outputCut();
       const amplitude = cosmologies.map((c, b) => (c.As instanceof tf.Tensor ? tf.reshape(c.As, []) : tf.scalar(amplitudes[b])));
-      const factor = tf.reshape(own.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
+      factor = tf.reshape(own.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
       for (const name of names) {
         if (!name.startsWith('fNL')) continue;
         let v = own.mul(out[name], factor);
@@ -339,6 +352,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
         out[name] = v as tf.Tensor2D;
       }
     }
+    // CLASS-PT's fixed expressions outside [kdisc[Nside], kdisc[N-1-Nside]] (./redshift/extrapolations)
+    applyExtrapolations(out, {
+      gridKMpc: linear.gridKMpc, kOutMpc, nSide, inputs: linear.inputs, pk, f, sigmaV2: lt.sigmaV2,
+      loop4ddGrid: onGrid.loop_4_dd, fnlFactor: factor,
+    });
     return out;
     });
   });
@@ -353,8 +371,9 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       const t = components[name];
       const v = readSync(t, `float64 row ${name}`);
       const corr = new Float32Array(v.length);
+      const keep = extrapolatedRow(name); // CLASS-PT's extrapolation there (already in t)
       exact.forEach((rows, b) => {
-        for (let i = 0; i < nOut; i++) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];
+        for (let i = 0; i < nOut; i++) if (!(keep && outside[b][i])) corr[b * nOut + i] = rows[name][i] - v[b * nOut + i];
       });
       components[name] = tf.tidy(() => tf.add(t, tf.tensor2d(corr, t.shape)) as tf.Tensor2D);
       t.dispose();
@@ -396,7 +415,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
       const nOut = kOutMpc[0].length;
       for (const name of names) {
         const v = new Float32Array(B * nOut);
-        exact.forEach((rows, b) => v.set(rows[name], b * nOut));
+        exact.forEach((rows, b) => {
+          v.set(rows[name], b * nOut);
+          // CLASS-PT's extrapolation outside its range: epsilon_for_logs_fNL times classy's factor
+          outside[b].forEach((o, i) => { if (o) v[b * nOut + i] = 1e-6 * Math.sqrt(amplitudes[b]) * FNL_ROW_FACTOR; });
+        });
         components[name] = tf.tensor2d(v, [B, nOut]);
       }
     }

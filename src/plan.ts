@@ -118,6 +118,7 @@ export function clearPlanCache(): void {
 /** Keeps every tensor reachable from a freshly built kernel set (it may be built inside tidy). */
 function keepAll<T>(value: T): T {
   const visit = (v: unknown): void => {
+    if (ArrayBuffer.isView(v)) return; // host arrays (the float64 kernel blocks): nothing to keep inside
     if (v instanceof tf.Tensor) tf.keep(v);
     else if (Array.isArray(v)) v.forEach(visit);
     else if (v && typeof v === 'object') Object.values(v).forEach(visit);
@@ -127,6 +128,7 @@ function keepAll<T>(value: T): T {
 }
 
 function disposeAll(value: unknown): void {
+  if (ArrayBuffer.isView(value)) return;
   if (value instanceof tf.Tensor) value.dispose();
   else if (Array.isArray(value)) value.forEach(disposeAll);
   else if (value && typeof value === 'object') Object.values(value).forEach(disposeAll);
@@ -143,7 +145,7 @@ function buildRsdMatter(basis: TensorBasis, m22: ComplexArray, m13: ComplexArray
   const p22 = irOn ? P22_MU_POWERS : P22_MULTIPOLES;
   const p13 = irOn ? P13_MU_POWERS : P13_MULTIPOLES;
   return {
-    p22: buildFPowerQuadratic(basis, m22, withDenominator(p22, M22_DEN, '196*')),
+    p22: buildFPowerQuadratic(basis, m22, withDenominator(p22, M22_DEN, '196*'), true), // values in float64 (loops/exact-loops)
     p13: buildFPowerDot(basis, m13, withDenominator(p13, '1 + 9*nu')),
   };
 }
@@ -209,7 +211,7 @@ function buildPlan(n: number): Plan {
   const basis = keepAll(createTensorBasis(n, MATTER_FFTLOG_BIAS));
   const matter: MatterKernels = keepAll({
     basis,
-    p22: packQuadraticKernels(basis.shape, { m22 }),
+    p22: packQuadraticKernels(basis.shape, { m22 }, true),
     p13: packDotKernels(basis.shape, { m13 }),
   });
   let disposed = false;

@@ -45,6 +45,8 @@ interface WasmBackendLike {
 export const QUADRATIC_FORMS = 'ClaxQuadraticForms';
 export const LEGENDRE_SUMS = 'ClaxLegendreSums';
 export const QUADRATIC_FORMS_GRAD = 'ClaxQuadraticFormsGrad';
+/** the float64 forward contraction: float64 data travel as int32 pairs (an exact copy) */
+export const QUADRATIC_FORMS_64 = 'ClaxQuadraticForms64';
 
 interface QuadraticFormsExports {
   quadraticForms(x: number, y: number, blk: number, out: number, scr: number, B: number, nc: number, K: number, K4: number): void;
@@ -53,6 +55,7 @@ interface QuadraticFormsExports {
     B: number, nc: number, K: number, K4: number,
   ): void;
   legendreSums(x: number, w: number, out: number, R: number, G: number): void;
+  quadraticForms64(x: number, y: number, blk: number, out: number, scr: number, B: number, nc: number, K: number, K4: number): void;
 }
 
 /** The part of the WebAssembly API used here (the project's TS lib has no DOM types). */
@@ -91,6 +94,23 @@ function zeros(backend: WasmBackendLike, shape: number[]): tf.TensorInfo {
 }
 
 type QuadraticAttrs = { K: number; K4: number };
+
+/** The same in float64: x, y [B, 4nc], block [ns, h+1, 4K4] int32 holding float64 -> [B, K, 2, 2N] (float64 as int32 pairs). */
+function quadraticForms64Kernel(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const { x, y, block } = args.inputs as { x: tf.TensorInfo; y: tf.TensorInfo; block: tf.TensorInfo };
+  const { K, K4 } = args.attrs as unknown as QuadraticAttrs;
+  const [B, fourNc] = x.shape;
+  const nc = fourNc / 4;
+  const out = backend.makeOutput([B, K, 2, 2 * (nc - 1)], 'int32');
+  backend.typedArrayFromHeap(out).fill(0);
+  const scr = backend.makeOutput([4 * (nc + 1)], 'int32'); // (Re, Im) float64 S per visited row
+  const wasm = quadraticFormsModule(backend);
+  const at = (t: tf.TensorInfo) => heapOffset(backend, t);
+  wasm.quadraticForms64(at(x), at(y), at(block), at(out), at(scr), B, nc, K, K4);
+  backend.disposeData(scr.dataId);
+  return out;
+}
 
 /** x, y [B, 2nc], block [ns, h+1, 2K4] -> [B, K, 2, N], folded modulo N (see quadratic-forms.wat). */
 function quadraticFormsKernel(args: { inputs: tf.NamedTensorInfoMap; attrs?: tf.NamedAttrMap; backend: unknown }): tf.TensorInfo {
@@ -141,6 +161,7 @@ function installQuadraticForms(): void {
   tf.registerKernel({ kernelName: QUADRATIC_FORMS, backendName: 'wasm', kernelFunc: quadraticFormsKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: QUADRATIC_FORMS_GRAD, backendName: 'wasm', kernelFunc: quadraticFormsGradKernel as unknown as tf.KernelFunc });
   tf.registerKernel({ kernelName: LEGENDRE_SUMS, backendName: 'wasm', kernelFunc: legendreSumsKernel as unknown as tf.KernelFunc });
+  tf.registerKernel({ kernelName: QUADRATIC_FORMS_64, backendName: 'wasm', kernelFunc: quadraticForms64Kernel as unknown as tf.KernelFunc });
   quadraticInstalled = true;
 }
 

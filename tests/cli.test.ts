@@ -21,10 +21,6 @@ vi.mock('../src/compute', async (importOriginal) => {
     },
   };
 });
-// the gradient is the lead's (src/cli/gradient.ts); here only the CLI plumbing of --grad is tested
-vi.mock('../src/cli/gradient', () => ({
-  predictGradient: async () => ({ S: 42, wrt: { b1: 1.5, pk_lin_Mpc3: [1, 2] } }),
-}));
 
 import { runCli } from '../src/cli/main';
 import { COMPUTE_OPTIONS, prepareCompute } from '../src/cli/compute-cmd';
@@ -33,6 +29,10 @@ import { ClaxPtInputError } from '../src/errors';
 import { getPlan } from '../src/plan';
 import { computeComponents } from '../src/compute';
 import { defaultCosmologyPath } from '../src/cli/main';
+import { caseInputs } from '../src/cli/case-file';
+import { sumOfGalaxyMultipoles, type SInputs } from '../src/cli/gradient';
+import * as tf from '@tensorflow/tfjs-core';
+import { BOUNDS } from './bounds';
 
 interface Run {
   code: number;
@@ -84,6 +84,12 @@ beforeAll(() => {
   const dev = JSON.parse(gunzipSync(readFileSync(join(__dirname, '..', 'oracle-data', 'dev000.json.gz'))).toString('utf8'));
   dev.settings['FFTLog mode'] = 'Fast';
   writeFileSync(path('case128.json'), JSON.stringify(dev));
+  // the same inputs without any of CLASS-PT's answers (what --grad reads)
+  const inputsOnly = {
+    settings: dev.settings, input: dev.input, derived: Object.fromEntries(['h', 'z', 'f', 'hratio', 'Dratio', 'n_s', 'rs_drag_Mpc', 'A_s'].map((k) => [k, dev.derived[k]])),
+    output: { k_Mpc: dev.output.k_Mpc, bias: dev.output.bias },
+  };
+  writeFileSync(path('inputs128.json'), JSON.stringify(inputsOnly));
 });
 
 afterAll(() => {
@@ -213,12 +219,35 @@ describe('predict and plot', () => {
     expect(o.k_Mpc).toHaveLength(o.spectra_hMpc3.gg_l0.length);
   });
 
-  it('predict --grad adds the gradient of predictGradient', async () => {
-    const r = await cli('predict', '--case', path('case128.json'), '--grad');
+  it('predict --grad on a case without answers: S and its gradient, checked against central differences', async () => {
+    const r = await cli('predict', '--case', path('inputs128.json'), '--grad');
     expect(r.code, r.err).toBe(0);
     const o = JSON.parse(r.out);
     expect(Object.keys(o)).toEqual(['backend', 'components_Mpc3', 'spectra_hMpc3', 'gradient']);
-    expect(o.gradient).toEqual({ S: 42, wrt: { b1: 1.5, pk_lin_Mpc3: [1, 2] } });
+    const { S, wrt } = o.gradient as { S: number; wrt: Record<string, number | number[]> };
+    const c = JSON.parse(readFileSync(path('inputs128.json'), 'utf8'));
+    const inputs = caseInputs(c);
+    expect(Object.keys(wrt).sort()).toEqual([...Object.keys(inputs.bias), 'f', 'hratio', 'Dratio', 'rs_drag_Mpc', 'pk_lin_Mpc3'].sort());
+    expect((wrt.pk_lin_Mpc3 as number[]).length).toBe(c.input.pk_lin_Mpc3.length);
+    // S as the forward computes it, and central differences of that forward
+    const base: SInputs = {
+      pkMpc3: c.input.pk_lin_Mpc3, f: c.derived.f, hratio: c.derived.hratio, Dratio: c.derived.Dratio, rsDragMpc: c.derived.rs_drag_Mpc, bias: { ...inputs.bias },
+    };
+    const sOf = (x: SInputs) => tf.tidy(() => sumOfGalaxyMultipoles(inputs, x).dataSync()[0]);
+    expect(Math.abs(sOf(base) / S - 1)).toBeLessThan(1e-6);
+    const db1 = (1e-2 * Math.abs(S)) / Math.abs(wrt.b1 as number); // S is quadratic in b1: exact differences
+    const fdB1 = (sOf({ ...base, bias: { ...base.bias, b1: base.bias.b1 as number + db1 } }) - sOf({ ...base, bias: { ...base.bias, b1: base.bias.b1 as number - db1 } })) / (2 * db1);
+    expect(Math.abs((wrt.b1 as number) / fdB1 - 1)).toBeLessThanOrEqual(BOUNDS['gradients: nuisance parameters'].bound);
+    const df = 1e-3 * c.derived.f;
+    const fdF = (sOf({ ...base, f: c.derived.f + df }) - sOf({ ...base, f: c.derived.f - df })) / (2 * df);
+    expect(Math.abs((wrt.f as number) / fdF - 1)).toBeLessThanOrEqual(BOUNDS['gradients: f, hratio, Dratio'].bound);
+    // a smooth direction in P_lin
+    const pk = c.input.pk_lin_Mpc3 as number[];
+    const dir = pk.map((p, i) => p * Math.exp(-((Math.log(c.input.k_Mpc[i] / 0.1)) ** 2)));
+    const eps = 2e-3;
+    const ad = (wrt.pk_lin_Mpc3 as number[]).reduce((a, g, i) => a + g * dir[i], 0);
+    const fdP = (sOf({ ...base, pkMpc3: pk.map((p, i) => p + eps * dir[i]) }) - sOf({ ...base, pkMpc3: pk.map((p, i) => p - eps * dir[i]) })) / (2 * eps);
+    expect(Math.abs(ad / fdP - 1)).toBeLessThanOrEqual(BOUNDS['gradients: P_lin directions'].bound);
   });
 
   it('plot writes a PNG and an SVG with a residual panel against CLASS-PT', async () => {

@@ -15,7 +15,8 @@ import {
 } from '../src/loops/tensor-basis';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients, quadraticLoops } from '../src/loops/loop-integrals';
 import { centredRng, dot } from './metrics';
-import { basisShape } from '../src/fftlog/decomposition';
+import { analyze, basisShape } from '../src/fftlog/decomposition';
+import { contractAntiDiagonals64, dotStack64, plainTerms, quadraticStack64 } from '../src/loops/exact-loops';
 import { synthesisScale, synthesize, synthesizeAdjoint } from '../src/fftlog/synthesis';
 import { hasQuadraticFormsKernel } from '../src/wasm-kernels';
 
@@ -121,7 +122,7 @@ describe('O(N^2) FFTLog loop contractions', () => {
       }
 
       const basis = createTensorBasis(n, b);
-      const quad = packQuadraticKernels(basis.shape, { M });
+      const quad = packQuadraticKernels(basis.shape, { M }, true);
       const dot = packDotKernels(basis.shape, { m });
       const pt = tf.tensor2d(Array.from(p), [1, n]);
       const coef = fftlogCoefficients(basis, pt);
@@ -138,9 +139,56 @@ describe('O(N^2) FFTLog loop contractions', () => {
       }
       expect(e22).toBeLessThan(2e-5);
       expect(e13).toBeLessThan(2e-5);
+      // the float64 values (../src/loops/exact-loops): the same forms to float64 rounding
+      const x = [analyze(basis.shape, p)];
+      const v22 = quadraticStack64(basis, quad, plainTerms(['M']), x, x, [1]).values;
+      const v13 = dotStack64(basis, dot, plainTerms(['m']), x, [1]).values;
+      let d22 = 0;
+      let d13 = 0;
+      for (let j = 0; j < n; j++) {
+        d22 = Math.max(d22, Math.abs(v22[j] - f22[j]) / max22);
+        d13 = Math.max(d13, Math.abs(v13[j] - f13[j]) / max13);
+      }
+      expect(d22).toBeLessThan(1e-12);
+      expect(d13).toBeLessThan(1e-12);
       tf.dispose([pt, coef, prods.rows ?? [], quad.half, dot.re, dot.im]);
     });
   }
+});
+
+describe('float64 anti-diagonal sums: the SIMD module vs the same loops in JS', () => {
+  it('agree to float64 rounding for K = 1 ... 11 kernels (passes of 8 and 4 lanes), bilinear and quadratic', async () => {
+    await useBackend('wasm');
+    expect(hasQuadraticFormsKernel()).toBe(true);
+    const n = 32;
+    const nc = n + 1;
+    const r = rng(5);
+    const shape = basisShape(n, -0.3);
+    const x = [0, 1, 2].map(() => Float64Array.from({ length: 2 * nc }, () => r()));
+    const y = [0, 1, 2].map(() => Float64Array.from({ length: 2 * nc }, () => r()));
+    for (const K of [1, 3, 4, 5, 8, 11]) {
+      const mats: Record<string, ComplexArray> = {};
+      for (let k = 0; k < K; k++) {
+        const m: ComplexArray = { re: new Float64Array(nc * nc), im: new Float64Array(nc * nc) };
+        for (let c = 0; c < nc; c++) for (let d = c; d < nc; d++) {
+          m.re[c * nc + d] = m.re[d * nc + c] = r();
+          m.im[c * nc + d] = m.im[d * nc + c] = r();
+        }
+        mats[`k${k}`] = m;
+      }
+      const kernels = packQuadraticKernels(shape, mats, true);
+      for (const yy of [x, y]) {
+        const wasm = contractAntiDiagonals64(kernels, x, yy);
+        const js = contractAntiDiagonals64(kernels, x, yy, true);
+        const scale = Math.max(...js.map(Math.abs));
+        let d = 0;
+        for (let i = 0; i < js.length; i++) d = Math.max(d, Math.abs(wasm[i] - js[i]));
+        expect(wasm.length).toBe(3 * K * 2 * n);
+        expect(d / scale, `K = ${K}`).toBeLessThan(1e-14);
+      }
+      tf.dispose([kernels.half, kernels.half64Tensor ?? []]);
+    }
+  });
 });
 
 describe('quadratic and bilinear forms: wasm SIMD kernel vs the matMul path', () => {

@@ -133,7 +133,8 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       return br;
     });
   }
-  const lin = differentiable ? linearTensors(cases, zs, which, omfid, brackets) : linearHost(host, zs, which, omfid, brackets);
+  const linHost = differentiable ? undefined : linearHost(host, zs, which, omfid, brackets);
+  const lin = linHost?.tensors ?? linearTensors(cases, zs, which, omfid, brackets);
   kept.push(...Object.values(lin));
 
   const nK = em.engineKMpc.length;
@@ -144,15 +145,18 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       pk: tf.reshape(own.slice(lin.pk, [b, 0], [1, nK]), [nK]),
     }));
     kept.push(...Object.values(s));
+    // without a tensor parameter the engine takes plain float64 numbers (no float32 twin to build)
+    const h64 = linHost?.host[b];
+    const x = h64 ? { pk: h64.pk, f: h64.f, rs: h64.rs, hr: h64.hratio, dr: h64.Dratio } : { pk: s.pk, f: s.f, rs: s.rs, hr: s.hr, dr: s.dr };
     return {
       kMpc: em.engineKMpc,
-      pkMpc3: s.pk,
+      pkMpc3: x.pk,
       h: differentiable ? s.h : host[b].h,
       nS: host[b].n_s,
-      rsDragMpc: ir ? s.rs : undefined,
-      f: rsd ? s.f : undefined,
-      hratio: ap ? s.hr : undefined,
-      Dratio: ap ? s.dr : undefined,
+      rsDragMpc: ir ? x.rs : undefined,
+      f: rsd ? x.f : undefined,
+      hratio: ap ? x.hr : undefined,
+      Dratio: ap ? x.dr : undefined,
     };
   });
   const kOutH = options.kOutHMpc ? Float64Array.from(options.kOutHMpc) : undefined;
@@ -192,6 +196,8 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
 }
 
 type LinearInputs = { pk: tf.Tensor2D; f: tf.Tensor1D; rs: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D; h: tf.Tensor1D };
+/** The host path's float64 values of the engine's inputs, per cosmology (plain numbers: no float32 twin in the engine). */
+type HostInputs = { pk: Float64Array; f: number; rs: number; hratio: number; Dratio: number }[];
 
 /** The engine's inputs as tensors of the parameters (the differentiable path). */
 function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
@@ -231,7 +237,7 @@ function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', 
 }
 
 /** The same from the float64 host path (all parameters numbers: nothing to differentiate). */
-function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
+function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): { tensors: LinearInputs; host: HostInputs } {
   const em = getEmulator();
   const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.engineKMpc));
   if (brackets) {
@@ -252,7 +258,8 @@ function linearHost(params: Record<CosmoParamName, number>[], zs: number[], whic
   const pk = new Float32Array(params.length * nK);
   rows.forEach((r, b) => pk.set(which === 'm' ? r.pkM : r.pkCb, b * nK));
   const v = (xs: number[]) => tf.tensor1d(Float32Array.from(xs));
-  return {
+  const hostInputs = rows.map((r, b) => ({ pk: Float64Array.from(which === 'm' ? r.pkM : r.pkCb), f: r.f, rs: r.rsDrag, hratio: bgs[b].hratio, Dratio: bgs[b].Dratio }));
+  const tensors = {
     pk: tf.tensor2d(pk, [params.length, nK]),
     f: v(rows.map((r) => r.f)),
     rs: v(rows.map((r) => r.rsDrag)),
@@ -262,4 +269,5 @@ function linearHost(params: Record<CosmoParamName, number>[], zs: number[], whic
     DA: v(bgs.map((q) => q.DA)),
     h: v(params.map((p) => p.h)),
   };
+  return { tensors, host: hostInputs };
 }

@@ -9,7 +9,7 @@
  *
  *   X_j[c] = c_c k_j^{eta_c} = e^{j b Delta} (-1)^j e^{2 pi i c j/N} Fhat_c,   Fhat_c = F_{(c-N/2) mod N}/N.
  *
- * Then (see ../../../shared/notes/fast-loops.md)
+ * Then
  *   P13-type: Re sum_c X_j[c] m_c        = e^{j b Delta} (-1)^j Re sum_c (Fhat_c m_c) e^{2 pi i c j/N}
  *   P22-type: Re sum_cd X_j[c] M_cd X_j[d] = e^{2 j b Delta} Re sum_s A_s e^{2 pi i s j/N},
  *             A_s = sum_{c+d=s} Fhat_c Fhat_d M_cd,  s = 0..2N,
@@ -17,6 +17,7 @@
  * None of these maps depends on kmin (hence on h): only on N, Delta and b.
  */
 import { fftlogDelta } from './grid';
+import { dft } from './synthesis';
 
 /** Size bookkeeping for one FFTLog basis. */
 export interface BasisShape {
@@ -53,4 +54,27 @@ export function analysisMatrix(shape: BasisShape): Float64Array {
     }
   }
   return w;
+}
+
+/**
+ * The analysis map applied to one spectrum in float64 by one N-point FFT: P (N values) ->
+ * [Re Fhat | Im Fhat] (2(N+1) values), the same numbers as `analysisMatrix` times P (to float64
+ * rounding). The loops take their FFTLog coefficients from here: a float32 analysis (a matMul
+ * summing N terms) leaves an error of ~1e-7 of max|P k^-b| on every coefficient, i.e. a relative
+ * error ~1e-7 P_max/P(k) on the loops at k, which reached 1e-4 at 1 h/Mpc and 2e-3 at 3 h/Mpc.
+ */
+export function analyze(shape: BasisShape, p: ArrayLike<number>): Float64Array {
+  const { n, nc, bias, delta } = shape;
+  const z = new Float64Array(2 * n);
+  const out = new Float64Array(2 * n);
+  for (let j = 0; j < n; j++) z[2 * j] = (p[j] * Math.exp(-j * bias * delta) * (j % 2 === 0 ? 1 : -1)) / n;
+  dft(n, z, out);
+  const coef = new Float64Array(2 * nc);
+  for (let c = 0; c < nc; c++) {
+    const m = c % n; // Fhat_N = Fhat_0 (period N)
+    const half = c === 0 || c === n ? 0.5 : 1;
+    coef[c] = half * out[2 * m];
+    coef[nc + c] = half * out[2 * m + 1];
+  }
+  return coef;
 }

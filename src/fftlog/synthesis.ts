@@ -41,7 +41,7 @@ function transformOf(n: number): FFT | null {
 }
 
 /** sum_m z_m e^{-2 pi i m j/N} for interleaved complex z of length 2N, into out (interleaved). */
-function dft(n: number, z: Float64Array, out: Float64Array): void {
+export function dft(n: number, z: Float64Array, out: Float64Array): void {
   const fft = transformOf(n);
   if (fft) {
     fft.transform(out, z);

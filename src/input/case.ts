@@ -71,7 +71,7 @@ export function caseInputs(c: CaseFile): CaseInputs {
   if (!Number.isFinite(alpha) || alpha <= 0) throw new ClaxPtInputError('settings.alpha_rs', `must be a positive number, got ${JSON.stringify(s['alpha_rs'])}`);
   const h = scalar(c, 'h', 'positive');
   const rsd = s['RSD'] === undefined ? true : yes(s['RSD']);
-  // CLASS-PT input.c (trap T1): without an AP key, the RSD value decides
+  // CLASS-PT input.c (`input_read_parameters`): without an AP key, the RSD value decides
   const ap = rsd && (s['AP'] === undefined ? rsd : yes(s['AP']));
   const bias = s['Bias tracers'] === undefined ? true : yes(s['Bias tracers']);
   const png = yes(s['PNG']);

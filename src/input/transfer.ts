@@ -12,7 +12,7 @@
  * n_s; P_prim is an exact power law in k, so every branch reproduces the formula above.
  * Outside the IR-split range P_w = 0 and P_nw = P_disc, so the same formulas give CLASS-PT's
  * T_nw = T_bin = (5/3) sqrt(P_disc / P_prim), T_w = 0; with IR resummation off likewise.
- * The wiggle part is taken before CLASS-PT's `no_wiggle` zeroes P_w (trap T12).
+ * The wiggle part is taken before CLASS-PT's `no_wiggle` zeroes P_w (`nonlinear_pt_ir_resummation` computes T_w first).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as own from '../private-ops';

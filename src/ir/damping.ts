@@ -7,7 +7,7 @@
  *
  * over 501 log-spaced q from 7e-5 to 0.2 h (1/Mpc), as trapezoids in ln q of q * integrand.
  * P_nw(q) is the natural spline in k of P_nw on the DST grid. (The C comment at 2708,
- * "Sigma^2 = int P_nw j0", is wrong: trap T29.)
+ * "Sigma^2 = int P_nw j0", is wrong: the code integrates 1 - j0 + 2 j2.)
  */
 import { splineEvaluate } from '../numerics/spline';
 import { K_MIN_IR_MPC, type NoWiggleSpectrum } from './wiggle-split';

@@ -2,7 +2,7 @@
  * IR resummation on the FFTLog grid (`nonlinear_pt_ir_resummation`, nonlinear_pt.c 2950-3000,
  * and the IR-off branch of `nonlinear_pt_loop`, 3287-3301). Float64, host side.
  *
- * Where k and alpha k both lie in [7e-5, 7] 1/Mpc (trap T11):
+ * Where k and alpha k both lie in [7e-5, 7] 1/Mpc (`nonlinear_pt_ir_resummation`'s assembly on kdisc):
  *   P_nw(k)  = natural spline in k of P_nw on the DST grid
  *   P_w(k)   = P_L(alpha k) - P_nw(alpha k)            (0 with `noWiggle`)
  *   P_bin    = P_nw + P_w e^{-Sigma^2 k^2}
@@ -34,7 +34,7 @@ export interface IrSpectra {
   pDisc: Float64Array;
   pNoWiggle: Float64Array;
   pWiggle: Float64Array;
-  /** P_w before `noWiggle` zeroes it: the fNL transfer split keeps it (nonlinear_pt.c 2981-2986, trap T12) */
+  /** P_w before `noWiggle` zeroes it: the fNL transfer split keeps it (`nonlinear_pt_ir_resummation`, nonlinear_pt.c 2981-2986) */
   pWiggleRaw: Float64Array;
   pBin: Float64Array;
   pTree: Float64Array;

@@ -19,9 +19,9 @@ import type { LogPowerInterpolator } from '../input/linear-power';
 
 export { dst2, idst2, dst2Transpose, idst2Transpose } from '../numerics/sine-transform';
 
-/** Size of CLASS-PT's DST grid (fixed, independent of the FFTLog size; trap T29). */
+/** Size of CLASS-PT's DST grid (fixed in `nonlinear_pt_ir_resummation`, independent of the FFTLog size despite its comment). */
 export const NIR = 65536;
-/** k range of the DST grid in 1/Mpc (no h; trap T8). */
+/** k range of the DST grid in 1/Mpc (no h: `kmin2`, `kmax2` of `nonlinear_pt_ir_resummation`). */
 export const K_MIN_IR_MPC = 0.00007;
 export const K_MAX_IR_MPC = 7;
 /** Harmonics i in [BAO_HARMONIC_LEFT, BAO_HARMONIC_RIGHT) of each odd/even half are dropped. */

@@ -1,13 +1,13 @@
 /**
  * Bias-operator loop integrals on the FFTLog grid (CLASS-PT `nonlinear_pt_loop`, "BIAS OPERATOR
- * LOOP INTEGRALS"), on the b = -1.6000001 basis of P_bin, without UV cutoff (trap T22):
+ * LOOP INTEGRALS"), on the b = -1.6000001 basis of P_bin, without UV cutoff (CLASS-PT's `ASSEMBLE_P22_BIAS` has none):
  *
  *   Id2d2 = |k^3 2Re(X^T J X) - k_0^3 2Re(X_0^T J X_0) + 1e-6|   (k_0 = first FFTLog node)
  *   Id2   =  k^3 Re(X^T M_Id2 X)
  *   IG2, Id2G2, IG2G2 = |k^3 Re(X^T M X)|
  *   IFG2  = |k^3 Re(X.M_IFG2) P_bin|
  *
- * The absolute values and the 1e-6 are CLASS-PT's (it stores logs, trap T20); classy restores a
+ * The absolute values and the 1e-6 are CLASS-PT's (it stores logs of them, `nonlinear_pt_loop`); classy restores a
  * fixed sign on output (see ./bias-signs). The redshift-space bias multipole kernels (powers of
  * f recombined) are returned too, as k^3 Re(X^T M_{l,b} X).
  */
@@ -32,7 +32,7 @@ export function biasOperatorsOnGrid(
   const n = plan.n;
   const pBin = linearTensorsOf(linear).pBin;
   const k3 = gridPowers(linear, 3);
-  const coef = fftlogCoefficients(bias.basis, pBin);
+  const coef = fftlogCoefficients(bias.basis, pBin, linear.pBin);
   const products = antiDiagonalProducts(bias.basis, coef);
   const real = fPowerQuadraticLoops(bias.basis, products, bias.real, tf.ones([B]));
   const ifg2 = tf.reshape(dotLoops(bias.basis, coef, bias.ifg2), [B, n]);

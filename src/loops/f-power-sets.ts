@@ -36,7 +36,7 @@ export interface FPowerDot {
   kernels: DotKernels;
 }
 
-export function buildFPowerQuadratic(basis: TensorBasis, base: ComplexArray, formulas: FormulaSet): FPowerQuadratic {
+export function buildFPowerQuadratic(basis: TensorBasis, base: ComplexArray, formulas: FormulaSet, float64 = false): FPowerQuadratic {
   const { n, bias } = basis.shape;
   const matrices: Record<string, ComplexArray> = {};
   const terms: FPowerTerm[] = [];
@@ -47,7 +47,7 @@ export function buildFPowerQuadratic(basis: TensorBasis, base: ComplexArray, for
       matrices[`${name}^${power}`] = m;
     });
   }
-  return { terms, kernels: packQuadraticKernels(basis.shape, matrices) };
+  return { terms, kernels: packQuadraticKernels(basis.shape, matrices, float64) };
 }
 
 export function buildFPowerDot(basis: TensorBasis, base: ComplexArray, formulas: FormulaSet): FPowerDot {

@@ -7,12 +7,30 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as own from '../private-ops';
 import { fftlogSynthesis } from '../fftlog/synthesis';
+import { analyze } from '../fftlog/decomposition';
 import { kernelLanes, type DotKernels, type QuadraticKernels, type TensorBasis } from './tensor-basis';
 import { hasQuadraticFormsKernel, QUADRATIC_FORMS, QUADRATIC_FORMS_GRAD } from '../wasm-kernels';
 
-/** FFTLog coefficients [B, 2(N+1)] = [Re Fhat | Im Fhat] of a batch of spectra p [B, N] on the grid. */
-export function fftlogCoefficients(basis: TensorBasis, p: tf.Tensor2D): tf.Tensor2D {
-  return own.matMul(p, basis.analysis);
+/**
+ * FFTLog coefficients [B, 2(N+1)] = [Re Fhat | Im Fhat] of a batch of spectra p [B, N] on the grid.
+ * With `host` (p's values in float64, one array per cosmology) the values come from the float64
+ * analysis (../fftlog/decomposition.ts `analyze`) and the gradient from the float32 map (the map
+ * is linear: dy . analysis^T); without it, from a float32 matMul.
+ */
+export function fftlogCoefficients(basis: TensorBasis, p: tf.Tensor2D, host?: ArrayLike<number>[]): tf.Tensor2D {
+  if (!host) return own.matMul(p, basis.analysis);
+  const [B] = p.shape;
+  const width = 2 * basis.shape.nc;
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    void args;
+    const values = new Float32Array(B * width);
+    host.forEach((row, b) => values.set(analyze(basis.shape, row), b * width));
+    return {
+      value: tf.tensor2d(values, [B, width]),
+      gradFunc: (dy: tf.Tensor) => own.matMul(dy as tf.Tensor2D, basis.analysis, false, true),
+    };
+  });
+  return op(p) as tf.Tensor2D;
 }
 
 /**
@@ -116,8 +134,9 @@ export function quadraticSynthesis(basis: TensorBasis, a: tf.Tensor3D): tf.Tenso
  * and has its own reverse pass (gradients reach both operands).
  */
 function contractOnTheFly(products: AntiDiagonalProducts, kernels: QuadraticKernels): tf.Tensor4D {
-  const attrs = { K: kernels.names.length, K4: kernelLanes(kernels.names.length) };
-  const block = kernels.half;
+  const span = kernels.span32;
+  const attrs = span ? { K: span.rank, K4: span.lanes } : { K: kernels.names.length, K4: kernelLanes(kernels.names.length) };
+  const block = span ? span.block : kernels.half;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x, y, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
     save([x, y]); // kept for the reverse pass (the caller's tidy would dispose them)
@@ -127,7 +146,13 @@ function contractOnTheFly(products: AntiDiagonalProducts, kernels: QuadraticKern
         tf.engine().runKernel(QUADRATIC_FORMS_GRAD, { x: saved[0], y: saved[1], block, dA }, attrs) as tf.Tensor[],
     };
   });
-  return op(products.x, products.y) as tf.Tensor4D;
+  const a = op(products.x, products.y) as tf.Tensor4D; // [B, r or K, 2, N]
+  if (!span) return a;
+  // the kernels' sums from the basis kernels' (../loops/kernel-span.ts): A_k = sum_q C[k, q] A_q
+  const [B, r, two, n] = a.shape;
+  const flat = tf.reshape(tf.transpose(a, [1, 0, 2, 3]), [r, B * two * n]);
+  const K = kernels.names.length;
+  return tf.transpose(tf.reshape(own.matMul(span.coefficients, flat), [K, B, two, n]), [1, 0, 2, 3]) as tf.Tensor4D;
 }
 
 /** The same contraction as one batched matMul of the materialised rows (other backends). */

@@ -90,7 +90,7 @@ export function apMoments(
  * Projects arrays y [B, C, N] (with natural-spline second derivatives y2 [B, C, N] in k over the
  * nodes gridKMpc) with L moment sets at once (the spline terms y_j, S'_j, y''_j/2, c3 below and
  * above are built once and shared): returns [B, J, C, L] on the projected nodes (the Nside end
- * nodes, zero in CLASS-PT, trap T16, are left to the caller). Laid out by node, the sum over the
+ * nodes, zero in CLASS-PT's AP loops, are left to the caller). Laid out by node, the sum over the
  * five terms is one batched matMul [C, 5] x [5, L] per (b, j).
  */
 export function projectWithMomentSets(

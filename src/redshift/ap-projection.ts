@@ -8,8 +8,8 @@
  * every μ-power array is evaluated at k_t by the natural cubic spline in k over the FFTLog
  * nodes (`AP_SPLINE_SETUP` / `AP_BSEARCH_SETUP` / `AP_INTERP_FAST`), the integrand is built at
  * (k_t, mu_t), and the multipoles are P_l(k_j) = sum_g w_g V L_l(mu_g) (2l+1)/2 integrand,
- * with V = h_r / D^2 and the fiducial mu in L_l (trap T28). Nodes outside [Nside, N - Nside)
- * stay zero, as in CLASS-PT (trap T16), and remain knots of the output spline.
+ * with V = h_r / D^2 and the fiducial mu in L_l (`LEGENDRE_PROJECT`). Nodes outside [Nside, N - Nside)
+ * stay zero, as in CLASS-PT's AP loops, and remain knots of the output spline.
  *
  * Everything is a tensor expression in h_r, D, f and the arrays, so it is differentiable; the
  * spline bracket of each k_t is chosen on the host and is piecewise constant.
@@ -108,7 +108,7 @@ export function apGeometry(inputs: ApInputs): ApGeometry {
         const mu = rule.x[g];
         const kt = k[j] * Math.sqrt(invD2 + (hr[b] * hr[b] - invD2) * mu * mu);
         // CLASS-PT AP_BSEARCH_SETUP: inf with k[inf] <= kt < k[inf + 1], inf in [0, n - 2] (no
-        // range check, trap T25); walked from node j, where k_t lies for small AP distortions
+        // range check); walked from node j, where k_t lies for small AP distortions
         let inf = j;
         while (inf > 0 && kt < k[inf]) inf--;
         while (inf < n - 2 && kt >= k[inf + 1]) inf++;
@@ -238,7 +238,7 @@ export function legendreSums(geo: ApGeometry, integrands: tf.Tensor4D): tf.Tenso
   return op(integrands) as tf.Tensor4D;
 }
 
-/** Zero values at the Nside end nodes on both sides of the last axis (trap T16). */
+/** Zero values at the Nside end nodes on both sides of the last axis (CLASS-PT's AP loops leave them zero). */
 export function padEndNodes<T extends tf.Tensor>(geo: ApGeometry, x: T): T {
   const pads = x.shape.map((_, i) => (i === x.rank - 1 ? [geo.nSide, geo.nSide] : [0, 0])) as [number, number][];
   return tf.pad(x, pads) as T;

@@ -92,7 +92,7 @@ export function projectBiasMultipoles(
 
 /**
  * classy's `get_pk_mult` signs for the bias rows (its offsets removed): these rows come back
- * negated (§1a of the source map), every other row as computed.
+ * negated (classy's `get_pk_mult`: -raw + offset), every other row as computed.
  */
 export const NEGATED_ROWS = new Set([
   'Id2d2', 'IG2', 'Id2G2', 'IFG2', 'IFG2_0b1', 'IFG2_0', 'IFG2_2',

@@ -181,7 +181,7 @@ export function fnlRedshiftRowsFloat64(kernels: FnlHostKernels, x: FnlHostInputs
     }
   }
 
-  // output: natural spline in k over the grid (zero end nodes kept as knots, trap T16)
+  // output: natural spline in k over the grid (zero end nodes kept as knots, as CLASS-PT's AP loops in nonlinear_pt_loop leave them)
   const out: Record<string, Float64Array> = {};
   for (const [name, y] of Object.entries(rows)) {
     const matter = !name.includes('_12_');

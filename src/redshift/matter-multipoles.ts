@@ -1,11 +1,11 @@
 /**
  * Redshift-space matter multipoles at one loop (CLASS-PT `nonlinear_pt_loop`, RSD part).
  *
- * IR on (§7.2 of the source map): μ-power loops from P_nw (quadratic forms) and from the
+ * IR on (`nonlinear_pt_loop`, IR-resummed RSD branch): μ-power loops from P_nw (quadratic forms) and from the
  * P_nw x P_w cross terms (bilinear forms, with CLASS-PT's factor 2 on X_w), then the AP
  * projection with anisotropic BAO damping Sigma_tot(mu), and the trees and counterterm shapes.
- * IR off (§7.1): the analytic multipole kernels on P_bin, without AP (CLASS-PT ignores hratio
- * and Dratio there, trap T17).
+ * IR off (its `irindex == 0` branch): the analytic multipole kernels on P_bin, without AP (CLASS-PT ignores hratio
+ * and Dratio on that branch of `nonlinear_pt_loop`).
  *
  * Returned arrays live on the FFTLog grid ([B, N], Mpc^3) with classy's signs (ctr_* negated).
  */
@@ -14,12 +14,19 @@ import * as own from '../private-ops';
 import { linearTensorsOf, type LinearStage } from '../input/linear-stage';
 import { gridPowers } from '../loops/matter-real';
 import { antiDiagonalProducts, dotLoops, fftlogCoefficients } from '../loops/loop-integrals';
-import { combineFPowers, fPowerQuadraticLoops, fPowerQuadraticStack, stackFPowers } from '../loops/f-power-sets';
+import { fPowerQuadraticStack, stackFPowers } from '../loops/f-power-sets';
+import { dotStack64, exactStack, quadraticStack64, stackRows, type HostLoopContext } from '../loops/exact-loops';
+import { analyze } from '../fftlog/decomposition';
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
+import type { NamedStack } from '../loops/f-power-sets';
 import { P13_UV_MU_POWERS, P13_UV_MULTIPOLES } from '../kernels/rsd-matter';
 import type { Plan } from '../plan';
 import { splitRows } from '../numerics/rows';
 import { interpolateAtTrueK, legendreSums, padEndNodes, type ApGeometry, type BaoDamping } from './ap-projection';
+import { MATTER_ROWS, matterMultipolesFloat64, type MatterProjectionInputs } from './matter-float64';
+import { runHostJobs } from '../host/host-pool';
+
+export { MATTER_ROWS };
 
 export interface RsdScalars {
   /** growth rate per cosmology [B] */
@@ -46,53 +53,103 @@ function uvTerms(linear: LinearStage, p: tf.Tensor2D, f: tf.Tensor1D, polynomial
 /**
  * IR on: the μ-power loop arrays on the grid as one stack [B, C, N], in the order of `names`:
  * the no-wiggle P22_* and P13_*, the P_nw x P_w parts P22w_* and P13w_*, then Pnw and Pw (each
- * modulation of the AP projection is one contiguous slice).
+ * modulation of the AP projection is one contiguous slice). `values64` holds the numbers in float64
+ * ([B, C, N] flattened); `stacked`, the float32 tensor with these values and the float32 path's
+ * gradient, exists only where a gradient can reach the loops (the float64 AP projection,
+ * ./matter-float64, needs values64 alone).
  */
 export interface MuPowerLoops {
   names: string[];
-  stacked: tf.Tensor3D;
+  stacked?: tf.Tensor3D;
+  values64: Float64Array;
 }
 
-export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D): MuPowerLoops {
+/** c(f) of a UV-coefficient polynomial text (CLASS-PT's P13UV coefficients), in float64. */
+const uvPolynomials = new Map<string, number[]>();
+function uvCoefficient(text: string, f: number): number {
+  let c = uvPolynomials.get(text);
+  if (!c) uvPolynomials.set(text, (c = fPolynomialCoefficients(text)));
+  return c.reduceRight((acc, q) => acc * f + q, 0);
+}
+
+export function muPowerLoops(plan: Plan, linear: LinearStage, f: tf.Tensor1D, host: HostLoopContext): MuPowerLoops {
   const { basis } = plan.matter;
   const sets = plan.rsdIrOn();
   const B = linear.pBin.length;
   const n = plan.n;
-  const lt = linearTensorsOf(linear);
-  const pNw = tf.reshape(lt.pNoWiggle, [B, 1, n]);
-  const k3 = tf.reshape(gridPowers(linear, 3), [B, 1, n]);
-  const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
-  const cNw = fftlogCoefficients(basis, lt.pNoWiggle);
-  const cW = fftlogCoefficients(basis, lt.pWiggle);
-  const f2 = tf.concat([f, f]) as tf.Tensor1D;
-  // quadratic nw x nw and bilinear nw x w in one batch of 2B
-  const p22 = fPowerQuadraticStack(basis, antiDiagonalProducts(basis, tf.concat([cNw, cNw], 0), tf.concat([cNw, cW], 0)), sets.p22, f2);
-  const p13 = stackFPowers(dotLoops(basis, tf.concat([cNw, cW], 0), sets.p13.kernels), sets.p13.terms, f2);
-  const nw = (t: tf.Tensor3D) => own.slice(t, [0, 0, 0], [B, -1, n]);
-  const w = (t: tf.Tensor3D) => own.slice(t, [B, 0, 0], [B, -1, n]);
-  const k3e = own.mul(k3, damping);
-  // the UV subtraction of the no-wiggle P13
-  const uv = uvTerms(linear, lt.pNoWiggle, f, p13.names.map((name) => P13_UV_MU_POWERS[name]));
-  const stacked = tf.concat([
-    own.mul(k3e, nw(p22.combined)),
-    own.mul(tf.sub(own.mul(own.mul(k3, nw(p13.combined)), pNw), uv), damping),
-    own.mul(own.mul(k3e, w(p22.combined)), 2), // X_nw^T M (2 X_w)
-    own.mul(own.mul(k3e, w(p13.combined)), pNw), // no UV term
-    pNw,
-    tf.reshape(lt.pWiggle, [B, 1, n]),
-  ], 1) as tf.Tensor3D;
+  // the values in float64 (../loops/exact-loops): quadratic nw x nw and bilinear nw x w in one batch of 2B
+  const xNw = linear.pNoWiggle.map((p) => analyze(basis.shape, p));
+  const xW = linear.pWiggle.map((p) => analyze(basis.shape, p));
+  const f2 = [...host.f, ...host.f];
+  const e22 = quadraticStack64(basis, sets.p22.kernels, sets.p22.terms, [...xNw, ...xNw], [...xNw, ...xW], f2);
+  const e13 = dotStack64(basis, sets.p13.kernels, sets.p13.terms, [...xNw, ...xW], f2);
   const names = [
-    ...p22.names.map((k) => `P22_${k}`), ...p13.names.map((k) => `P13_${k}`),
-    ...p22.names.map((k) => `P22w_${k}`), ...p13.names.map((k) => `P13w_${k}`), 'Pnw', 'Pw',
+    ...e22.names.map((k) => `P22_${k}`), ...e13.names.map((k) => `P13_${k}`),
+    ...e22.names.map((k) => `P22w_${k}`), ...e13.names.map((k) => `P13w_${k}`), 'Pnw', 'Pw',
   ];
-  return { names, stacked };
+  const C = names.length;
+  const n22 = e22.names.length;
+  const n13 = e13.names.length;
+  const values64 = new Float64Array(B * C * n);
+  for (let b = 0; b < B; b++) {
+    const k = linear.gridKMpc[b];
+    const pNw = linear.pNoWiggle[b];
+    const out = (c: number) => (b * C + c) * n; // row c of this cosmology
+    for (let i = 0; i < n22; i++) {
+      const nw = out(i);
+      const w = out(n22 + n13 + i);
+      const srcNw = (b * n22 + i) * n; // e22 rows: nw x nw for b < B, nw x w for B + b
+      const srcW = ((B + b) * n22 + i) * n;
+      for (let j = 0; j < n; j++) {
+        const k3e = k[j] * k[j] * k[j] * plan.uvDamping[j];
+        values64[nw + j] = k3e * e22.values[srcNw + j];
+        values64[w + j] = 2 * k3e * e22.values[srcW + j]; // X_nw^T M (2 X_w)
+      }
+    }
+    for (let i = 0; i < n13; i++) {
+      const uv = linear.sigmaV2[b] * uvCoefficient(P13_UV_MU_POWERS[e13.names[i]], host.f[b]);
+      const nw = out(n22 + i);
+      const w = out(2 * n22 + n13 + i);
+      const srcNw = (b * n13 + i) * n;
+      const srcW = ((B + b) * n13 + i) * n;
+      for (let j = 0; j < n; j++) {
+        const k2 = k[j] * k[j];
+        const k3e = k2 * k[j] * plan.uvDamping[j];
+        values64[nw + j] = (k3e * e13.values[srcNw + j] - uv * k2 * plan.uvDamping[j]) * pNw[j];
+        values64[w + j] = k3e * e13.values[srcW + j] * pNw[j]; // no UV term
+      }
+    }
+    values64.set(pNw, out(C - 2));
+    values64.set(linear.pWiggle[b], out(C - 1));
+  }
+  const tensorPath = () => {
+    // the float32 twin, for the gradient
+    const lt = linearTensorsOf(linear);
+    const pNw = tf.reshape(lt.pNoWiggle, [B, 1, n]);
+    const k3 = tf.reshape(gridPowers(linear, 3), [B, 1, n]);
+    const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
+    const cNw = fftlogCoefficients(basis, lt.pNoWiggle, linear.pNoWiggle);
+    const cW = fftlogCoefficients(basis, lt.pWiggle, linear.pWiggle);
+    const ff = tf.concat([f, f]) as tf.Tensor1D;
+    const p22 = fPowerQuadraticStack(basis, antiDiagonalProducts(basis, tf.concat([cNw, cNw], 0), tf.concat([cNw, cW], 0)), sets.p22, ff);
+    const p13 = stackFPowers(dotLoops(basis, tf.concat([cNw, cW], 0), sets.p13.kernels), sets.p13.terms, ff);
+    const nw = (t: tf.Tensor3D) => own.slice(t, [0, 0, 0], [B, -1, n]);
+    const w = (t: tf.Tensor3D) => own.slice(t, [B, 0, 0], [B, -1, n]);
+    const k3e = own.mul(k3, damping);
+    // the UV subtraction of the no-wiggle P13
+    const uv = uvTerms(linear, lt.pNoWiggle, f, p13.names.map((name) => P13_UV_MU_POWERS[name]));
+    return tf.concat([
+      own.mul(k3e, nw(p22.combined)),
+      own.mul(tf.sub(own.mul(own.mul(k3, nw(p13.combined)), pNw), uv), damping),
+      own.mul(own.mul(k3e, w(p22.combined)), 2), // X_nw^T M (2 X_w)
+      own.mul(own.mul(k3e, w(p13.combined)), pNw), // no UV term
+      pNw,
+      tf.reshape(lt.pWiggle, [B, 1, n]),
+    ], 1) as tf.Tensor3D;
+  };
+  return { names, values64, stacked: host.differentiable ? exactStack(values64, [B, C, n], tensorPath) : undefined };
 }
 
-/** The multipole rows of the IR-on AP projection, in output order. */
-const MATTER_ROWS = [
-  'loop_0_vv', 'loop_0_vd', 'loop_0_dd', 'loop_2_vv', 'loop_2_vd', 'loop_2_dd', 'loop_4_vv', 'loop_4_vd', 'loop_4_dd',
-  'tree_0_vv', 'tree_0_vd', 'tree_0_dd', 'tree_2_vv', 'tree_2_vd', 'tree_4_vv', 'ctr_0', 'ctr_2', 'ctr_4',
-] as const;
 
 /** A projected channel: its mu_t power p and f power e (the integrand carries V f^e mu_t^p). */
 interface Channel { p: number; e: number }
@@ -107,7 +164,7 @@ function loopChannel(name: string): { p: number; family: 'vv' | 'vd' | 'dd' } {
  * The constant plan of the projection: channels (loop arrays with their modulation, then the
  * tree and counterterm integrands once per mu_t power) and the matrix [C*3, rows] that sums
  * their l = 0, 2, 4 Gauss-Legendre sums into MATTER_ROWS (CLASS-PT's P1loop{vv,vd,dd}_ap_ir,
- * Ptree_ap_ir, P_CTR_ap: trees and counterterms with f mu_t^2 powers; trap T18 for dd/vd + tree).
+ * Ptree_ap_ir, P_CTR_ap: trees and counterterms with f mu_t^2 powers; its P1loopdd_ap_ir and P1loopvd_ap_ir carry the tree).
  */
 function matterProjectionPlan(loopNames: string[]): { channels: Channel[]; rows: Float32Array } {
   const channels: Channel[] = [];
@@ -152,7 +209,8 @@ export function projectMatterMultipoles(
 ): Arrays {
   return tf.tidy(() => {
     const { batch: B, nj: J, ng: G } = geo;
-    const { names, stacked } = loops; // [B, C, N]: [P22, P13 | P22w, P13w | Pnw, Pw]
+    const { names } = loops;
+    const stacked = loops.stacked!; // [B, C, N]: [P22, P13 | P22w, P13w | Pnw, Pw] (differentiable calls only)
     const group = (prefix: string) => names.filter((k) => k.startsWith(prefix));
     const p22 = group('P22_');
     const p13 = group('P13_');
@@ -197,27 +255,53 @@ export function projectMatterMultipoles(
 }
 
 /** IR off: analytic multipoles on P_bin, no AP (CLASS-PT 3668-3912). */
-export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.Tensor1D): Arrays {
+export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.Tensor1D, host: HostLoopContext): Arrays {
   const { basis } = plan.matter;
   const sets = plan.rsdIrOff();
   const B = linear.pBin.length;
+  const n = plan.n;
   const pBin = linearTensorsOf(linear).pBin;
   const k2 = gridPowers(linear, 2);
-  const k3 = gridPowers(linear, 3);
-  const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
-  const coef = fftlogCoefficients(basis, pBin);
-  const p22 = fPowerQuadraticLoops(basis, antiDiagonalProducts(basis, coef), sets.p22, f);
-  const f13 = combineFPowers(dotLoops(basis, coef, sets.p13.kernels), sets.p13.terms, f);
-  const fb = tf.reshape(f, [B, 1]);
-  const out: Arrays = {};
-  for (const name of Object.keys(p22)) {
-    let loop = own.mul(own.mul(k3, p22[name]), damping);
-    if (f13[name]) {
-      const uv = tf.reshape(uvTerms(linear, pBin, f, [P13_UV_MULTIPOLES[name]]), [B, -1]);
-      loop = tf.add(loop, own.mul(tf.sub(own.mul(own.mul(k3, f13[name]), pBin), uv), damping));
-    }
-    out[`loop_${name}`] = loop as tf.Tensor2D;
+  // the loops in float64 (../loops/exact-loops): (k^3 P22 + (k^3 P13 - sigma_v^2 k^2 c(f)) P_bin) e^{-(k/3h)^6}
+  const x = linear.pBin.map((p) => analyze(basis.shape, p));
+  const e22 = quadraticStack64(basis, sets.p22.kernels, sets.p22.terms, x, x, host.f);
+  const e13 = dotStack64(basis, sets.p13.kernels, sets.p13.terms, x, host.f);
+  const names = e22.names;
+  const values64 = new Float64Array(B * names.length * n);
+  for (let b = 0; b < B; b++) {
+    const k = linear.gridKMpc[b];
+    const p = linear.pBin[b];
+    names.forEach((name, i) => {
+      const i13 = e13.names.indexOf(name);
+      const uv = i13 < 0 ? 0 : linear.sigmaV2[b] * uvCoefficient(P13_UV_MULTIPOLES[name], host.f[b]);
+      for (let j = 0; j < n; j++) {
+        const k3 = k[j] * k[j] * k[j];
+        let v = k3 * e22.values[(b * names.length + i) * n + j];
+        if (i13 >= 0) v += (k3 * e13.values[(b * e13.names.length + i13) * n + j] - uv * k[j] * k[j]) * p[j];
+        values64[(b * names.length + i) * n + j] = v * plan.uvDamping[j];
+      }
+    });
   }
+  const tensorPath = () => {
+    // the float32 twin, for the gradient
+    const k3 = gridPowers(linear, 3);
+    const damping = tf.tensor1d(Float32Array.from(plan.uvDamping));
+    const coef = fftlogCoefficients(basis, pBin, linear.pBin);
+    const p22 = combineRows(fPowerQuadraticStack(basis, antiDiagonalProducts(basis, coef), sets.p22, f));
+    const f13 = combineRows(stackFPowers(dotLoops(basis, coef, sets.p13.kernels), sets.p13.terms, f));
+    return tf.stack(names.map((name) => {
+      let loop = own.mul(own.mul(k3, p22[name]), damping);
+      if (f13[name]) {
+        const uv = tf.reshape(uvTerms(linear, pBin, f, [P13_UV_MULTIPOLES[name]]), [B, -1]);
+        loop = tf.add(loop, own.mul(tf.sub(own.mul(own.mul(k3, f13[name]), pBin), uv), damping));
+      }
+      return loop;
+    }), 1) as tf.Tensor3D;
+  };
+  const loops = stackRows(exactStack(values64, [B, names.length, n], host.differentiable ? tensorPath : undefined), names);
+  const out: Arrays = {};
+  for (const name of names) out[`loop_${name}`] = loops[name];
+  const fb = tf.reshape(f, [B, 1]);
   const f2 = tf.square(fb);
   out.tree_0_vv = own.mul(pBin, tf.div(f2, 5)) as tf.Tensor2D;
   out.tree_0_vd = own.mul(pBin, own.mul(fb, 2 / 3)) as tf.Tensor2D;
@@ -230,4 +314,41 @@ export function analyticMatterMultipoles(plan: Plan, linear: LinearStage, f: tf.
   out.ctr_2 = own.mul(ctr, own.mul(fb, 2 / 3)) as tf.Tensor2D;
   out.ctr_4 = own.mul(ctr, own.mul(f2, 8 / 35)) as tf.Tensor2D;
   return out;
+}
+
+/** A named stack's rows by name. */
+function combineRows(stack: NamedStack): Record<string, tf.Tensor2D> {
+  return stackRows(stack.combined, stack.names);
+}
+
+/**
+ * The IR-on matter multipoles on the grid as tensors [B, N] by row: the float64 host projection
+ * (./matter-float64; in batches on the host pool's two threads), with the float32 tensor
+ * projection `tensorRows` (./projectMatterMultipoles) run only where a gradient can reach them
+ * (its tensor plus the constant difference).
+ */
+export function matterMultipoleRows(
+  loops: MuPowerLoops,
+  linear: LinearStage,
+  x: { f: number[]; hratio: number[]; dratio: number[]; nSide: number },
+  tensorRows?: () => Record<string, tf.Tensor2D>,
+): Record<string, tf.Tensor2D> {
+  const B = linear.gridKMpc.length;
+  const n = linear.gridKMpc[0].length;
+  const C = loops.names.length;
+  const jobs = linear.gridKMpc.map((k, b): { matter: MatterProjectionInputs } => ({
+    matter: {
+      names: loops.names, values: loops.values64.subarray(b * C * n, (b + 1) * C * n), k,
+      sigma2: linear.sigma2Bao[b], deltaSigma2: linear.deltaSigma2Bao[b], f: x.f[b], hratio: x.hratio[b], dratio: x.dratio[b], nSide: x.nSide,
+    },
+  }));
+  const rows = B === 1 ? [matterMultipolesFloat64(jobs[0].matter)] : (runHostJobs(jobs) as Float64Array[]);
+  const R = MATTER_ROWS.length;
+  const values = new Float64Array(B * R * n); // [B, R, N]
+  rows.forEach((r, b) => values.set(r, b * R * n));
+  const tensorPath = tensorRows && (() => {
+    const t = tensorRows();
+    return tf.stack(MATTER_ROWS.map((name) => t[name]), 1) as tf.Tensor3D;
+  });
+  return stackRows(exactStack(values, [B, R, n], tensorPath), [...MATTER_ROWS]);
 }

@@ -7,7 +7,7 @@
  * ../loops and ./ap-moments) in float64; the float32 tensor path still supplies their gradient
  * (see ../compute.ts). No classy spectrum uses these rows.
  */
-import { analysisMatrix, type BasisShape } from '../fftlog/decomposition';
+import { analyze, type BasisShape } from '../fftlog/decomposition';
 import { synthesisScale, synthesize } from '../fftlog/synthesis';
 import type { ComplexArray } from '../kernels/f-power-kernels';
 import { splineEvaluate, splineSecondDerivatives } from '../numerics/spline';
@@ -83,26 +83,19 @@ export function hostQuadraticForms(
   return synthesize(a, 1, ns, hostMaps(shape).scale);
 }
 
-const mapCache = new Map<string, { analysis: Float64Array; scale: Float64Array }>();
+const mapCache = new Map<string, { scale: Float64Array }>();
 
 /** The float64 FFTLog maps of a basis, built once. */
 export function hostMaps(shape: BasisShape) {
   const key = `${shape.n}:${shape.bias}`;
   let maps = mapCache.get(key);
-  if (!maps) mapCache.set(key, (maps = { analysis: analysisMatrix(shape), scale: synthesisScale(shape, 'quadratic') }));
+  if (!maps) mapCache.set(key, (maps = { scale: synthesisScale(shape, 'quadratic') }));
   return maps;
 }
 
 /** FFTLog coefficients [Re Fhat | Im Fhat] of one spectrum on the grid, in float64. */
 export function hostCoefficients(shape: BasisShape, p: ArrayLike<number>): Float64Array {
-  const a = hostMaps(shape).analysis;
-  const coef = new Float64Array(2 * shape.nc);
-  for (let j = 0; j < shape.n; j++) {
-    const v = p[j];
-    const row = j * 2 * shape.nc;
-    for (let c = 0; c < 2 * shape.nc; c++) coef[c] += v * a[row + c];
-  }
-  return coef;
+  return analyze(shape, p);
 }
 
 function projectHost(
