@@ -99,8 +99,9 @@ describe('end to end: gradients, batching, memory', () => {
     return out;
   };
 
-  for (const mode of ['Mpc', 'hMpc'] as const)
-  it(`gradients with respect to the six cosmological parameters, z and the nuisance parameters match central differences (k in ${mode === 'Mpc' ? '1/Mpc' : 'h/Mpc'})`, (ctx) => {
+  // z a tensor: the float32 tensor path of the linear inputs; z a number: their float64 Jacobian op
+  for (const [mode, zIs] of [['Mpc', 'tensor'], ['hMpc', 'tensor'], ['Mpc', 'number'], ['hMpc', 'number']] as const)
+  it(`gradients with respect to the six cosmological parameters, ${zIs === 'tensor' ? 'z ' : ''}and the nuisance parameters match central differences (k in ${mode === 'Mpc' ? '1/Mpc' : 'h/Mpc'}, z a ${zIs})`, (ctx) => {
     kMode = mode;
     const names = [...COSMO_PARAM_NAMES, 'z', ...BIAS];
     const x0: number[] = [...COSMO_PARAM_NAMES.map((n) => params0[n]), 0.5, ...BIAS.map((n) => bias0[n])];
@@ -113,20 +114,25 @@ describe('end to end: gradients, batching, memory', () => {
       });
       return { p, b, z: xs[COSMO_PARAM_NAMES.length] };
     };
-    const xs = x0.map((v) => tf.scalar(v));
+    const zIndex = COSMO_PARAM_NAMES.length;
+    const xs = x0.map((v, i) => (zIs === 'number' && i === zIndex ? (v as unknown as tf.Scalar) : tf.scalar(v)));
+    const wrt = xs.filter((x) => x instanceof tf.Tensor) as tf.Scalar[];
     const { value, grads } = tf.valueAndGrads((...t: tf.Tensor[]) => {
-      const { p, b, z } = split(t as tf.Scalar[]);
+      let next = 0;
+      const { p, b, z } = split(xs.map((x) => (x instanceof tf.Tensor ? (t[next++] as tf.Scalar) : x)));
       return S(p, b, z);
-    })(xs);
-    const g = grads.map((t) => t.dataSync()[0]);
+    })(wrt);
+    const gw = grads.map((t) => t.dataSync()[0]);
+    const g = names.map((_, i) => (zIs === 'number' && i === zIndex ? NaN : gw[i - (zIs === 'number' && i > zIndex ? 1 : 0)]));
     const s0 = value.dataSync()[0];
-    tf.dispose([value, ...grads, ...xs]);
+    tf.dispose([value, ...grads, ...wrt]);
     // steps: 0.5% of each parameter's range (cosmology) or of its size (nuisance)
     const steps: Record<string, number> = { omega_b: 3.5e-5, omega_cdm: 4.5e-4, h: 1.5e-3, 'ln10^{10}A_s': 6e-3, n_s: 1e-3, m_ncdm: 2.5e-3, z: 1.5e-2 };
     const lines: string[] = [];
     let worst = 0;
     let worstName = '';
     names.forEach((n, i) => {
+      if (Number.isNaN(g[i])) return; // z given as a number
       const d = steps[n] ?? Math.max(1e-2, 5e-3 * Math.abs(x0[i]));
       const at = (v: number) => {
         const xsv = x0.slice();
@@ -144,8 +150,8 @@ describe('end to end: gradients, batching, memory', () => {
       if (err > worst) [worst, worstName] = [err, n];
       lines.push(`  ${n.padEnd(14)} autodiff ${g[i].toExponential(4).padStart(12)}  central diff ${fd.toExponential(4).padStart(12)}  rel ${err.toExponential(1)}`);
     });
-    console.log(`dS/dtheta, S = sum gg_l0 + gg_l2 over [0.005, 0.3] h/Mpc (fiducial, k in ${mode === 'Mpc' ? '1/Mpc' : 'h/Mpc'}, S = ${s0.toExponential(4)})\n${lines.join('\n')}`);
-    expectWithinBound(ctx, 'emulator end to end: gradients vs central differences', worst, `${worstName} (k in ${mode})`);
+    console.log(`dS/dtheta, S = sum gg_l0 + gg_l2 over [0.005, 0.3] h/Mpc (fiducial, k in ${mode === 'Mpc' ? '1/Mpc' : 'h/Mpc'}, z a ${zIs}, S = ${s0.toExponential(4)})\n${lines.join('\n')}`);
+    expectWithinBound(ctx, 'emulator end to end: gradients vs central differences', worst, `${worstName} (k in ${mode}, z a ${zIs})`);
   });
 
   it('a batch equals stacked single calls; repeated calls leak no tensor', () => {

@@ -76,6 +76,13 @@ export function ncdmEnergyFactor(y: number): number {
   return s;
 }
 
+/** dF/dy on the host (float64): sum_i w_i y / sqrt(q_i^2 + y^2). */
+export function ncdmEnergyFactorSlope(y: number): number {
+  let s = 0;
+  for (let i = 0; i < FD.q.length; i++) s += (FD.w[i] * y) / Math.sqrt(FD.q[i] * FD.q[i] + y * y);
+  return s;
+}
+
 /** F(y) for a tensor y of any shape (the quadrature sum as one broadcast + sum). */
 export function ncdmEnergyFactorTensor(y: tf.Tensor): tf.Tensor {
   const q2 = tf.tensor1d(Float32Array.from(FD.q, (q) => q * q));
@@ -117,18 +124,23 @@ export function hubbleE<T>(o: Ops<T>, p: BackgroundParams<T>, z: Val<T>, F: (y: 
   return o.sqrt(o.add(o.add(o.add(rad, o.mul(d.omegaCb, a3)), ncdm), d.omegaL));
 }
 
+/** Gauss-Legendre rule of the comoving distance integral (1/E is smooth on [0, z]). */
+export const DISTANCE_RULE = gaussLegendre(48);
+
+/** H0 chi(z) / c = int_0^z dz' / E(z'), Gauss-Legendre in z' (DISTANCE_RULE). */
+export function comovingDistanceH0OverC<T>(o: Ops<T>, p: BackgroundParams<T>, z: number, F: (y: T) => T): T | number {
+  if (z === 0) return 0;
+  let s: T | number = 0;
+  for (let i = 0; i < DISTANCE_RULE.x.length; i++) s = o.add(s, o.div(DISTANCE_RULE.w[i], hubbleE(o, p, (z * (DISTANCE_RULE.x[i] + 1)) / 2, F)));
+  return o.mul(z / 2, s);
+}
+
 /** Host float64 background of one cosmology. */
 export function hostBackground(p: BackgroundParams<number>) {
   const o = hostOps;
   const E = (z: number) => hubbleE(o, p, z, ncdmEnergyFactor);
-  const rule = gaussLegendre(48);
-  /** comoving distance chi(z) in Mpc: Gauss-Legendre in z' (1/E is smooth) */
-  const chi = (z: number) => {
-    if (z === 0) return 0;
-    let s = 0;
-    for (let i = 0; i < rule.x.length; i++) s += rule.w[i] / E((z * (rule.x[i] + 1)) / 2);
-    return ((z / 2) * s * C_KM_S) / (100 * p.h);
-  };
+  /** comoving distance chi(z) in Mpc */
+  const chi = (z: number) => ((comovingDistanceH0OverC(o, p, z, ncdmEnergyFactor) as number) * C_KM_S) / (100 * p.h);
   return {
     E,
     H: (z: number) => 100 * p.h * E(z),
@@ -152,16 +164,41 @@ function apTrapezoid(omfid: number, z: number) {
 }
 
 /**
+ * CLASS-PT's fiducial E_fid(z) = sqrt(Omfid (1+z)^3 + 1 - Omfid + Omega_g (1+z)^4) and
+ * D_fid = trapezoid (Nz = 2000) of 1/E_fid over [0, z], with their derivatives in Omega_g (the
+ * only cosmology they depend on).
+ */
+function apFiducial(omfid: number, z: number, omegaG: number) {
+  const t = apTrapezoid(omfid, z);
+  let dfid = 0;
+  let dDfid = 0;
+  for (let j = 0; j < t.w.length; j++) {
+    const e2 = t.matter[j] + omegaG * t.rad;
+    const e = Math.sqrt(e2);
+    dfid += t.w[j] / e;
+    dDfid -= (t.w[j] * t.rad) / (2 * e2 * e);
+  }
+  const hfid = Math.sqrt(t.hfidMatter + omegaG * t.rad);
+  return { hfid, dHfid: t.rad / (2 * hfid), dfid, dDfid };
+}
+
+/**
  * CLASS-PT's AP ratios at z > 0 (npt.c, nonlinear_pt_init): hratio = E(z)/E_fid(z),
  * E_fid = sqrt(Omfid (1+z)^3 + 1 - Omfid + Omega_g (1+z)^4); Dratio = (H0 chi(z)/c) / Dfid,
  * Dfid = trapezoid (Nz = 2000) of 1/E_fid over [0, z]. At z = 0 CLASS-PT sets both to 1.
+ * In any evaluator: the fiducial quantities enter as their value plus their slope times
+ * (Omega_g - its value), exact in value and in first derivatives (dual numbers).
  */
-export function apRatiosHost(E: number, chiH0OverC: number, omegaG: number, z: number, omfid: number): { hratio: number; Dratio: number } {
+export function apRatios<T>(o: Ops<T>, E: T, chiH0OverC: T, omegaG: T, omegaGValue: number, z: number, omfid: number): { hratio: T | number; Dratio: T | number } {
   if (z === 0) return { hratio: 1, Dratio: 1 };
-  const t = apTrapezoid(omfid, z);
-  let dfid = 0;
-  for (let j = 0; j < t.w.length; j++) dfid += t.w[j] / Math.sqrt(t.matter[j] + omegaG * t.rad);
-  return { hratio: E / Math.sqrt(t.hfidMatter + omegaG * t.rad), Dratio: chiH0OverC / dfid };
+  const f = apFiducial(omfid, z, omegaGValue);
+  const dOmega = o.sub(omegaG, omegaGValue);
+  return { hratio: o.div(E, o.add(f.hfid, o.mul(f.dHfid, dOmega))), Dratio: o.div(chiH0OverC, o.add(f.dfid, o.mul(f.dDfid, dOmega))) };
+}
+
+/** apRatios on host numbers. */
+export function apRatiosHost(E: number, chiH0OverC: number, omegaG: number, z: number, omfid: number): { hratio: number; Dratio: number } {
+  return apRatios(hostOps, E, chiH0OverC, omegaG, omegaG, z, omfid) as { hratio: number; Dratio: number };
 }
 
 /**

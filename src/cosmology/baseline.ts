@@ -55,11 +55,20 @@ export interface BaselineShared<T> {
 /** log P_base(k, z) without the primordial factor A_s (k/0.05)^(n_s-1), Mpc^3. */
 export function logBaselineNoPrimordial<T>(o: Ops<T>, k: Val<T>, p: BaselineParams<T>, z: Val<T>, shared?: BaselineShared<T>): T {
   const om = shared?.om ?? omegaMBaseline(o, p);
-  const T = ehTransferAt(o, k, shared?.eh ?? ehCoefficients(o, p.omegaB, o.add(p.omegaB, p.omegaCdm)));
   const D = shared?.D ?? cptGrowth(o, om, z).D;
+  return o.add(logBaselineAmplitude(o, p, om, D), logBaselineShape(o, k, shared?.eh ?? ehCoefficients(o, p.omegaB, o.add(p.omegaB, p.omegaCdm))));
+}
+
+/** The k-independent part of log P_base: ln[(8 pi^2/25) (c/H0)^4 / Omega_m^2] + 2 ln D(z). */
+export function logBaselineAmplitude<T>(o: Ops<T>, p: BaselineParams<T>, om: Val<T>, D: Val<T>): T {
   const hubbleRadius = o.div(C_KM_S / 100, p.h); // c/H0 in Mpc
   const lnPrefactor = o.add(Math.log((8 * Math.PI * Math.PI) / 25), o.sub(o.mul(4, o.log(hubbleRadius)), o.mul(2, o.log(om))));
-  return o.add(o.add(lnPrefactor, o.log(k)), o.mul(2, o.add(o.log(T), o.log(D))));
+  return o.add(lnPrefactor, o.mul(2, o.log(D)));
+}
+
+/** The z-independent part of log P_base: ln k + 2 ln T_EH(k) (T from EH98's coefficients). */
+export function logBaselineShape<T>(o: Ops<T>, k: Val<T>, eh: ReturnType<typeof ehCoefficients<T>>): T {
+  return o.add(o.log(k), o.mul(2, o.log(ehTransferAt(o, k, eh))));
 }
 
 /** log of the exact primordial factor A_s (k/0.05)^(n_s-1), with A_s = 1e-10 exp(ln10^{10}A_s). */

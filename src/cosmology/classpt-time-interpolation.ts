@@ -157,14 +157,23 @@ function lnkSecondDerivativeOperator(kMpc: Float64Array): Float64Array {
   return op;
 }
 
-/** CLASS-PT's P_L from ln P at the two samples (float64), on the grid kMpc. */
-export function classptInterpolatedHost(lnEarly: Float64Array, lnLate: Float64Array, br: ClassptTimeBracket, kMpc: Float64Array): Float64Array {
-  const dEarly = splineSecondDerivatives(Float64Array.from(kMpc, Math.log), lnEarly);
-  const dLate = splineSecondDerivatives(Float64Array.from(kMpc, Math.log), lnLate);
+/**
+ * CLASS-PT's ln P_L from ln P at the two samples (float64), on the grid kMpc: linear and
+ * homogeneous in (lnEarly, lnLate), so it maps their tangents too.
+ */
+export function classptInterpolatedLog(lnEarly: ArrayLike<number>, lnLate: ArrayLike<number>, br: ClassptTimeBracket, kMpc: Float64Array): Float64Array {
+  const lnk = Float64Array.from(kMpc, Math.log);
+  const dEarly = splineSecondDerivatives(lnk, lnEarly);
+  const dLate = splineSecondDerivatives(lnk, lnLate);
   const { a, b, h } = br;
   const ca = ((a * a * a - a) * h * h) / 6;
   const cb = ((b * b * b - b) * h * h) / 6;
-  return lnEarly.map((_, i) => Math.exp(a * lnEarly[i] + b * lnLate[i] + ca * dEarly[i] + cb * dLate[i]));
+  return Float64Array.from(dEarly, (_, i) => a * lnEarly[i] + b * lnLate[i] + ca * dEarly[i] + cb * dLate[i]);
+}
+
+/** CLASS-PT's P_L from ln P at the two samples (float64), on the grid kMpc. */
+export function classptInterpolatedHost(lnEarly: Float64Array, lnLate: Float64Array, br: ClassptTimeBracket, kMpc: Float64Array): Float64Array {
+  return classptInterpolatedLog(lnEarly, lnLate, br, kMpc).map(Math.exp);
 }
 
 /**

@@ -12,20 +12,22 @@
  * (weights in data/linear-emulator.json). The baseline is evaluated exactly at the output k;
  * the smooth residual is carried to it by a natural cubic spline in ln k (a fixed linear map).
  * H and D_A are not emulated: they are CLASS's background formulas (./background.ts).
- * Two evaluators of the same fit: `evaluateHost` (float64 numbers, no gradient) and `evaluate`
- * (float32 tensors, differentiable in every parameter and z).
+ * Evaluators of the same fit: `evaluateHost` / `evaluateHostAt` (float64 numbers, optionally
+ * with the exact Jacobian in the six parameters: ./emulator-host.ts) and `evaluate` (float32
+ * tensors, differentiable in every parameter and z).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as own from '../private-ops';
-import { hostOps, tensorOps } from './ops';
+import { tensorOps } from './ops';
+import { emulateHost, emulateHostAt, type HostRow, type HostRowJacobian } from './emulator-host';
+export type { HostRow, HostRowJacobian } from './emulator-host';
 import { logBaselineNoPrimordial, logGrowthBaselines, logPrimordial } from './baseline';
 import { ehCoefficients, ehScales } from './eisenstein-hu';
-import { C_KM_S, hubbleE, hostBackground, ncdmEnergyFactorTensor, densities } from './background';
-import { basisFromLegendre, basisHost, legendreTensor, multiIndices, normalise, selectionMatrix } from './polynomial';
+import { C_KM_S, DISTANCE_RULE, hubbleE, hostBackground, ncdmEnergyFactorTensor, densities } from './background';
+import { basisFromLegendre, legendreTensor, multiIndices, selectionMatrix } from './polynomial';
 import { COSMO_PARAM_NAMES, validateCosmoParams, validateKMpc, validateRedshifts, type CosmoParamName, type CosmoParams } from './params';
 import { splineOperator } from '../numerics/spline';
 import { engineGrid, OffNodeCorrection, type OffNodeCorrectionFile } from './off-node-correction';
-import { gaussLegendre } from '../numerics/gauss-legendre';
 import { base64ToFloat64 } from '../numerics/base64';
 // The shipped weights as a module (bundled into the library: no file read, so the core runs in
 // browsers too). 0.8 MB of JSON, parsed once when the library loads.
@@ -189,54 +191,15 @@ export class LinearEmulator {
    * (no tensors: the fast path when no gradient is wanted; ~0.1 ms).
    */
   evaluateHost(p: Record<CosmoParamName, number>, z: number, kOut: Float64Array): HostRow {
-    const h = this.host;
-    const x = [p.omega_b, p.omega_cdm, p.h, p.m_ncdm, this.usesA ? 1 / (1 + z) : z].map((v, j) => normalise(v, this.ranges[j][0], this.ranges[j][1]));
-    const b = basisHost(x, h.idx, this.degree);
-    const nt = this.nCb + this.nRatio + 2;
-    const out = new Float64Array(nt);
-    for (let i = 0; i < b.length; i++) {
-      const bi = b[i];
-      for (let c = 0; c < nt; c++) out[c] += bi * h.W[i * nt + c];
-    }
-    const bp = { omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm };
-    const g = logGrowthBaselines(hostOps, bp, z);
-    const scales = ehScales(hostOps, p.omega_b, p.omega_b + p.omega_cdm);
-    const brs = basisHost(x.slice(0, 4), h.rsIdx, this.rsDegree);
-    let lrs = 0;
-    for (let i = 0; i < brs.length; i++) lrs += brs[i] * h.rsW[i];
-    const nk = this.kGridMpc.length;
-    const rCb = new Float64Array(nk);
-    const rM = new Float64Array(nk);
-    for (let j = 0; j < nk; j++) {
-      let a = h.cbMean[j];
-      for (let c = 0; c < this.nCb; c++) a += out[c] * h.cbComps[c * nk + j];
-      rCb[j] = a;
-      let r = h.rMean[j];
-      for (let c = 0; c < this.nRatio; c++) r += out[this.nCb + c] * h.rComps[c * nk + j];
-      rM[j] = r;
-    }
-    const op = this.hostSplineTo(kOut);
-    const at = (y: Float64Array, o: number) => {
-      if (!op) return y[o];
-      let v = 0;
-      for (let j = 0; j < nk; j++) v += op[o * nk + j] * y[j];
-      return v;
-    };
-    const pkCb = new Float64Array(kOut.length);
-    const pkM = new Float64Array(kOut.length);
-    const shared = { om: g.om, D: g.D, eh: ehCoefficients(hostOps, p.omega_b, p.omega_b + p.omega_cdm, scales) };
-    const miss = this.offNode?.host(p, this.ranges, kOut);
-    for (let o = 0; o < kOut.length; o++) {
-      const logCb = logBaselineNoPrimordial(hostOps, kOut[o], bp, z, shared) + logPrimordial(hostOps, kOut[o], p['ln10^{10}A_s'], p.n_s) + at(rCb, o) + (miss ? miss[o] : 0);
-      pkCb[o] = Math.exp(logCb);
-      pkM[o] = Math.exp(logCb + at(rM, o));
-    }
-    return {
-      pkCb, pkM,
-      f: Math.exp(g.logF + out[this.nCb + this.nRatio]),
-      D: Math.exp(g.logD + out[this.nCb + this.nRatio + 1]),
-      rsDrag: scales.s * Math.exp(lrs),
-    };
+    return emulateHost(this.hostModel(), p, z, kOut);
+  }
+
+  /**
+   * One cosmology at several z, optionally with the Jacobian of the logs in the six parameters
+   * and without the spectra at some z (./emulator-host.ts).
+   */
+  evaluateHostAt(p: Record<CosmoParamName, number>, zs: number[], kOut: Float64Array, opts: { jacobian?: boolean; spectra?: boolean[] } = {}): (HostRow & { jacobian?: HostRowJacobian })[] {
+    return emulateHostAt(this.hostModel(), p, zs, kOut, opts);
   }
 
   dispose(): void {
@@ -294,13 +257,6 @@ export interface RowParams {
   mNu: tf.Tensor;
 }
 
-export interface HostRow {
-  pkCb: Float64Array;
-  pkM: Float64Array;
-  f: number;
-  D: number;
-  rsDrag: number;
-}
 
 export interface EmulatorRows {
   pkCb?: tf.Tensor2D;
@@ -326,8 +282,6 @@ export function rowParams(cosmologies: CosmoParams[]): RowParams {
       : tf.reshape(tf.stack(cosmologies.map((c) => (c[name] instanceof tf.Tensor ? tf.reshape(c[name] as tf.Tensor, []) : tf.scalar(c[name] as number)))), [cosmologies.length, 1]);
   return { omegaB: col('omega_b'), omegaCdm: col('omega_cdm'), h: col('h'), lnA: col('ln10^{10}A_s'), nS: col('n_s'), mNu: col('m_ncdm') };
 }
-
-const DISTANCE_RULE = gaussLegendre(32);
 
 /** H(z) in km/s/Mpc and D_A(z) in Mpc ([B, 1] tensors), CLASS's background (./background.ts). */
 export function backgroundTensors(p: RowParams, zHost: number[], zTensor?: tf.Tensor) {

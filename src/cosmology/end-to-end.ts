@@ -23,10 +23,10 @@ import { computeComponents } from '../compute';
 import { assembleAll, BIAS_NAMES, type Bias, type SpectrumName } from '../assembly/spectra';
 import type { CosmologyInput } from '../input/linear-stage';
 import { ClaxPtInputError } from '../errors';
-import { getEmulator, rowParams, backgroundTensors } from './emulator';
-import { apRatiosHost, apRatiosTensor, C_KM_S, hostBackground } from './background';
-import { validateCosmoParams, validateRedshifts, Z_RANGE, type CosmoParamName, type CosmoParams } from './params';
-import { classptTimeBracket, classptInterpolatedHost, classptInterpolatedTensor, type ClassptTimeBracket } from './classpt-time-interpolation';
+import { getEmulator } from './emulator';
+import { linearHost, linearJacobianOp, linearTensors } from './linear-inputs';
+import { validateCosmoParams, validateRedshifts, Z_RANGE, type CosmoParams } from './params';
+import { classptTimeBracket, type ClassptTimeBracket } from './classpt-time-interpolation';
 
 export interface CosmologyCase {
   /** omega_b, omega_cdm, h, ln10^{10}A_s, n_s, m_ncdm: numbers or scalar tensors */
@@ -133,8 +133,11 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       return br;
     });
   }
+  // numbers only: float64 values; tensor parameters: float64 values and Jacobian as one op; a
+  // tensor z: the float32 tensor expressions (./linear-inputs.ts)
   const linHost = differentiable ? undefined : linearHost(host, zs, which, omfid, brackets);
-  const lin = linHost?.tensors ?? linearTensors(cases, zs, which, omfid, brackets);
+  const zTensor = cases.some((c) => c.z instanceof tf.Tensor);
+  const lin = linHost?.tensors ?? (zTensor ? linearTensors(cases, zs, which, omfid, brackets) : linearJacobianOp(cases, host, zs, which, omfid, brackets));
   kept.push(...Object.values(lin));
 
   const nK = em.engineKMpc.length;
@@ -193,81 +196,4 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       tf.dispose(kept);
     },
   };
-}
-
-type LinearInputs = { pk: tf.Tensor2D; f: tf.Tensor1D; rs: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D; h: tf.Tensor1D };
-/** The host path's float64 values of the engine's inputs, per cosmology (plain numbers: no float32 twin in the engine). */
-type HostInputs = { pk: Float64Array; f: number; rs: number; hratio: number; Dratio: number }[];
-
-/** The engine's inputs as tensors of the parameters (the differentiable path). */
-function linearTensors(cases: CosmologyCase[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): LinearInputs {
-  const em = getEmulator();
-  const B = cases.length;
-  return tf.tidy(() => {
-    const p = rowParams(cases.map((c) => c.params));
-    const zRow = (c: CosmologyCase) => (c.z instanceof tf.Tensor ? tf.reshape(c.z, []) : tf.scalar(c.z));
-    const z = tf.reshape(tf.stack(cases.map(zRow)), [B, 1]) as tf.Tensor2D;
-    // with CLASS-PT's time interpolation the spectra come from the two time samples instead
-    const r = em.evaluate(p, z, em.engineKMpc, { matter: which === 'm', spectra: !brackets });
-    let pk = (which === 'm' ? r.pkM : r.pkCb) as tf.Tensor2D;
-    if (brackets) {
-      const at = (key: 'zEarly' | 'zLate') => {
-        const e = em.evaluate(p, tf.tensor2d(brackets.map((b) => [b[key]]), [B, 1]), em.engineKMpc, { matter: which === 'm' });
-        return tf.log((which === 'm' ? e.pkM : e.pkCb) as tf.Tensor2D);
-      };
-      pk = classptInterpolatedTensor(at('zEarly'), at('zLate'), brackets, em.engineKMpc);
-    }
-    const bg = backgroundTensors(p, zs, z);
-    const ratios = zs.map((zb, b) => {
-      const row = (t: tf.Tensor) => own.slice(t, [b, 0], [1, 1]);
-      return apRatiosTensor(row(bg.E), row(bg.chiH0OverC), row(bg.omegaG), zb, omfid, cases[b].z instanceof tf.Tensor ? row(z) : undefined);
-    });
-    const flat = (t: tf.Tensor) => tf.reshape(t, [B]) as tf.Tensor1D;
-    return {
-      pk,
-      f: flat(r.f),
-      rs: flat(r.rsDrag),
-      hratio: flat(tf.concat(ratios.map((q) => q.hratio), 0)),
-      Dratio: flat(tf.concat(ratios.map((q) => q.Dratio), 0)),
-      H: flat(bg.H),
-      DA: flat(bg.DA),
-      h: flat(p.h),
-    };
-  });
-}
-
-/** The same from the float64 host path (all parameters numbers: nothing to differentiate). */
-function linearHost(params: Record<CosmoParamName, number>[], zs: number[], which: 'cb' | 'm', omfid: number, brackets?: ClassptTimeBracket[]): { tensors: LinearInputs; host: HostInputs } {
-  const em = getEmulator();
-  const rows = params.map((p, b) => em.evaluateHost(p, zs[b], em.engineKMpc));
-  if (brackets) {
-    rows.forEach((r, b) => {
-      const ln = (z: number) => { const e = em.evaluateHost(params[b], z, em.engineKMpc); return Float64Array.from(which === 'm' ? e.pkM : e.pkCb, Math.log); };
-      const p = classptInterpolatedHost(ln(brackets[b].zEarly), ln(brackets[b].zLate), brackets[b], em.engineKMpc);
-      if (which === 'm') r.pkM = p;
-      else r.pkCb = p;
-    });
-  }
-  const bgs = params.map((p, b) => {
-    const bg = hostBackground({ omegaB: p.omega_b, omegaCdm: p.omega_cdm, h: p.h, mNu: p.m_ncdm });
-    const z = zs[b];
-    const ap = apRatiosHost(bg.E(z), (bg.chi(z) * 100 * p.h) / C_KM_S, bg.omegaG, z, omfid);
-    return { H: bg.H(z), DA: bg.DA(z), ...ap };
-  });
-  const nK = em.engineKMpc.length;
-  const pk = new Float32Array(params.length * nK);
-  rows.forEach((r, b) => pk.set(which === 'm' ? r.pkM : r.pkCb, b * nK));
-  const v = (xs: number[]) => tf.tensor1d(Float32Array.from(xs));
-  const hostInputs = rows.map((r, b) => ({ pk: Float64Array.from(which === 'm' ? r.pkM : r.pkCb), f: r.f, rs: r.rsDrag, hratio: bgs[b].hratio, Dratio: bgs[b].Dratio }));
-  const tensors = {
-    pk: tf.tensor2d(pk, [params.length, nK]),
-    f: v(rows.map((r) => r.f)),
-    rs: v(rows.map((r) => r.rsDrag)),
-    hratio: v(bgs.map((q) => q.hratio)),
-    Dratio: v(bgs.map((q) => q.Dratio)),
-    H: v(bgs.map((q) => q.H)),
-    DA: v(bgs.map((q) => q.DA)),
-    h: v(params.map((p) => p.h)),
-  };
-  return { tensors, host: hostInputs };
 }

@@ -11,7 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as own from '../private-ops';
-import { basisFromLegendre, basisHost, legendreTensor, multiIndices, normalise, selectionMatrix } from './polynomial';
+import { basisFromLegendre, basisHost, basisWithGradient, multiIndices, normalise, selectionMatrix } from './polynomial';
 import { splineOperator } from '../numerics/spline';
 
 export interface OffNodeCorrectionFile {
@@ -76,21 +76,53 @@ export class OffNodeCorrection {
     return op;
   }
 
-  /** c at kOut (ln P units) for one cosmology, float64. */
-  host(p: { omega_b: number; omega_cdm: number; h: number; m_ncdm: number }, ranges: [number, number][], kOut: Float64Array): Float64Array {
+  /**
+   * c at kOut (ln P units) for one cosmology, float64; with `jacobian`, also d c / d(parameters)
+   * as [nOut, 6] (the emulator's parameter order: omega_b, omega_cdm, h, ln10^{10}A_s, n_s, m_ncdm;
+   * c depends on the first three and m_ncdm).
+   */
+  host(p: { omega_b: number; omega_cdm: number; h: number; m_ncdm: number }, ranges: [number, number][], kOut: Float64Array, jacobian = false): { value: Float64Array; jacobian?: Float64Array } {
     const x = [p.omega_b, p.omega_cdm, p.h, p.m_ncdm].map((v, j) => normalise(v, ranges[j][0], ranges[j][1]));
-    const basis = basisHost(x, this.idx, this.degree);
-    const a = new Float64Array(this.ncomp);
-    for (let i = 0; i < basis.length; i++) for (let c = 0; c < this.ncomp; c++) a[c] += basis[i] * this.W[i * this.ncomp + c];
+    const nc = this.ncomp;
     const nb = this.kBand.length;
+    const a = new Float64Array(nc);
+    // d a_c / d x_j, [nc, 4]
+    const da = new Float64Array(nc * 4);
+    if (jacobian) {
+      const { b, db } = basisWithGradient(x, this.idx, this.degree, 4);
+      for (let i = 0; i < b.length; i++) {
+        for (let c = 0; c < nc; c++) {
+          const w = this.W[i * nc + c];
+          a[c] += b[i] * w;
+          for (let j = 0; j < 4; j++) da[c * 4 + j] += db[i * 4 + j] * w;
+        }
+      }
+    } else {
+      const basis = basisHost(x, this.idx, this.degree);
+      for (let i = 0; i < basis.length; i++) for (let c = 0; c < nc; c++) a[c] += basis[i] * this.W[i * nc + c];
+    }
     const band = Float64Array.from(this.mean);
-    for (let c = 0; c < this.ncomp; c++) for (let b = 0; b < nb; b++) band[b] += a[c] * this.comps[c * nb + b];
+    for (let c = 0; c < nc; c++) for (let b = 0; b < nb; b++) band[b] += a[c] * this.comps[c * nb + b];
     const op = this.operator(kOut).host;
-    return Float64Array.from(kOut, (_, o) => {
+    const value = Float64Array.from(kOut, (_, o) => {
       let v = 0;
       for (let b = 0; b < nb; b++) v += op[o * nb + b] * band[b];
       return v;
     });
+    if (!jacobian) return { value };
+    // d band / d x_j, then to kOut and to the parameters (x_j's slope 2/(hi - lo))
+    const dBand = new Float64Array(nb * 4);
+    for (let c = 0; c < nc; c++) for (let b = 0; b < nb; b++) for (let j = 0; j < 4; j++) dBand[b * 4 + j] += da[c * 4 + j] * this.comps[c * nb + b];
+    const param = [0, 1, 2, 5];
+    const out = new Float64Array(kOut.length * 6);
+    for (let o = 0; o < kOut.length; o++) {
+      for (let b = 0; b < nb; b++) {
+        const w = op[o * nb + b];
+        if (w === 0) continue;
+        for (let j = 0; j < 4; j++) out[o * 6 + param[j]] += (w * dBand[b * 4 + j] * 2) / (ranges[j][1] - ranges[j][0]);
+      }
+    }
+    return { value, jacobian: out };
   }
 
   /**

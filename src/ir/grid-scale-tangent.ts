@@ -85,7 +85,6 @@ export function linearStageHTangent(
   for (let j = 0; j < n; j++) if (inRange(k[j]) && inRange(alpha * k[j])) idx.push(j);
   const kIn = idx.map((j) => k[j]);
   const akIn = idx.map((j) => alpha * k[j]);
-  const pNw = splineEvaluate(nw.kMpc, nw.pNw, nw.pNwDD, kIn);
   const dNw = splineDerivativeEvaluate(nw.kMpc, nw.pNw, nw.pNwDD, kIn);
   const pNwA = splineEvaluate(nw.kMpc, nw.pNw, nw.pNwDD, akIn);
   const dNwA = splineDerivativeEvaluate(nw.kMpc, nw.pNw, nw.pNwDD, akIn);

@@ -17,7 +17,7 @@ import { apGaussRule, legendreEven } from '../numerics/gauss-legendre';
 import { splineEvaluate, splineInterval, splineSecondDerivatives } from '../numerics/spline';
 import { primordialOnGrid } from '../input/transfer';
 import { FNL_MU_POWERS, FNL_TEMPLATES } from '../loops/fnl-loops';
-import { hostCoefficients, hostMaps, hostQuadraticForm, hostQuadraticForms } from './pure-ap-float64';
+import { hostCoefficients, hostQuadraticForm, hostQuadraticForms } from './pure-ap-float64';
 
 /** Host float64 fNL kernels, named `${prefix}:${key}` as in ../loops/fnl-loops. */
 export interface FnlHostKernels {
