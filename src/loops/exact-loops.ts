@@ -17,6 +17,7 @@
  * difference to these values, so the gradient is the float32 path's and the value this one's.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { synthesize } from '../fftlog/synthesis';
 import { hasQuadraticFormsKernel, QUADRATIC_FORMS_64 } from '../wasm-kernels';
 import type { DotKernels, QuadraticKernels, TensorBasis } from './tensor-basis';
@@ -239,5 +240,5 @@ export interface HostLoopContext {
 /** Rows of a stack [B, M, L] by name, [B, L] each. */
 export function stackRows(stack: tf.Tensor3D, names: string[]): Record<string, tf.Tensor2D> {
   const [B, , L] = stack.shape;
-  return Object.fromEntries(names.map((name, i) => [name, tf.reshape(tf.slice(stack, [0, i, 0], [B, 1, L]), [B, L]) as tf.Tensor2D]));
+  return Object.fromEntries(names.map((name, i) => [name, tf.reshape(own.slice(stack, [0, i, 0], [B, 1, L]), [B, L]) as tf.Tensor2D]));
 }

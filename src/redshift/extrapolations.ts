@@ -20,6 +20,7 @@
  * vector-Jacobian product, so gradients reach these values too.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import * as own from '../private-ops';
 import { logPowerInterpolator, type LinearPowerInput } from '../input/linear-power';
 import { splineAdjoint } from '../numerics/spline';
 import { fPolynomialCoefficients } from '../kernels/f-power-kernels';
@@ -138,7 +139,7 @@ export function applyExtrapolations(rows: Record<string, tf.Tensor2D>, x: Extrap
   const mask = tf.tensor2d(maskData, [B, nOut]);
   const keep = tf.sub(1, mask);
   const replace = (name: string, value: tf.Tensor) => {
-    if (rows[name]) rows[name] = tf.add(tf.mul(rows[name], keep), tf.mul(value, mask)) as tf.Tensor2D;
+    if (rows[name]) rows[name] = tf.add(own.mul(rows[name], keep), own.mul(value, mask)) as tf.Tensor2D;
   };
   // P_L at every output k outside the range (inside, where the value is masked away, at kminnew)
   const pl = tf.stack(x.kOutMpc.map((k, b) => {
@@ -148,22 +149,22 @@ export function applyExtrapolations(rows: Record<string, tf.Tensor2D>, x: Extrap
   const k2 = tf.tensor2d(Float32Array.from(x.kOutMpc.flatMap((k) => Array.from(k, (v) => v * v))), [B, nOut]);
   const fb = tf.reshape(x.f, [B, 1]);
   const fPow = (p: number) => (p === 0 ? tf.onesLike(fb) : p === 1 ? fb : tf.square(fb));
-  const k2pl = tf.mul(k2, pl);
-  const sv2k2pl = tf.mul(tf.reshape(x.sigmaV2, [B, 1]), k2pl);
+  const k2pl = own.mul(k2, pl);
+  const sv2k2pl = own.mul(tf.reshape(x.sigmaV2, [B, 1]), k2pl);
   for (const [name, text] of Object.entries(P13_UV_MULTIPOLES)) {
     const c = fPolynomialCoefficients(text);
     let cf: tf.Tensor = tf.zerosLike(fb);
-    for (let q = c.length - 1; q >= 0; q--) cf = tf.add(tf.mul(cf, fb), c[q]);
-    replace(`loop_${name}`, tf.neg(tf.mul(sv2k2pl, cf)));
+    for (let q = c.length - 1; q >= 0; q--) cf = tf.add(own.mul(cf, fb), c[q]);
+    replace(`loop_${name}`, tf.neg(own.mul(sv2k2pl, cf)));
   }
   if (x.loop4ddGrid) {
     // ir4dd (k/kminnew)^4, times CLASS-PT's e^{-(k/3)^4} (k in 1/Mpc), as inside
-    const ir4dd = tf.slice(x.loop4ddGrid, [0, x.nSide], [B, 1]);
+    const ir4dd = own.slice(x.loop4ddGrid, [0, x.nSide], [B, 1]);
     const shape = Float32Array.from(x.kOutMpc.flatMap((k, b) => Array.from(k, (v) => (v / x.gridKMpc[b][x.nSide]) ** 4 * Math.exp(-((v / 3) ** 4)))));
-    replace('loop_4_dd', tf.mul(ir4dd, tf.tensor2d(shape, [B, nOut])));
+    replace('loop_4_dd', own.mul(ir4dd, tf.tensor2d(shape, [B, nOut])));
   }
-  for (const [name, [c, p]] of Object.entries(TREES)) replace(name, tf.mul(pl, tf.mul(fPow(p), c)));
-  for (const [name, [c, p]] of Object.entries(COUNTERTERMS)) replace(name, tf.neg(tf.mul(k2pl, tf.mul(fPow(p), c))));
+  for (const [name, [c, p]] of Object.entries(TREES)) replace(name, own.mul(pl, own.mul(fPow(p), c)));
+  for (const [name, [c, p]] of Object.entries(COUNTERTERMS)) replace(name, tf.neg(own.mul(k2pl, own.mul(fPow(p), c))));
   for (const [name, v] of Object.entries(OUT_CONSTANT)) replace(name, tf.fill([B, nOut], v));
-  if (x.fnlFactor) for (const name of Object.keys(rows)) if (FNL_OUT.test(name)) replace(name, tf.mul(x.fnlFactor, tf.fill([B, nOut], EPSILON)));
+  if (x.fnlFactor) for (const name of Object.keys(rows)) if (FNL_OUT.test(name)) replace(name, own.mul(x.fnlFactor, tf.fill([B, nOut], EPSILON)));
 }
