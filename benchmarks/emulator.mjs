@@ -1,5 +1,6 @@
-// Speed of the cosmology stage (issue 9), on the built package (dist/), wasm backend:
-//   npm run bench:emulator            (node benchmarks/emulator.mjs [--backend cpu] [--json])
+// Speed of the cosmology stage (issue 9), from the sources (it times internals the package does
+// not export: the emulator's tensor path and the background), wasm backend:
+//   npm run bench:emulator            (tsx benchmarks/emulator.mjs [--backend cpu] [--json])
 // - emulator: one call, one cosmology: P_cb and P_m on the 160 training k, f, D, r_s,drag:
 //   float64 host path (median of 500), and float32 tensor path (the one gradients go through),
 //   read back to the host (median of 200 after 20 warm-up calls)
@@ -14,7 +15,10 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import * as lib from '../dist/index.js';
+import { registerTfjsResolveHook } from '../src/cli/node-hooks.ts';
+
+registerTfjsResolveHook();
+const lib = { ...(await import('../src/node.ts')), ...(await import('../src/cosmology/emulator.ts')) };
 
 const args = process.argv.slice(2);
 const backend = args.includes('--backend') ? args[args.indexOf('--backend') + 1] : 'wasm';

@@ -244,7 +244,7 @@ export async function stageProfile(plan: Plan, inputs: CaseInputs, settings: For
 
 function linearStageProfile(inputs: CaseInputs, reps: number): TimedRow[] {
   const c = inputs.cosmology;
-  const input: LinearPowerInput = { kMpc: Float64Array.from(c.kMpc), pkMpc3: Float64Array.from(c.pkMpc3 as ArrayLike<number>), nS: c.nS };
+  const input: LinearPowerInput = { kMpc: Float64Array.from(c.kMpc), pkMpc3: Float64Array.from(c.pkMpc3 as ArrayLike<number>), nS: c.n_s as number };
   const grid = fftlogGrid(inputs.n, c.h as number).kMpc;
   const interp = logPowerInterpolator(input);
   const logKP = logKPowerOnIrGrid(interp);

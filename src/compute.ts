@@ -13,7 +13,7 @@ import './gradients';
 import type { Plan } from './plan';
 import { ClaxPtInputError } from './errors';
 import { validateComputeInputs } from './validate';
-import { hostValue, runLinearStage, type CosmologyInput, type LinearStage, type LinearStageOptions } from './input/linear-stage';
+import { amplitudeOf, hostValue, runLinearStage, type CosmologyInput, type LinearStage, type LinearStageOptions } from './input/linear-stage';
 import { linearStageTensors } from './input/linear-stage-op';
 import { matterRealSpace } from './loops/matter-real';
 import { biasOperatorsOnGrid } from './loops/bias-real';
@@ -98,9 +98,9 @@ export function apSideNodes(ap: boolean): number {
   return ap ? 10 : 1;
 }
 
-function perCosmology(cosmologies: CosmologyInput[], key: 'f' | 'hratio' | 'Dratio' | 'As', fallback?: number): number[] {
+function perCosmology(cosmologies: CosmologyInput[], key: 'f' | 'hratio' | 'Dratio' | 'A_s', fallback?: number): number[] {
   return cosmologies.map((c, b) => {
-    const v = hostValue(c[key]) ?? fallback;
+    const v = hostValue(key === 'A_s' ? amplitudeOf(c) : c[key]) ?? fallback;
     if (typeof v !== 'number' || !Number.isFinite(v) || (key !== 'f' && v <= 0) || (key === 'f' && v < 0)) {
       const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
       throw new ClaxPtInputError(`${where}${key}`, `must be a ${key === 'f' ? 'non-negative' : 'positive'} finite number, got ${String(v)}`);
@@ -189,11 +189,11 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
 
   const ir = options.irResummation ?? true;
   const png = options.primordialNonGaussianity ?? false;
-  const amplitudes = png ? perCosmology(cosmologies, 'As') : [];
+  const amplitudes = png ? perCosmology(cosmologies, 'A_s') : [];
   // the AP-projected fNL rows come from the float64 host path; their float32 tensor twin is built
   // only where a gradient can reach them (some input given as a tensor)
   const fnlTensorTwin = cosmologies.some((c) =>
-    [c.pkMpc3, c.f, c.hratio, c.Dratio, c.As, c.rsDragMpc, c.h].some((v) => v instanceof tf.Tensor),
+    [c.pkMpc3, c.f, c.hratio, c.Dratio, amplitudeOf(c), c.rsDragMpc, c.h].some((v) => v instanceof tf.Tensor),
   );
   const fs = rsd ? perCosmology(cosmologies, 'f') : [];
   // the matter loops take their values from float64 contractions (./loops/exact-loops); their float32
@@ -343,7 +343,7 @@ export function computeComponents(plan: Plan, cosmologies: CosmologyInput[], opt
     let factor: tf.Tensor | undefined;
     if (png) {
       const cut = outputCut();
-      const amplitude = cosmologies.map((c, b) => (c.As instanceof tf.Tensor ? tf.reshape(c.As, []) : tf.scalar(amplitudes[b])));
+      const amplitude = cosmologies.map((c, b) => { const a = amplitudeOf(c); return a instanceof tf.Tensor ? tf.reshape(a, []) : tf.scalar(amplitudes[b]); });
       factor = tf.reshape(own.mul(tf.sqrt(tf.stack(amplitude)), FNL_ROW_FACTOR), [B, 1]);
       for (const name of names) {
         if (!name.startsWith('fNL')) continue;

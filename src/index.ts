@@ -10,21 +10,24 @@
  */
 import './gradients';
 
+// backends and the engine: plan -> computeComponents -> assembly
 export { useBackend, requestedBackend, BACKEND_NAMES, type BackendName } from './backend';
 export { getPlan, clearPlanCache, type Plan, type PlanOptions } from './plan';
-export { computeComponents, apSideNodes, FNL_ROW_FACTOR, type ComputeOptions, type ComponentsResult, type StageRecorder } from './compute';
-export { PURE_AP_ROWS } from './redshift/pure-ap-float64';
+export { computeComponents, type ComputeOptions, type ComponentsResult, type StageRecorder } from './compute';
+export { computeAsync } from './readback';
+export { computeInBatches, defaultMaxBatch } from './batches';
 export { validateComputeInputs } from './validate';
 export { ClaxPtInputError, isInputError } from './errors';
-export type { CosmologyInput, LinearStage, LinearStageOptions } from './input/linear-stage';
+export type { CosmologyInput, LinearStageOptions } from './input/linear-stage';
 export { fftlogGrid, FFTLOG_SIZES, type FftlogGrid } from './fftlog/grid';
 export * from './assembly/spectra';
 export * from './assembly/fnl-spectra';
-export { caseInputs, fftlogSizeFromMode, InputError, type CaseFile, type CaseInputs } from './input/case';
-export { computeAsync, hasSyncRead } from './readback';
-export { computeInBatches, defaultMaxBatch } from './batches';
-export { predictFromCosmology, type CosmologyCase, type EndToEndOptions, type EndToEndResult } from './cosmology/end-to-end';
-export { getEmulator, linearQuantities, rowParams, backgroundTensors, LinearEmulator, type LinearAnswer, type LinearRequest } from './cosmology/emulator';
-export { hostBackground, apRatiosHost } from './cosmology/background';
+// the oracle's case-file format (data/default-cosmology.json is one)
+export { caseInputs, type CaseFile, type CaseInputs } from './input/case';
+// cosmology in, spectra out (emulator + background + engine)
+export { predictFromCosmology, type CosmologyCase, type EndToEndOptions, type EndToEndResult, type EndToEndDerived } from './cosmology/end-to-end';
+export { linearQuantities, type LinearAnswer, type LinearRequest } from './cosmology/emulator';
 export { COSMO_PARAM_NAMES, COSMO_PARAM_RANGE, Z_RANGE, K_RANGE_MPC, validateCosmoParams, type CosmoParams, type CosmoParamName } from './cosmology/params';
+// survey likelihoods and inference
+export * from './likelihood/index';
 export * from './inference/index';

@@ -9,7 +9,7 @@ import { readSync } from './readback';
 import { ClaxPtInputError } from './errors';
 import { fftlogGrid } from './fftlog/grid';
 import { validateLinearPower } from './input/linear-power';
-import { checkScalar, hostValue, type CosmologyInput } from './input/linear-stage';
+import { amplitudeOf, checkScalar, hostValue, tiltOf, type CosmologyInput } from './input/linear-stage';
 import type { ComputeOptions } from './compute';
 
 function scalarOf(name: string, x: unknown): unknown {
@@ -75,7 +75,7 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
     const where = B > 1 ? `cosmologies[${b}].` : '';
     if (c === null || typeof c !== 'object') throw new ClaxPtInputError(`cosmologies[${b}]`, 'expected an object');
     const h = checkScalar(`${where}h`, scalarOf(`${where}h`, c.h), true);
-    const nS = checkScalar(`${where}nS`, c.nS, false);
+    const nS = checkScalar(`${where}n_s`, tiltOf(c), false);
     if (c.kMpc === undefined || c.kMpc === null) throw new ClaxPtInputError(`${where}kMpc`, 'missing');
     if (c.pkMpc3 === undefined || c.pkMpc3 === null) throw new ClaxPtInputError(`${where}pkMpc3`, 'missing');
     const pk = c.pkMpc3 instanceof tf.Tensor ? Float64Array.from(readSync(c.pkMpc3, 'pkMpc3')) : Float64Array.from(c.pkMpc3);
@@ -92,7 +92,7 @@ export function validateComputeInputs(n: number, cosmologies: CosmologyInput[], 
         checkScalar(`${where}Dratio`, scalarOf(`${where}Dratio`, c.Dratio), true);
       }
     }
-    if (options.primordialNonGaussianity) checkScalar(`${where}As`, scalarOf(`${where}As`, c.As), true);
+    if (options.primordialNonGaussianity) checkScalar(`${where}A_s`, scalarOf(`${where}A_s`, amplitudeOf(c)), true);
     const grid = fftlogGrid(n, h).kMpc;
     const lo = hUnits ? grid[0] / h : grid[0];
     const hi = hUnits ? grid[grid.length - 1] / h : grid[grid.length - 1];

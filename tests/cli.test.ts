@@ -414,7 +414,7 @@ describe('the library API refuses the same input with ClaxPtInputError', () => {
     kMpc: [...DEFAULT.input.k_Mpc] as number[],
     pkMpc3: [...DEFAULT.input.pk_lin_Mpc3] as number[],
     h,
-    nS: D.n_s,
+    n_s: D.n_s,
     rsDragMpc: D.rs_drag_Mpc,
     f: D.f,
     hratio: D.hratio,

@@ -62,8 +62,8 @@ describe('fNL limits', () => {
 
   it('asks for A_s, and refuses unknown options', () => {
     const options = { ...inputs.options, kOutMpc: inputs.kOutMpc };
-    expect(() => computeComponents(getPlan({ n: 128 }), [{ ...inputs.cosmology, As: undefined }], { ...options, primordialNonGaussianity: true }))
-      .toThrow(/As/);
+    expect(() => computeComponents(getPlan({ n: 128 }), [{ ...inputs.cosmology, A_s: undefined }], { ...options, primordialNonGaussianity: true }))
+      .toThrow(/A_s/);
     expect(() => computeComponents(getPlan({ n: 128 }), [inputs.cosmology], { ...options, primordialNonGausianity: true } as ComputeOptions))
       .toThrow(/options\.primordialNonGausianity/);
   });
@@ -118,7 +118,7 @@ describe('fNL limits', () => {
     const options = { ...inputs.options, irResummation: false, kOutMpc: inputs.kOutMpc };
     const pk = inputs.cosmology.pkMpc3 as ArrayLike<number>;
     const base = run([inputs.cosmology], options);
-    const scaled = run([{ ...inputs.cosmology, pkMpc3: Array.from(pk, (v) => v * lambda), As: (inputs.cosmology.As as number) * lambda }], options);
+    const scaled = run([{ ...inputs.cosmology, pkMpc3: Array.from(pk, (v) => v * lambda), A_s: (inputs.cosmology.A_s as number) * lambda }], options);
     let n = 0;
     for (const name of Object.keys(base)) {
       if (/_4_dd$/.test(name)) continue; // 0 with IR off
@@ -147,7 +147,7 @@ describe('fNL gradients against finite differences', () => {
       const pk0 = c.cosmology.pkMpc3 as ArrayLike<number>;
       const t = x.t as tf.Tensor;
       const pk = tf.mul(tf.tensor1d(Float32Array.from(pk0)), tf.add(1, tf.mul(t, tf.tensor1d(Float32Array.from(direction)))));
-      const cosmo: CosmologyInput = { ...c.cosmology, pkMpc3: pk, f: x.f, hratio: x.hratio, Dratio: x.Dratio, As: x.As };
+      const cosmo: CosmologyInput = { ...c.cosmology, pkMpc3: pk, f: x.f, hratio: x.hratio, Dratio: x.Dratio, A_s: x.As };
       const res = computeComponents(getPlan({ n: c.n }), [cosmo], { ...c.options, primordialNonGaussianity: true, kOutMpc: c.kOutMpc });
       const bias = { b1: x.b1, b2: x.b2, bG2: x.bG2 };
       const spectra = { ...assembleFnl(res.components, bias, c.h, 'equilateral'), ...assembleFnl(res.components, bias, c.h, 'orthogonal') };
@@ -166,7 +166,7 @@ describe('fNL gradients against finite differences', () => {
       const b = c.bias as Record<string, number>;
       const x0: Record<string, number> = {
         t: 0, f: c.cosmology.f as number, hratio: (c.cosmology.hratio as number) ?? 1, Dratio: (c.cosmology.Dratio as number) ?? 1,
-        As: c.cosmology.As as number, b1: b.b1, b2: b.b2, bG2: b.bG2,
+        As: c.cosmology.A_s as number, b1: b.b1, b2: b.b2, bG2: b.bG2,
       };
       const names = Object.keys(x0).filter((k) => c.options.alcockPaczynski || (k !== 'hratio' && k !== 'Dratio'));
       const grads = tf.tidy(() => {

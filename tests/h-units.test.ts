@@ -32,7 +32,7 @@ describe('k in h/Mpc: h inside the graph', () => {
       const inputs = caseInputs(c);
       const cosmo = inputs.cosmology;
       const h = cosmo.h as number;
-      const input = { kMpc: Float64Array.from(cosmo.kMpc), pkMpc3: Float64Array.from(cosmo.pkMpc3 as ArrayLike<number>), nS: cosmo.nS };
+      const input = { kMpc: Float64Array.from(cosmo.kMpc), pkMpc3: Float64Array.from(cosmo.pkMpc3 as ArrayLike<number>), nS: cosmo.n_s as number };
       const alphaRs = inputs.options.alphaRs ?? 1;
       const at = (hh: number) =>
         irResummation({ input, kGridMpc: fftlogGrid(inputs.n, hh).kMpc, h: hh, rsDragMpc: cosmo.rsDragMpc as number, alphaRs });

@@ -15,7 +15,7 @@ describe('IR split on a worker thread', () => {
       kMpc: c.input.k_Mpc,
       pkMpc3: c.input.pk_lin_Mpc3,
       h: c.derived.h,
-      nS: c.derived.n_s,
+      n_s: c.derived.n_s,
       rsDragMpc: c.derived.rs_drag_Mpc,
     }));
     const single = cosmologies.map((c) => runLinearStage(256, [c]));

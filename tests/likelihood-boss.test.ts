@@ -43,7 +43,7 @@ function pointOf(p: RefPoint): ParameterPoint {
 function linearOf(p: RefPoint): LinearInputs {
   return {
     h: p.params.h as number,
-    nS: p.params.n_s as number,
+    n_s: p.params.n_s as number,
     rsDragMpc: p.rs_drag_Mpc,
     perZ: ['z0.38', 'z0.61'].map((z) => ({ kMpc: p.classpt_input[z].k_Mpc, pkMpc3: p.classpt_input[z].pk_lin_Mpc3, f: p.classpt_input[z].f, hratio: p.classpt_input[z].hratio, Dratio: p.classpt_input[z].Dratio })),
     classptReadout: true,

@@ -16,6 +16,11 @@
  * - the k array is shared ([nK], number array or tensor) or per cosmology ([B][nK] or a
  *   [B, nK] tensor);
  * - the result is the broadcast of all of these: [B, nK]. `pd2d2Classy` / `pd2d2Fixed` give [B].
+ * One call shape for every spectrum: `pkXx(components, params, context)`, params the nuisance
+ * parameters by classy's names ({b1, b2, bG2, ...}; omitted for the fNL matter spectra, which
+ * have none) and context an AssembleContext: `{h}` for the real-space and matter/cross
+ * spectra, `{h, f, kOutMpc | kOutHMpc}` for the galaxy multipoles, `{h, fnlShape}` for the fNL
+ * ones. (A bare h in place of the context is accepted where only h is needed: deprecated.)
  * Every function is differentiable in the components and all parameters (tf.grad works once
  * tfjs-core's gradients are registered: `import '@tensorflow/tfjs-core/dist/register_all_gradients.js'`).
  * Helpers live in ./params.ts, Pd2d2_0 in ./pd2d2.ts (both re-exported here).
@@ -29,21 +34,8 @@ import { splitRows } from '../numerics/rows';
 export type { Components, HArg, KArray, Param } from './params';
 export { pd2d2Classy, pd2d2Fixed, simpsonWeights, type SimpsonEvenRule } from './pd2d2';
 
-/** What the redshift-space galaxy multipoles need besides the components. */
-export interface MultipoleContext {
-  h: Param;
-  /** growth rate, classy's `fz` = scale_independent_growth_factor_f(z) */
-  f: Param;
-  /** the output k array as passed to classy (1/Mpc; classy's `self.kh`); or give kOutHMpc */
-  kOutMpc?: KArray;
-  /**
-   * the output k in h/Mpc instead: classy's formulas then take k h (1/Mpc), with h a tensor
-   * where it is one, so that d/dh includes the rescaling of k in the stochastic and b4 terms
-   */
-  kOutHMpc?: KArray;
-  /** classy's `Pd2d2_0` in (Mpc/h)^3; default `pd2d2Classy(c.tree, kOutMpc, h)` */
-  Pd2d2_0?: Param;
-}
+/** What the galaxy multipoles need besides the components: the context with f and a k array. */
+export type MultipoleContext = AssembleContext & { f: Param };
 
 /* ---------------------------------------------------------------- linear forms */
 
@@ -505,16 +497,25 @@ export const SPECTRUM_PARAMS: Record<SpectrumName, readonly BiasName[]> = {
 
 const IS_GG_MULTIPOLE = (n: SpectrumName): boolean => n === 'gg_l0' || n === 'gg_l2' || n === 'gg_l4';
 
+/**
+ * The context of every assembly function (the third argument): h always; the growth rate and
+ * the output k for the galaxy multipoles gg_l{0,2,4}.
+ */
 export interface AssembleContext {
   h: Param;
-  /** growth rate (classy's fz); needed by gg_l{0,2,4} only */
+  /** growth rate, classy's `fz` = scale_independent_growth_factor_f(z); gg_l{0,2,4} only */
   f?: Param;
-  /** output k as passed to classy (1/Mpc); needed by gg_l{0,2,4} only (or kOutHMpc) */
+  /** the output k array as passed to classy (1/Mpc; classy's `self.kh`); or give kOutHMpc */
   kOutMpc?: KArray;
-  /** output k in h/Mpc instead (classy's formulas then take k h): see MultipoleContext */
+  /**
+   * the output k in h/Mpc instead: classy's formulas then take k h (1/Mpc), with h a tensor
+   * where it is one, so that d/dh includes the rescaling of k in the stochastic and b4 terms
+   */
   kOutHMpc?: KArray;
-  /** classy's Pd2d2_0; default pd2d2Classy(components.tree, kOutMpc, h) */
+  /** classy's `Pd2d2_0` in (Mpc/h)^3; default `pd2d2Classy(c.tree, kOutMpc, h)` */
   Pd2d2_0?: Param;
+  /** the fNL template of the fNL spectra (./fnl-spectra.ts), default 'equilateral' */
+  fnlShape?: 'equilateral' | 'orthogonal';
 }
 
 export interface AssembleOptions {

@@ -11,7 +11,7 @@ import { computeComponents } from '../compute';
 import { computeAsync } from '../readback';
 import { validateComputeInputs } from '../validate';
 import { fftlogGrid } from '../fftlog/grid';
-import type { CosmologyInput } from '../input/linear-stage';
+import { tiltOf, type CosmologyInput } from '../input/linear-stage';
 import { BIAS_NAMES, SPECTRUM_NAMES, type BiasName, type SpectrumName } from '../assembly/spectra';
 import { checkBackend, checkNumber, parseChoice, parseChoiceInt, parseNumber, parseOptions, type OptionSpecs } from './args';
 import {
@@ -433,7 +433,7 @@ export function formatBatch(res: BatchResult): string {
         input: r.label,
         ...(r.z !== undefined ? { z: r.z } : {}),
         h: r.h,
-        n_s: r.cosmology.nS,
+        n_s: tiltOf(r.cosmology),
         ...(run.settings.ir ? { rs_drag_Mpc: r.cosmology.rsDragMpc } : {}),
         ...(run.settings.rsd ? { f: r.cosmology.f } : {}),
         ...(run.settings.ap ? { hratio: r.cosmology.hratio, Dratio: r.cosmology.Dratio } : {}),

@@ -31,7 +31,7 @@ export function assembleSpectra(
     const b = inputs.bias as Record<string, number>;
     if ('fNL_d2' in tensors && ['b1', 'b2', 'bG2'].every((k) => typeof b[k] === 'number')) {
       const p: FnlBiasParams = { b1: b.b1, b2: b.b2, bG2: b.bG2 };
-      Object.assign(spectra, assembleFnl(tensors, p, inputs.h, 'equilateral'), assembleFnl(tensors, p, inputs.h, 'orthogonal'));
+      Object.assign(spectra, assembleFnl(tensors, p, { h: inputs.h, fnlShape: 'equilateral' }), assembleFnl(tensors, p, { h: inputs.h, fnlShape: 'orthogonal' }));
     }
     for (const [name, t] of Object.entries(spectra)) {
       if (!t) continue;

@@ -69,6 +69,33 @@ export interface EndToEndOptions {
   classptTimeInterpolation?: { zMaxPk: number };
 }
 
+/** [B] tensors at each case's z. */
+export interface EndToEndDerived {
+  /** growth rate f */
+  f: tf.Tensor1D;
+  /** CLASS-PT's AP ratios H/H_fid and D_A/D_A,fid */
+  hratio: tf.Tensor1D;
+  Dratio: tf.Tensor1D;
+  /** sound horizon at baryon drag, Mpc */
+  rsDragMpc: tf.Tensor1D;
+  /** Hubble rate H(z), km/s/Mpc */
+  HKmsMpc: tf.Tensor1D;
+  /** angular diameter distance D_A(z), Mpc */
+  DAMpc: tf.Tensor1D;
+  /** @deprecated the old name of HKmsMpc (for one release) */
+  readonly H: tf.Tensor1D;
+  /** @deprecated the old name of DAMpc (for one release) */
+  readonly DA: tf.Tensor1D;
+}
+
+/** The derived block with its deprecated aliases as non-enumerable getters (JSON shows the new names only). */
+function withDeprecatedNames(d: Omit<EndToEndDerived, 'H' | 'DA'>): EndToEndDerived {
+  return Object.defineProperties(d, {
+    H: { get: () => d.HKmsMpc, enumerable: false },
+    DA: { get: () => d.DAMpc, enumerable: false },
+  }) as EndToEndDerived;
+}
+
 export interface EndToEndResult {
   /** the output k in 1/Mpc, per cosmology (with kOutHMpc: k h) */
   kOutMpc: Float64Array[];
@@ -78,8 +105,8 @@ export interface EndToEndResult {
   spectra: Partial<Record<SpectrumName, tf.Tensor>>;
   /** classy's get_pk_mult rows, [B, nK] in Mpc^3 */
   components: Record<string, tf.Tensor2D>;
-  /** [B] tensors: f, hratio, Dratio, rs_drag (Mpc), H (km/s/Mpc), D_A (Mpc), sigma... */
-  derived: { f: tf.Tensor1D; hratio: tf.Tensor1D; Dratio: tf.Tensor1D; rsDragMpc: tf.Tensor1D; H: tf.Tensor1D; DA: tf.Tensor1D };
+  /** [B] tensors of the quantities that fed the engine and the background at z */
+  derived: EndToEndDerived;
   /** the linear spectrum that fed the loops, [B, nK] on `linearKMpc` (Mpc^3) */
   pkLin: tf.Tensor2D;
   linearKMpc: Float64Array;
@@ -155,7 +182,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
       kMpc: em.engineKMpc,
       pkMpc3: x.pk,
       h: differentiable ? s.h : host[b].h,
-      nS: host[b].n_s,
+      n_s: host[b].n_s,
       rsDragMpc: ir ? x.rs : undefined,
       f: rsd ? x.f : undefined,
       hratio: ap ? x.hr : undefined,
@@ -187,7 +214,7 @@ export function predictFromCosmology(cases: CosmologyCase[], options: EndToEndOp
     kOutHMpc: kOutH,
     spectra,
     components: result.components,
-    derived: { f: lin.f, hratio: lin.hratio, Dratio: lin.Dratio, rsDragMpc: lin.rs, H: lin.H, DA: lin.DA },
+    derived: withDeprecatedNames({ f: lin.f, hratio: lin.hratio, Dratio: lin.Dratio, rsDragMpc: lin.rs, HKmsMpc: lin.H, DAMpc: lin.DA }),
     pkLin: lin.pk,
     linearKMpc: em.engineKMpc,
     dispose() {

@@ -86,12 +86,12 @@ export function caseInputs(c: CaseFile): CaseInputs {
     kMpc: k,
     pkMpc3: p,
     h,
-    nS,
+    n_s: nS,
     rsDragMpc: ir ? scalar(c, 'rs_drag_Mpc', 'positive') : undefined,
     f: rsd ? scalar(c, 'f', 'non-negative') : undefined,
     hratio: ap ? scalar(c, 'hratio', 'positive') : undefined,
     Dratio: ap ? scalar(c, 'Dratio', 'positive') : undefined,
-    As: png ? scalar(c, 'A_s', 'positive') : undefined,
+    A_s: png ? scalar(c, 'A_s', 'positive') : undefined,
   };
   // output k: positive, finite, inside the FFTLog range 5e-5 h .. 100 h
   if (kOut.length === 0) throw new ClaxPtInputError('output.k_Mpc', 'empty');

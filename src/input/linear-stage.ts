@@ -25,8 +25,10 @@ export interface CosmologyInput {
    * Sigma^2 range 0.2 h); a scalar tensor to differentiate through those h-dependent grids
    */
   h: number | tf.Tensor;
-  /** primordial tilt: slope of the low-k power-law extrapolation */
-  nS: number;
+  /** primordial tilt n_s: slope of the low-k power-law extrapolation */
+  n_s?: number;
+  /** @deprecated the old name of n_s (accepted for one release) */
+  nS?: number;
   /** sound horizon at baryon drag in Mpc (the BAO scale of Sigma^2); needed with IR resummation */
   rsDragMpc?: number | tf.Tensor;
   /** growth rate f at z (redshift space) */
@@ -35,7 +37,19 @@ export interface CosmologyInput {
   hratio?: number | tf.Tensor;
   Dratio?: number | tf.Tensor;
   /** primordial amplitude A_s (CLASS pivot 0.05 1/Mpc); needed for the fNL rows only */
+  A_s?: number | tf.Tensor;
+  /** @deprecated the old name of A_s (accepted for one release) */
   As?: number | tf.Tensor;
+}
+
+/** n_s of an input (its deprecated name nS accepted). */
+export function tiltOf(c: CosmologyInput): number | undefined {
+  return c.n_s ?? c.nS;
+}
+
+/** A_s of an input (its deprecated name As accepted). */
+export function amplitudeOf(c: CosmologyInput): number | tf.Tensor | undefined {
+  return c.A_s ?? c.As;
 }
 
 /** A number, or the value of a one-element tensor (scalars may be passed as tensors for gradients). */
@@ -120,7 +134,7 @@ export function runLinearStage(
   cosmologies.forEach((cosmo, b) => {
     const where = cosmologies.length > 1 ? `cosmologies[${b}].` : '';
     const h = checkScalar(`${where}h`, hostValue(cosmo.h), true);
-    const nS = checkScalar(`${where}nS`, cosmo.nS, false);
+    const nS = checkScalar(`${where}n_s`, tiltOf(cosmo), false);
     const input: LinearPowerInput = {
       kMpc: Float64Array.from(cosmo.kMpc ?? []),
       pkMpc3: cosmo.pkMpc3 instanceof tf.Tensor ? Float64Array.from(readSync(cosmo.pkMpc3, 'pkMpc3')) : Float64Array.from(cosmo.pkMpc3 ?? []),
