@@ -83,28 +83,33 @@ describe('likelihood algebra', () => {
     expect(Math.abs(m.sdScaled[0] - Math.sqrt((s00 * du * du) / z - mean0 * mean0))).toBeLessThan(1e-9);
   });
 
-  it('the marginalisation VJP equals central differences', () => {
-    const n = 9;
-    const P = 3;
-    const pr = problem(n, P, 11);
-    const l = cholesky(pr.c, n)!;
-    const value = (res: Float64Array, t: Float64Array) => marginalise({ residual: res, templates: t, sigma: pr.sigma, choleskyC: l }).value;
-    const input = { residual: pr.residual, templates: pr.templates, sigma: pr.sigma, choleskyC: l };
-    const g = marginaliseVjp(input, marginalise(input), 1);
-    const e = 1e-6;
-    let worst = 0;
-    for (let i = 0; i < n; i++) {
-      const p = Float64Array.from(pr.residual); p[i] += e;
-      const q = Float64Array.from(pr.residual); q[i] -= e;
-      worst = Math.max(worst, Math.abs((value(p, pr.templates) - value(q, pr.templates)) / (2 * e) - g.residual[i]));
-    }
-    for (let i = 0; i < P * n; i++) {
-      const p = Float64Array.from(pr.templates); p[i] += e;
-      const q = Float64Array.from(pr.templates); q[i] -= e;
-      worst = Math.max(worst, Math.abs((value(pr.residual, p) - value(pr.residual, q)) / (2 * e) - g.templates[i]));
-    }
-    expect(worst).toBeLessThan(1e-7);
-  });
+  for (const withLogDet of [true, false]) {
+    it(`the marginalisation VJP equals central differences (${withLogDet ? 'chi^2 + log-determinant' : 'chi^2 alone'})`, () => {
+      const n = 9;
+      const P = 3;
+      const pr = problem(n, P, 11);
+      const l = cholesky(pr.c, n)!;
+      const value = (res: Float64Array, t: Float64Array) => {
+        const m = marginalise({ residual: res, templates: t, sigma: pr.sigma, choleskyC: l });
+        return withLogDet ? m.value : m.chi2;
+      };
+      const input = { residual: pr.residual, templates: pr.templates, sigma: pr.sigma, choleskyC: l };
+      const g = marginaliseVjp(input, marginalise(input), 1, withLogDet);
+      const e = 1e-6;
+      let worst = 0;
+      for (let i = 0; i < n; i++) {
+        const p = Float64Array.from(pr.residual); p[i] += e;
+        const q = Float64Array.from(pr.residual); q[i] -= e;
+        worst = Math.max(worst, Math.abs((value(p, pr.templates) - value(q, pr.templates)) / (2 * e) - g.residual[i]));
+      }
+      for (let i = 0; i < P * n; i++) {
+        const p = Float64Array.from(pr.templates); p[i] += e;
+        const q = Float64Array.from(pr.templates); q[i] -= e;
+        worst = Math.max(worst, Math.abs((value(pr.residual, p) - value(pr.residual, q)) / (2 * e) - g.templates[i]));
+      }
+      expect(worst).toBeLessThan(1e-7);
+    });
+  }
 
   it("the not-a-knot spline equals scipy's InterpolatedUnivariateSpline(k=3, ext=3)", () => {
     // scipy 1.x: x = exp(-3 + 0.37 i), y = sin(3x) + x^2, evaluated at xe (printed with %.15g)

@@ -54,6 +54,9 @@ export interface SampleEvaluation {
   modelAtBestFit: Float64Array;
 }
 
+/** What the head returns per sample: -2 ln L marginalised (chi^2 + log-determinant term), or chi^2 alone. */
+export type HeadObjective = 'marginalised' | 'chi2';
+
 const VARS = 5; // b1, b2, bG2, f, h
 const IDX = { b1: 0, b2: 1, bG2: 2, f: 3, h: 4 } as const;
 
@@ -124,7 +127,8 @@ function splitKey(key: string): [string, string] {
 /**
  * Per-sample marginalised -2 ln L (without the priors on b2, bG2) as a differentiable op:
  * rows [Z, R, nGrid] (Mpc^3), bias [S, 3] (b1, b2, bG2), f [Z], h (scalar) -> [S].
- * `report` receives each forward evaluation's per-sample details.
+ * `report` receives each forward evaluation's per-sample details. With `objective` 'chi2' the
+ * op is the marginalised chi^2 alone (r^T C_m^{-1} r, no log-determinant term).
  */
 export function fullShapeHead(
   problem: HeadProblem,
@@ -133,6 +137,7 @@ export function fullShapeHead(
   f: tf.Tensor,
   h: tf.Tensor,
   report?: (evaluations: SampleEvaluation[]) => void,
+  objective: HeadObjective = 'marginalised',
 ): tf.Tensor1D {
   const S = problem.samples.length;
   const nGrid = problem.grid.length;
@@ -168,7 +173,7 @@ export function fullShapeHead(
       const sigma = Float64Array.from(FULL_SHAPE_LINEAR_PARAMS, (p) => priorSigma(problem.priors[p], s.data.spec.nbarInv));
       const input: MarginalisedInput = { residual, templates: t, sigma, choleskyC: s.data.cholesky };
       const result = marginalise(input);
-      values[si] = result.value;
+      values[si] = objective === 'chi2' ? result.chi2 : result.value;
       work.push({ input, result, rowValues, model, templates, blocks });
       const best = Float64Array.from(mean);
       const marg = {} as SampleEvaluation['marginalised'];
@@ -192,7 +197,7 @@ export function fullShapeHead(
         problem.samples.forEach((s, si) => {
           if (g[si] === 0) return;
           const w = work[si];
-          const vjp = marginaliseVjp(w.input, w.result, g[si]);
+          const vjp = marginaliseVjp(w.input, w.result, g[si], objective !== 'chi2');
           const nb = s.data.kCentres.length;
           const n = s.data.data.length;
           const dRowValue = new Map<string, Float64Array>();

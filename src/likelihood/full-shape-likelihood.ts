@@ -27,14 +27,17 @@ import type { LikelihoodConfig, NuisanceName } from './config';
 import { NUISANCE_NAMES, latexLabel } from './config';
 import type { SampleData } from './data';
 import { binAverageOperator, binCentreOperator, theoryGrid } from './binning';
-import { fullShapeHead, type HeadProblem, type SampleEvaluation } from './full-shape-head';
+import { fullShapeHead, type HeadObjective, type HeadProblem, type SampleEvaluation } from './full-shape-head';
 import { minus2LogPrior, type ParameterSpec } from './priors';
 
 /** A point in parameter space: cosmological names and '<sample>.b1' etc. */
 export type ParameterPoint = Record<string, number>;
 
 export interface LikelihoodResult {
-  /** -2 ln L (with the nuisance priors, without the cosmological ones) */
+  /**
+   * -2 ln L (with the nuisance priors, without the cosmological ones); with the option
+   * `objective: 'chi2'`, the marginalised chi^2 alone (no log-determinant term, no priors)
+   */
   minus2lnL: number;
   /** per sample: its -2 ln L contribution */
   samples: Record<string, number>;
@@ -54,7 +57,7 @@ export interface LikelihoodResult {
  */
 export interface LinearInputs {
   h: number;
-  nS: number;
+  n_s: number;
   rsDragMpc: number;
   perZ: { kMpc: ArrayLike<number>; pkMpc3: ArrayLike<number>; f: number; hratio: number; Dratio: number }[];
   /** the k are CLASS's own grid: read the rows out as CLASS-PT does between its nodes */
@@ -146,8 +149,13 @@ export class FullShapeLikelihood {
   /**
    * -2 ln L at a point, per-sample details, the marginalised parameters' best fit and, with
    * `gradient`, d(-2 ln L)/d(each sampled parameter) by reverse mode through the whole chain.
+   * `objective: 'chi2'` returns (and differentiates) sum over samples of r^T C_m^{-1} r alone:
+   * the goodness of fit, without the log-determinant term and the nuisance priors, whose
+   * minimum is the best fit to the data (zero at the truth of a noiseless mock).
    */
-  evaluate(point: ParameterPoint, options: { gradient?: boolean; model?: boolean; linear?: LinearInputs } = {}): LikelihoodResult {
+  evaluate(point: ParameterPoint, options: { gradient?: boolean; model?: boolean; linear?: LinearInputs; objective?: HeadObjective } = {}): LikelihoodResult {
+    const objective = options.objective ?? 'marginalised';
+    if (objective !== 'marginalised' && objective !== 'chi2') throw new ClaxPtInputError('options.objective', `'marginalised' or 'chi2', got ${String(objective)}`);
     if (options.linear && options.gradient) throw new ClaxPtInputError('options', 'gradients come from the emulator path (no linear inputs)');
     const cosmo = this.cosmology(point);
     const samples = this.config.samples;
@@ -162,24 +170,24 @@ export class FullShapeLikelihood {
         const at = new Map(names.map((n, i) => [n, t[i]]));
         const cp = Object.fromEntries(COSMO_PARAM_NAMES.map((p) => [p, at.get(p) ?? cosmo[p]])) as CosmoParams;
         const bt = samples.map((s, si) => NUISANCE_NAMES.map((n, ni) => at.get(`${s.name}.${n}`) ?? bias[si][ni]));
-        return tf.sum(this.perSampleTensor(cp, bt)) as tf.Scalar;
+        return tf.sum(this.perSampleTensor(cp, bt, undefined, objective)) as tf.Scalar;
       })(xs);
       void value;
       gradient = Object.fromEntries(names.map((n, i) => [n, grads[i].dataSync()[0]]));
       tf.dispose([value, ...grads, ...xs]);
     } else {
-      const t = tf.tidy(() => this.perSampleTensor(cosmo, bias, options.linear));
+      const t = tf.tidy(() => this.perSampleTensor(cosmo, bias, options.linear, objective));
       t.dispose();
     }
     const evals = this.lastEvaluations;
-    perSample = Float64Array.from(evals, (e) => e.chi2 + e.logDetTerm);
+    perSample = Float64Array.from(evals, (e) => (objective === 'chi2' ? e.chi2 : e.chi2 + e.logDetTerm));
     // nuisance priors (part of -2 ln L, as published) and their gradient
     const result: LikelihoodResult = { minus2lnL: 0, samples: {}, parts: {}, marginalised: {} };
     samples.forEach((s, si) => {
       let prior = 0;
       NUISANCE_NAMES.forEach((n, ni) => {
         const spec = this.config.nuisance[n];
-        if (spec.fixed !== undefined || !spec.gaussian) return;
+        if (spec.fixed !== undefined || !spec.gaussian || objective === 'chi2') return;
         const pr = minus2LogPrior({ gaussian: spec.gaussian }, bias[si][ni]);
         prior += pr.value;
         if (gradient) gradient[`${s.name}.${n}`] += pr.derivative;
@@ -206,17 +214,17 @@ export class FullShapeLikelihood {
   }
 
   /** The per-sample marginalised -2 ln L (no priors) as a [S] tensor of the parameters. */
-  private perSampleTensor(cosmo: CosmoParams, bias: (number | tf.Tensor)[][], linear?: LinearInputs): tf.Tensor1D {
+  private perSampleTensor(cosmo: CosmoParams, bias: (number | tf.Tensor)[][], linear?: LinearInputs, objective: HeadObjective = 'marginalised'): tf.Tensor1D {
     if (linear) {
       // the engine fed with given linear spectra and scalars (values only)
       if (linear.perZ.length !== this.redshifts.length) throw new ClaxPtInputError('linear.perZ', `expected ${this.redshifts.length} redshifts (${this.redshifts.join(', ')}), got ${linear.perZ.length}`);
       const plan = getPlan({ n: this.config.theory.n });
-      const inputs = linear.perZ.map((z) => ({ kMpc: z.kMpc, pkMpc3: z.pkMpc3, h: linear.h, nS: linear.nS, rsDragMpc: linear.rsDragMpc, f: z.f, hratio: z.hratio, Dratio: z.Dratio }));
+      const inputs = linear.perZ.map((z) => ({ kMpc: z.kMpc, pkMpc3: z.pkMpc3, h: linear.h, n_s: linear.n_s, rsDragMpc: linear.rsDragMpc, f: z.f, hratio: z.hratio, Dratio: z.Dratio }));
       const out = computeComponents(plan, inputs, { kOutHMpc: this.grid, components: 'all' });
       let rows: tf.Tensor = tf.stack(this.head.rows.map((name) => out.components[name]), 1);
       if (linear.classptReadout) rows = this.readout(plan, inputs, rows, linear.h);
       const b = tf.tensor2d(bias.map((row) => row.map((v) => v as number)));
-      return fullShapeHead(this.head, rows, b, tf.tensor1d(linear.perZ.map((z) => z.f)), tf.scalar(linear.h), (e) => (this.lastEvaluations = e));
+      return fullShapeHead(this.head, rows, b, tf.tensor1d(linear.perZ.map((z) => z.f)), tf.scalar(linear.h), (e) => (this.lastEvaluations = e), objective);
     }
     const r = predictFromCosmology(
       this.redshifts.map((z) => ({ params: cosmo, z })),
@@ -234,7 +242,7 @@ export class FullShapeLikelihood {
     const rows = tf.stack(this.head.rows.map((name) => r.components[name]), 1); // [Z, R, nK]
     const b = tf.stack(bias.map((row) => tf.stack(row.map((v) => (typeof v === 'number' ? tf.scalar(v) : tf.reshape(v, []))))));
     const h = typeof cosmo.h === 'number' ? tf.scalar(cosmo.h) : cosmo.h;
-    return fullShapeHead(this.head, rows, b, r.derived.f, h, (e) => (this.lastEvaluations = e));
+    return fullShapeHead(this.head, rows, b, r.derived.f, h, (e) => (this.lastEvaluations = e), objective);
   }
 
   /**

@@ -83,8 +83,11 @@ export function marginalise(input: MarginalisedInput): Marginalised {
   return { chi2, logDetTerm, value: chi2 + logDetTerm, shift: y.map((v) => -v), sdScaled, work: { a, B, y, lk } };
 }
 
-/** dV/dresidual [n] and dV/dtemplates [P, n] for V = chi2 + logDetTerm, times the cotangent g. */
-export function marginaliseVjp(input: MarginalisedInput, m: Marginalised, g: number): { residual: Float64Array; templates: Float64Array } {
+/**
+ * dV/dresidual [n] and dV/dtemplates [P, n] for V = chi2 + logDetTerm (or V = chi2 alone with
+ * `withLogDet` false: the log-determinant's term 2 L^{-T} B K^{-1} drops out), times the cotangent g.
+ */
+export function marginaliseVjp(input: MarginalisedInput, m: Marginalised, g: number, withLogDet = true): { residual: Float64Array; templates: Float64Array } {
   const { sigma, choleskyC: l } = input;
   const n = input.residual.length;
   const P = sigma.length;
@@ -94,13 +97,16 @@ export function marginaliseVjp(input: MarginalisedInput, m: Marginalised, g: num
   for (let i = 0; i < n; i++) for (let p = 0; p < P; p++) ab[i] -= B[i * P + p] * y[p];
   const w = solveUpper(l, n, ab);
   // L^{-T} B K^{-1}: K^{-1} applied to the rows of B, then L^{-T}
-  const bk = new Float64Array(n * P);
-  for (let i = 0; i < n; i++) bk.set(choleskySolve(lk, P, B.subarray(i * P, (i + 1) * P)), i * P);
-  const z = solveUpper(l, n, bk, P);
+  let z: Float64Array | undefined;
+  if (withLogDet) {
+    const bk = new Float64Array(n * P);
+    for (let i = 0; i < n; i++) bk.set(choleskySolve(lk, P, B.subarray(i * P, (i + 1) * P)), i * P);
+    z = solveUpper(l, n, bk, P);
+  }
   const dr = w.map((v) => 2 * g * v);
   const dt = new Float64Array(P * n);
   for (let p = 0; p < P; p++) {
-    for (let i = 0; i < n; i++) dt[p * n + i] = g * sigma[p] * (-2 * w[i] * y[p] + 2 * z[i * P + p]);
+    for (let i = 0; i < n; i++) dt[p * n + i] = g * sigma[p] * (-2 * w[i] * y[p] + (z ? 2 * z[i * P + p] : 0));
   }
   return { residual: dr, templates: dt };
 }

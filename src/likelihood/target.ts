@@ -20,6 +20,11 @@ export interface LikelihoodTargetConfig {
   dataDir: string;
   /** tensor backend for this thread (default: CLAX_PT_BACKEND or wasm) */
   backend?: string;
+  /**
+   * 'posterior' (default): -1/2 (-2 ln L + cosmological priors); 'chi2': -chi^2/2 alone (the
+   * marginalised chi^2, no log-determinant, no priors), whose maximum is the best fit to the data
+   */
+  objective?: 'posterior' | 'chi2';
 }
 
 /** The starting value of a parameter: its Gaussian mean, or b1 = 2, or the middle of its bounds. */
@@ -35,6 +40,8 @@ function startValue(name: string, spec: { bounds?: [number, number]; gaussian?: 
 export async function createTarget(raw: unknown): Promise<Target> {
   const c = raw as LikelihoodTargetConfig;
   if (!c || typeof c !== 'object' || typeof c.dataDir !== 'string') throw new ClaxPtInputError('target.config', 'expected {config, dataDir}');
+  const objective = c.objective ?? 'posterior';
+  if (objective !== 'posterior' && objective !== 'chi2') throw new ClaxPtInputError('target.config.objective', `'posterior' or 'chi2', got ${JSON.stringify(objective)}`);
   const config = checkConfig(c.config);
   const likelihood = new FullShapeLikelihood(config, readSamples(config, c.dataDir));
   await useBackend(c.backend);
@@ -51,6 +58,10 @@ export async function createTarget(raw: unknown): Promise<Target> {
     parameters: names.map((name, i) => ({ name, latex: specs[i].latex, lower: specs[i].bounds?.[0], upper: specs[i].bounds?.[1] })),
     logDensity(x) {
       const point = pointOf(x);
+      if (objective === 'chi2') {
+        const r = likelihood.evaluate(point, { gradient: true, objective: 'chi2' });
+        return { value: -0.5 * r.minus2lnL, gradient: Float64Array.from(names, (n) => -0.5 * r.gradient![n]) };
+      }
       const prior = likelihood.minus2LogCosmologyPrior(point);
       if (!Number.isFinite(prior.value)) return { value: -Infinity, gradient: new Float64Array(x.length) };
       const r = likelihood.evaluate(point, { gradient: true });
