@@ -3,9 +3,14 @@
  * 15): bulk ESS per hour of wall time, the number that decides how long a full-shape analysis
  * takes. Not a test: the BOSS DR12 run may take an hour.
  *
- *   --config FILE     a sampling config (clax-pt sample's format); default: an analytic
- *                     correlated Gaussian (10 parameters, rho 0.9, scales from 0.001 to 10)
+ *   (no target)       the BOSS DR12 configuration with the data in ../shared/boss (or
+ *                     CLAX_PT_BOSS_DIR): 2 chains (one per core), 400 warm-up + 700 draws each,
+ *                     dense metric, started at the MAP; the headline is the cosmological
+ *                     parameters. Without those files: the analytic Gaussian below.
+ *   --config FILE     a sampling config (clax-pt sample's format)
  *   --boss DIR        the BOSS DR12 configuration with the data in DIR
+ *   --gaussian        an analytic correlated Gaussian (10 parameters, rho 0.9, scales from 0.001
+ *                     to 10): the sampler's own overhead
  *   --chains N --warmup N --samples N --seed K --workers N --metric diag|dense
  *                     override the config's "sampler" block (as clax-pt sample's flags)
  *   --params A,B,...  the parameters whose smallest bulk ESS per hour is the headline
@@ -16,15 +21,18 @@
  * The run is `clax-pt sample`'s (src/inference/node/sample-run.ts): worker threads, files,
  * summary. wall_s is the whole run (target construction, warm-up, sampling, summary).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { registerTfjsResolveHook } from '../src/cli/node-hooks';
-import { sampleInputs } from '../src/cli/sample-cmd';
-import { runSampling } from '../src/inference/node/sample-run';
 import { table } from './common';
 
+// tfjs-core's ESM build imports directories; the hook resolves them, so it must be in place
+// before anything imports tfjs (hence the dynamic imports)
 registerTfjsResolveHook();
+const { sampleInputs } = await import('../src/cli/sample-cmd');
+const { runSampling } = await import('../src/inference/node/sample-run');
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -32,6 +40,11 @@ const value = (name: string): string | undefined => {
   const i = argv.indexOf(name);
   return i >= 0 ? argv[i + 1] : undefined;
 };
+
+/** Where the BOSS DR12 files are by default (the workplace's shared folder). */
+const BOSS_DIR = process.env.CLAX_PT_BOSS_DIR ?? fileURLToPath(new URL('../../shared/boss', import.meta.url));
+/** The default BOSS run: one chain per core of the 2-core machine, as documented in the README. */
+const BOSS_DEFAULTS: Record<string, string> = { chains: '2', warmup: '400', samples: '700', metric: 'dense', init: 'map' };
 
 const DEFAULT_CONFIG = {
   analytic: { kind: 'gaussian', dim: 10, rho: 0.9, sd: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 5, 10] },
@@ -41,18 +54,26 @@ const DEFAULT_CONFIG = {
 async function main(): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'clax-bench-sample-'));
   let config = value('--config');
-  if (!config && !value('--boss')) {
+  let boss = value('--boss');
+  let bossDefaults = false;
+  if (!config && !boss && !flag('--gaussian') && existsSync(join(BOSS_DIR, 'boss_pk_ngc_z1.dat'))) {
+    boss = BOSS_DIR;
+    bossDefaults = true;
+  }
+  if (!config && !boss) {
     config = join(tmp, 'default.json');
     writeFileSync(config, JSON.stringify(DEFAULT_CONFIG));
   }
+  const d = bossDefaults ? BOSS_DEFAULTS : {};
   const { spec, settings } = sampleInputs({
     config,
-    boss: value('--boss'),
-    chains: value('--chains'),
-    warmup: value('--warmup'),
-    samples: value('--samples'),
+    boss,
+    chains: value('--chains') ?? d.chains,
+    warmup: value('--warmup') ?? d.warmup,
+    samples: value('--samples') ?? d.samples,
     seed: value('--seed'),
-    metric: value('--metric'),
+    metric: value('--metric') ?? d.metric,
+    init: value('--init') ?? d.init,
   });
   const out = value('--out') ?? join(tmp, 'chains');
   const workers = value('--workers') !== undefined ? Number(value('--workers')) : undefined;
@@ -65,7 +86,11 @@ async function main(): Promise<void> {
     const wall = (performance.now() - t0) / 1000;
     const s = result.summary;
     if (!s) throw new Error('no summary (the run produced no draws)');
-    const headline = s.parameters.filter((p) => (params ? params.includes(p.name) : !p.derived));
+    // headline: the named parameters, else the cosmological ones of a likelihood (names without
+    // a sample prefix), else every sampled one
+    const sampled = s.parameters.filter((p) => !p.derived);
+    const cosmological = sampled.filter((p) => !p.name.includes('.'));
+    const headline = params ? s.parameters.filter((p) => params.includes(p.name)) : cosmological.length < sampled.length ? cosmological : sampled;
     const essMin = Math.min(...headline.map((p) => p.ess_bulk));
     const rows = s.parameters.map((p) => [p.derived ? `${p.name}*` : p.name, p.mean.toPrecision(5), p.sd.toPrecision(3), p.rhat.toFixed(3), p.ess_bulk.toFixed(0), p.ess_tail.toFixed(0), ((p.ess_bulk / wall) * 3600).toFixed(0)]);
     console.log(table(['parameter', 'mean', 'sd', 'R-hat', 'ESS bulk', 'ESS tail', 'bulk ESS/h'], rows));
