@@ -21,7 +21,7 @@ export function presetDirectory(): string {
   throw new Error('data/likelihoods not found next to the package');
 }
 
-/** A shipped configuration by name ('boss-dr12', 'mock-noiseless', ...). */
+/** A shipped likelihood configuration of data/likelihoods/ by name ('boss-dr12'); the mock survey's are in data/mock-survey/. */
 export function presetConfigPath(name: string): string {
   const path = join(presetDirectory(), `${name}.json`);
   if (!existsSync(path)) throw new ClaxPtInputError('config', `no shipped configuration '${name}' (${path})`);
