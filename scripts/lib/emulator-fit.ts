@@ -4,6 +4,7 @@
  * normal equations (accumulated row by row), Cholesky and a tiny ridge for round-off.
  */
 import { basisHost, multiIndices } from '../../src/cosmology/polynomial';
+import { cholesky, choleskySolve } from '../../src/numerics/dense';
 
 export function jacobiEigen(Ain: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const A = Float64Array.from(Ain);
@@ -104,33 +105,9 @@ export function leastSquares(X: number[][], T: Float64Array[], degree: number, d
   for (let i = 0; i < nb; i++) tr += A[i * nb + i];
   const lam = (ridge * tr) / nb; // a tiny ridge for round-off only
   for (let i = 0; i < nb; i++) A[i * nb + i] += lam;
-  // Cholesky (lower) in place
-  for (let j = 0; j < nb; j++) {
-    let s = A[j * nb + j];
-    for (let p = 0; p < j; p++) s -= A[j * nb + p] ** 2;
-    if (!(s > 0)) throw new Error(`normal equations not positive definite at ${j}`);
-    const d = Math.sqrt(s);
-    A[j * nb + j] = d;
-    for (let i = j + 1; i < nb; i++) {
-      let v = A[i * nb + j];
-      for (let p = 0; p < j; p++) v -= A[i * nb + p] * A[j * nb + p];
-      A[i * nb + j] = v / d;
-    }
-  }
-  const W = new Float64Array(nb * nt);
-  for (let c = 0; c < nt; c++) {
-    const y = new Float64Array(nb);
-    for (let i = 0; i < nb; i++) {
-      let v = R[i * nt + c];
-      for (let p = 0; p < i; p++) v -= A[i * nb + p] * y[p];
-      y[i] = v / A[i * nb + i];
-    }
-    for (let i = nb - 1; i >= 0; i--) {
-      let v = y[i];
-      for (let p = i + 1; p < nb; p++) v -= A[p * nb + i] * W[p * nt + c];
-      W[i * nt + c] = v / A[i * nb + i];
-    }
-  }
+  const L = cholesky(A, nb);
+  if (!L) throw new Error('normal equations not positive definite');
+  const W = choleskySolve(L, nb, R, nt);
   return { idx, W, nb, nt };
 }
 export const predict = (fit: ReturnType<typeof leastSquares>, x: number[], degree: number) => {
