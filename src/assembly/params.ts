@@ -13,7 +13,11 @@ export type Components = Record<string, tf.Tensor>;
 /** k in 1/Mpc: shared ([nK]) or per cosmology ([B][nK] / [B, nK] tensor). */
 export type KArray = ArrayLike<number> | ArrayLike<number>[] | tf.Tensor;
 
-/** classy's `h` argument: a Param, or any object carrying `h` (e.g. a MultipoleContext). */
+/**
+ * The context argument of the assembly functions: an object carrying `h` (an AssembleContext,
+ * a MultipoleContext; the canonical form), or classy's bare `h` (a Param; still accepted, for one
+ * release, as the deprecated form).
+ */
 export type HArg = Param | { h: Param };
 
 /** A Param as a tensor that broadcasts against [B, nK]: number -> scalar, [B] -> [B, 1]. */
