@@ -31,6 +31,7 @@ import { table } from './common';
 // tfjs-core's ESM build imports directories; the hook resolves them, so it must be in place
 // before anything imports tfjs (hence the dynamic imports)
 registerTfjsResolveHook();
+await import('../src/platform/node'); // the Node adapter: wasm files, and the 'likelihood' target module
 const { sampleInputs } = await import('../src/cli/sample-cmd');
 const { runSampling } = await import('../src/inference/node/sample-run');
 
