@@ -224,6 +224,13 @@ describe(`components against CLASS-PT on every oracle case${BACKEND ? ` (${BACKE
     let err = 0;
     let where = 'no row';
     for (const [name, w] of worst.entries()) if (name.includes('(AP off') && !(w.err <= err)) [err, where] = [w.err, `${w.id} ${name}`];
+    // every case set with an AP-off case must compare its pure-AP rows (a subset chosen by
+    // CLAX_PT_ORACLE_CASES may have none: then there is nothing to check)
+    const apOffCases = results.filter(({ c }) => c.derived.hratio === 1 && c.derived.Dratio === 1).length;
+    if (apOffCases === 0) {
+      expect(process.env.CLAX_PT_ORACLE_CASES, 'the full oracle set has AP-off cases').toBeTruthy();
+      ctx.skip();
+    }
     expect(where).not.toBe('no row');
     expectWithinBound(ctx, 'oracle: pure-AP rows with AP off (/ monopole)', err, where);
   });
@@ -244,7 +251,8 @@ describe(`components against CLASS-PT on every oracle case${BACKEND ? ` (${BACKE
       const cur = bins.get(bin);
       if (!cur || w.err > cur.worst) bins.set(bin, { row: w.row, worst: w.err, where: `${c.id}, z = ${c.derived.z}` });
     }
-    expect(bins.size).toBe(4);
+    // the full set covers the four bins; a subset (CLAX_PT_ORACLE_CASES) the bins of its cases
+    expect(bins.size).toBe(process.env.CLAX_PT_ORACLE_CASES ? new Set(results.map(({ c }) => zBinOf(c.derived.z))).size : 4);
     reportZBins(ctx, 'oracle cases, every row but pure-AP, k in [0.005, 0.3] h/Mpc', [...bins].map(([bin, v]) => ({ bin, ...v })));
   });
 });
