@@ -28,6 +28,7 @@ export const SAMPLE_OPTIONS: OptionSpecs = {
   resume: { type: 'boolean' },
   workers: { type: 'string' },
   metric: { type: 'string' },
+  'metric-estimate': { type: 'string' },
   'max-depth': { type: 'string' },
   'target-accept': { type: 'string' },
   init: { type: 'string' },
@@ -59,7 +60,8 @@ Config file (JSON): the target, and a "sampler" block whose fields the flags ove
                  "target": {"module": "./post.mjs", "config": ...}: a module, relative to the
                  config file, exporting async createTarget(config), see the README)
    "sampler": {"chains": 4, "warmup": 1000, "samples": 1000, "seed": 1, "maxTreeDepth": 10,
-               "targetAccept": 0.8, "metric": "diag", "root": "chain", "init": "initial",
+               "targetAccept": 0.8, "metric": "diag", "metricEstimate": "fisher",
+               "root": "chain", "init": "initial",
                "initRadius": 2, "saveWarmup": false, "checkpointSeconds": 10}}
 
 Options
@@ -76,11 +78,15 @@ Options
   --resume             continue the chains in --out from their checkpoints
   --workers N          worker threads at once (default: one per core, at most one per chain;
                        0: the chains one after another in this thread)
-  --metric diag|dense  the metric adapted in warm-up (default diag)
+  --metric diag|dense  the metric adapted in warm-up (default diag; dense with --boss)
+  --metric-estimate fisher|covariance
+                       how each warm-up window estimates it: from the draws' positions and
+                       gradients (default; exact for a Gaussian posterior from a few tens of
+                       draws) or from their positions alone (Stan)
   --max-depth N        maximum tree depth (default 10)
   --target-accept X    target acceptance statistic of the step-size adaptation (default 0.8)
   --init initial|map   start near the target's initial point, or at the MAP with its inverse
-                       Hessian as the first metric
+                       Hessian as the first metric (default initial; map with --boss)
   --root NAME          file root (default chain)
   --save-warmup        also write the warm-up draws (OUT/warmup/<root>_<i>.txt)
   --params A,B,...     corner-plot parameters (default: up to 8 sampled, then derived ones)
@@ -120,13 +126,23 @@ function numberFlag(values: Record<string, unknown>, flag: string, key: keyof Sa
   (settings as unknown as Record<string, unknown>)[key] = checkSetting(key, parseNumber(`--${flag}`, raw as string), `--${flag}`);
 }
 
+/**
+ * The sampler's defaults for --boss (flags override them): a dense metric (the cosmological
+ * parameters and the four b1 are strongly correlated) and chains started around the MAP with
+ * its inverse Hessian as first metric.
+ */
+export const BOSS_SAMPLER = { metric: 'dense', init: 'map' } as const;
+
 /** the TargetSpec and settings from --config/--boss and the flags */
 export function sampleInputs(values: Record<string, unknown>): { spec: TargetSpec; settings: SamplerSettings } {
   if (values.config && values.boss) throw new ClaxPtInputError('--boss', 'give either --config or --boss, not both');
   let spec: TargetSpec;
   let block: unknown;
   if (values.config) ({ spec, sampler: block } = readSampleConfig(values.config as string));
-  else if (values.boss) spec = bossTargetSpec(values.boss as string);
+  else if (values.boss) {
+    spec = bossTargetSpec(values.boss as string);
+    block = BOSS_SAMPLER;
+  }
   else throw new ClaxPtInputError('--config', 'required (or --boss DIR); see clax-pt sample --help');
   const settings = parseSamplerSettings(block, DEFAULT_SETTINGS, 'sampler');
   numberFlag(values, 'chains', 'chains', settings);
@@ -137,6 +153,7 @@ export function sampleInputs(values: Record<string, unknown>): { spec: TargetSpe
   numberFlag(values, 'target-accept', 'targetAccept', settings);
   for (const [flag, key] of [
     ['metric', 'metric'],
+    ['metric-estimate', 'metricEstimate'],
     ['init', 'init'],
     ['root', 'root'],
   ] as const) {

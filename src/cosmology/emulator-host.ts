@@ -76,11 +76,23 @@ export function emulateHostAt(
       return;
     }
     const { b, db } = basisWithGradient(x, idx, degree, 4);
+    const [p0, p1, p2, p3] = INPUT_PARAM;
     for (let i = 0; i < b.length; i++) {
+      // the basis function and its derivatives in the four parameters, then one pass over the columns
+      const bi = b[i];
+      const g0 = db[i * 4] * slope[0];
+      const g1 = db[i * 4 + 1] * slope[1];
+      const g2 = db[i * 4 + 2] * slope[2];
+      const g3 = db[i * 4 + 3] * slope[3];
+      const row = i * ncol;
       for (let c = 0; c < ncol; c++) {
-        const w = W[i * ncol + c];
-        y[c] += b[i] * w;
-        for (let j = 0; j < 4; j++) dy[c * N + INPUT_PARAM[j]] += db[i * 4 + j] * slope[j] * w;
+        const w = W[row + c];
+        const at = c * N;
+        y[c] += bi * w;
+        dy[at + p0] += g0 * w;
+        dy[at + p1] += g1 * w;
+        dy[at + p2] += g2 * w;
+        dy[at + p3] += g3 * w;
       }
     }
   };

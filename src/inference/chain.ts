@@ -23,7 +23,7 @@ import { WindowedAdaptation, type WindowState } from './windows';
 
 export type ChainSettings = Pick<
   SamplerSettings,
-  'warmup' | 'samples' | 'seed' | 'maxTreeDepth' | 'targetAccept' | 'metric' | 'initRadius' | 'stepSize' | 'maxDeltaH' | 'initBuffer' | 'termBuffer' | 'baseWindow'
+  'warmup' | 'samples' | 'seed' | 'maxTreeDepth' | 'targetAccept' | 'metric' | 'metricEstimate' | 'initRadius' | 'stepSize' | 'maxDeltaH' | 'initBuffer' | 'termBuffer' | 'baseWindow'
 >;
 
 export interface ChainStart {
@@ -76,7 +76,7 @@ export interface ChainDraw {
   energy: number;
 }
 
-const CHAIN_KEYS: (keyof ChainSettings)[] = ['warmup', 'samples', 'seed', 'maxTreeDepth', 'targetAccept', 'metric', 'initRadius', 'stepSize', 'maxDeltaH', 'initBuffer', 'termBuffer', 'baseWindow'];
+const CHAIN_KEYS: (keyof ChainSettings)[] = ['warmup', 'samples', 'seed', 'maxTreeDepth', 'targetAccept', 'metric', 'metricEstimate', 'initRadius', 'stepSize', 'maxDeltaH', 'initBuffer', 'termBuffer', 'baseWindow'];
 
 /** the chain's fields of a settings object */
 export function pickChainSettings(s: ChainSettings): ChainSettings {
@@ -84,7 +84,7 @@ export function pickChainSettings(s: ChainSettings): ChainSettings {
 }
 
 /** settings a resumed chain must share with its checkpoint (samples may grow) */
-const FIXED: (keyof ChainSettings)[] = ['warmup', 'seed', 'maxTreeDepth', 'targetAccept', 'metric', 'maxDeltaH', 'initBuffer', 'termBuffer', 'baseWindow'];
+const FIXED: (keyof ChainSettings)[] = ['warmup', 'seed', 'maxTreeDepth', 'targetAccept', 'metric', 'metricEstimate', 'maxDeltaH', 'initBuffer', 'termBuffer', 'baseWindow'];
 
 export class Chain {
   private z: PhasePoint;
@@ -107,7 +107,7 @@ export class Chain {
     this.metric = metric;
     this.nuts = new Nuts(density, metric, rng, settings.maxTreeDepth, settings.maxDeltaH);
     this.dual = new DualAveraging(settings.targetAccept);
-    this.windows = new WindowedAdaptation(settings.metric, density.dim, settings.warmup, settings, log);
+    this.windows = new WindowedAdaptation(settings.metric, density.dim, settings.warmup, settings, log, settings.metricEstimate);
     this.z = newPoint(density.dim);
   }
 
@@ -142,8 +142,10 @@ export class Chain {
   static restore(density: UnconstrainedDensity, settings: ChainSettings, cp: ChainCheckpoint): Chain {
     if (cp.version !== 1) throw new ClaxPtInputError('checkpoint.version', `unknown version ${String(cp.version)}`);
     for (const k of FIXED) {
-      if (cp.settings[k] !== settings[k]) {
-        throw new ClaxPtInputError(`sampler.${k}`, `is ${JSON.stringify(settings[k])} but the checkpoint of chain ${cp.chain} was made with ${JSON.stringify(cp.settings[k])} (start a new output folder to change it)`);
+      // checkpoints made before metricEstimate existed used Stan's estimate
+      const saved = k === 'metricEstimate' ? (cp.settings[k] ?? 'covariance') : cp.settings[k];
+      if (saved !== settings[k]) {
+        throw new ClaxPtInputError(`sampler.${k}`, `is ${JSON.stringify(settings[k])} but the checkpoint of chain ${cp.chain} was made with ${JSON.stringify(saved)} (start a new output folder to change it)`);
       }
     }
     if (cp.q.length !== density.dim) throw new ClaxPtInputError('checkpoint.q', `has ${cp.q.length} values for ${density.dim} parameters (a different target?)`);
@@ -202,7 +204,7 @@ export class Chain {
     if (!inWarmup && tr.treeDepth >= this.settings.maxTreeDepth) this.tallies.maxDepthHits++;
     if (inWarmup) {
       this.stepSize = this.dual.learn(tr.acceptStat);
-      const inv = this.windows.learn(this.z.q);
+      const inv = this.windows.learn(this.z.q, this.z.g);
       if (inv) {
         this.metric = new Metric(this.settings.metric, this.density.dim, inv);
         this.nuts.metric = this.metric;

@@ -4,7 +4,7 @@
  */
 import { ClaxPtInputError } from '../errors';
 import type { MetricKind } from './metric';
-import { STAN_WINDOWS } from './windows';
+import { STAN_WINDOWS, type MetricEstimate } from './windows';
 
 export interface SamplerSettings {
   /** number of chains (numbered 1..chains in file names) */
@@ -19,6 +19,8 @@ export interface SamplerSettings {
   /** target mean acceptance statistic of the dual averaging */
   targetAccept: number;
   metric: MetricKind;
+  /** how warm-up windows estimate the metric: 'fisher' (positions and gradients, ./windows.ts) or 'covariance' (Stan: positions alone) */
+  metricEstimate: MetricEstimate;
   /** GetDist file root: OUT/<root>_<i>.txt, OUT/<root>.paramnames */
   root: string;
   /** starting points: 'initial' (the target's initial point, or 0 on the unconstrained space) or 'map' (the MAP, and its inverse Hessian as first metric) */
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: SamplerSettings = {
   maxTreeDepth: 10,
   targetAccept: 0.8,
   metric: 'diag',
+  metricEstimate: 'fisher',
   root: 'chain',
   init: 'initial',
   initRadius: 2,
@@ -69,6 +72,7 @@ const FIELDS: Record<keyof SamplerSettings, Kind> = {
   maxTreeDepth: 'int>0',
   targetAccept: 'open01',
   metric: ['diag', 'dense'],
+  metricEstimate: ['fisher', 'covariance'],
   root: 'root',
   init: ['initial', 'map'],
   initRadius: 'number>=0',

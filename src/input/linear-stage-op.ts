@@ -71,6 +71,7 @@ export function linearStageTensors(
               irResummation: options.irResummation ?? true,
               alphaRs: options.alphaRs ?? 1,
               noWiggle: options.noWiggle ?? false,
+              noWiggleDst: stage.noWiggleDst?.[b],
             },
             {
               pNoWiggle: row(0),

@@ -85,6 +85,8 @@ export interface LinearStage {
   sigmaV2: number[];
   sigma2Bao: number[];
   deltaSigma2Bao: number[];
+  /** P_nw on the DST grid per cosmology (with IR resummation; for the reverse pass) */
+  noWiggleDst?: { pNw: Float64Array; pNwDD: Float64Array }[];
   /** the float64 AP moment sums of the bias projection, when requested (../redshift/ap-moments-host.ts) */
   apMoments?: HostMomentSets;
   /** the same spectra and scalars as differentiable tensors (set by computeComponents) */
@@ -168,6 +170,7 @@ export function runLinearStage(
     stage.pTree.push(res.pTree);
     stage.sigma2Bao.push(res.sigma2Bao);
     stage.deltaSigma2Bao.push(res.deltaSigma2Bao);
+    if (res.noWiggleDst) (stage.noWiggleDst ??= []).push(res.noWiggleDst);
   }
   return stage;
 }

@@ -20,6 +20,7 @@ import {
   K_MAX_IR_MPC,
   K_MIN_IR_MPC,
   noWiggleSpectrum,
+  noWiggleSpectrumFrom,
   removeBaoHarmonicsTranspose,
   type NoWiggleSpectrum,
 } from './wiggle-split';
@@ -52,6 +53,8 @@ export interface LinearStageSetup {
   irResummation: boolean;
   alphaRs: number;
   noWiggle: boolean;
+  /** the forward's P_nw on the DST grid (recomputed when absent) */
+  noWiggleDst?: { pNw: Float64Array; pNwDD: Float64Array };
 }
 
 /**
@@ -117,7 +120,7 @@ export function linearStageVjp(setup: LinearStageSetup, dy: LinearStageCotangent
       discG.push(dy.pNoWiggle[j] + dy.pBin[j] + dy.pTree[j]);
     }
   } else {
-    const nw = noWiggleSpectrum(interp);
+    const nw = setup.noWiggleDst ? noWiggleSpectrumFrom(setup.noWiggleDst) : noWiggleSpectrum(interp);
     nwShared = nw;
     const q = dampingGrid(h);
     const pq = splineEvaluate(nw.kMpc, nw.pNw, nw.pNwDD, q);

@@ -40,6 +40,8 @@ export interface IrSpectra {
   pTree: Float64Array;
   sigma2Bao: number;
   deltaSigma2Bao: number;
+  /** P_nw on the DST grid and its spline's second derivatives (the reverse pass reuses them; IR resummation on) */
+  noWiggleDst?: { pNw: Float64Array; pNwDD: Float64Array };
 }
 
 export function irResummation(opts: IrResummationOptions): IrSpectra {
@@ -77,7 +79,7 @@ export function irResummation(opts: IrResummationOptions): IrSpectra {
     const s2k2 = sigma2Bao * k[i] * k[i];
     pTree[i] = pNoWiggle[i] + pWiggle[i] * Math.exp(-s2k2) * (1 + s2k2);
   }
-  return { pDisc, pNoWiggle, pWiggle, pWiggleRaw, pBin, pTree, sigma2Bao, deltaSigma2Bao };
+  return { pDisc, pNoWiggle, pWiggle, pWiggleRaw, pBin, pTree, sigma2Bao, deltaSigma2Bao, noWiggleDst: { pNw: nw.pNw, pNwDD: nw.pNwDD } };
 }
 
 /**

@@ -192,3 +192,9 @@ export function noWiggleSpectrum(interp: LogPowerInterpolator): NoWiggleSpectrum
   const pNw = noWiggleFromLogKP(logKPowerOnIrGrid(interp), kMpc);
   return { kMpc, pNw, pNwDD: splineSecondDerivatives(knots, pNw), knots };
 }
+
+/** A NoWiggleSpectrum from its values on the DST grid (plain data, e.g. after crossing threads). */
+export function noWiggleSpectrumFrom(values: { pNw: Float64Array; pNwDD: Float64Array }): NoWiggleSpectrum {
+  const { knots } = cache();
+  return { kMpc: knots.x, pNw: values.pNw, pNwDD: values.pNwDD, knots };
+}

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from './run-cli';
+import { sampleInputs } from '../../src/cli/sample-cmd';
 
 const dir = mkdtempSync(join(tmpdir(), 'clax-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -97,6 +98,7 @@ describe('clax-pt sample', () => {
       [['sample', '--config', good, '--chains', '0'], /--chains: must be positive/],
       [['sample', '--config', good, '--target-accept', '1.5'], /--target-accept: must lie strictly between 0 and 1/],
       [['sample', '--config', good, '--metric', 'full'], /--metric: must be one of 'diag', 'dense'/],
+      [['sample', '--config', good, '--metric-estimate', 'hessian'], /--metric-estimate: must be one of 'fisher', 'covariance'/],
       [['sample', '--config', good, '--warmup', 'many'], /--warmup: expected a number/],
       [['sample', '--config', good, '--chain', '0'], /--chain: must be a positive integer/],
       [['sample', '--config', good, '--workers', '-1'], /--workers/],
@@ -112,5 +114,14 @@ describe('clax-pt sample', () => {
       expect(r.err, argv.join(' ')).toMatch(re);
       expect(r.err.trim().split('\n').length, argv.join(' ')).toBe(1);
     }
+  });
+});
+
+describe('--boss defaults', () => {
+  it('a dense metric from the MAP unless the flags say otherwise; the Fisher metric estimate', () => {
+    const { settings } = sampleInputs({ boss: dir });
+    expect([settings.metric, settings.init, settings.metricEstimate]).toEqual(['dense', 'map', 'fisher']);
+    const flags = sampleInputs({ boss: dir, metric: 'diag', init: 'initial', 'metric-estimate': 'covariance' }).settings;
+    expect([flags.metric, flags.init, flags.metricEstimate]).toEqual(['diag', 'initial', 'covariance']);
   });
 });

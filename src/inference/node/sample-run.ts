@@ -39,7 +39,7 @@ export interface SamplingResult {
 }
 
 /** settings that must match between a run and its resumption (chains and samples may change) */
-const RUN_FIXED: (keyof SamplerSettings)[] = ['warmup', 'seed', 'maxTreeDepth', 'targetAccept', 'metric', 'root', 'init', 'initRadius', 'stepSize', 'maxDeltaH', 'initBuffer', 'termBuffer', 'baseWindow'];
+const RUN_FIXED: (keyof SamplerSettings)[] = ['warmup', 'seed', 'maxTreeDepth', 'targetAccept', 'metric', 'metricEstimate', 'root', 'init', 'initRadius', 'stepSize', 'maxDeltaH', 'initBuffer', 'termBuffer', 'baseWindow'];
 
 function sameJson(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -68,7 +68,9 @@ export async function runSampling(opts: SamplingOptions): Promise<SamplingResult
     }
     if (!sameJson(previous.spec, spec)) throw new ClaxPtInputError('--config', `the target differs from the one of the run in ${out} (use another folder)`);
     for (const k of RUN_FIXED) {
-      if (!sameJson(previous.settings[k], settings[k])) throw new ClaxPtInputError(`sampler.${k}`, `is ${JSON.stringify(settings[k])} but the run in ${out} used ${JSON.stringify(previous.settings[k])} (use another folder to change it)`);
+      // runs made before metricEstimate existed used Stan's estimate
+      const used = k === 'metricEstimate' ? (previous.settings[k] ?? 'covariance') : previous.settings[k];
+      if (!sameJson(used, settings[k])) throw new ClaxPtInputError(`sampler.${k}`, `is ${JSON.stringify(settings[k])} but the run in ${out} used ${JSON.stringify(used)} (use another folder to change it)`);
     }
   }
 
