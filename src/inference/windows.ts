@@ -10,7 +10,7 @@
  *   'covariance' (Stan): the sample (co)variance of the draws' positions;
  *   'fisher': from the positions and the gradients of log p at them (both free in HMC), the
  *     metric that minimises the Fisher divergence of the affinely preconditioned target from a
- *     standard normal (Seyboldt et al. 2024, "nutpie"): C = Cg^-1/2 (Cg^1/2 Cx Cg^1/2)^1/2 Cg^-1/2,
+ *     standard normal (Seyboldt, Carlson & Carpenter; the nutpie sampler): C = Cg^-1/2 (Cg^1/2 Cx Cg^1/2)^1/2 Cg^-1/2,
  *     the geometric mean of Cx and Cg^-1 (Cx, Cg the sample covariances of positions and
  *     gradients; diagonal: sqrt(var x / var g)). For a Gaussian target g = -Sigma^-1 (x - mu),
  *     so Cg = Sigma^-1 Cx Sigma^-1 and C = Sigma exactly from any d + 1 draws: a window of a few
