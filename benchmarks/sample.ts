@@ -4,7 +4,7 @@
  * takes. Not a test: the BOSS DR12 run may take an hour.
  *
  *   (no target)       the BOSS DR12 configuration with the data in ../shared/boss (or
- *                     CLAX_PT_BOSS_DIR): 2 chains (one per core), 200 warm-up + 700 draws each,
+ *                     CLAX_PT_BOSS_DIR): 2 chains (one per core), 200 warm-up + 1000 draws each,
  *                     dense metric, started at the MAP; the headline is the cosmological
  *                     parameters. Without those files: the analytic Gaussian below.
  *   --config FILE     a sampling config (clax-pt sample's format)
@@ -45,7 +45,7 @@ const value = (name: string): string | undefined => {
 /** Where the BOSS DR12 files are by default (the workplace's shared folder). */
 const BOSS_DIR = process.env.CLAX_PT_BOSS_DIR ?? fileURLToPath(new URL('../../shared/boss', import.meta.url));
 /** The default BOSS run: one chain per core of the 2-core machine, as documented in the README. */
-const BOSS_DEFAULTS: Record<string, string> = { chains: '2', warmup: '200', samples: '700', metric: 'dense', init: 'map' };
+const BOSS_DEFAULTS: Record<string, string> = { chains: '2', warmup: '200', samples: '1000', metric: 'dense', init: 'map' };
 
 const DEFAULT_CONFIG = {
   analytic: { kind: 'gaussian', dim: 10, rho: 0.9, sd: [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 5, 10] },
