@@ -1,51 +1,10 @@
 /**
  * The fitting tools of the emulator's training scripts (float64, deterministic): PCA by Jacobi
- * eigenvectors of the covariance, and linear least squares on a total-degree Legendre basis by
- * normal equations (accumulated row by row), Cholesky and a tiny ridge for round-off.
+ * eigenvectors of the covariance (../../src/numerics/dense.ts symmetricEigen), and linear least
+ * squares on a total-degree Legendre basis by normal equations (accumulated row by row), Cholesky and a tiny ridge for round-off.
  */
 import { basisHost, multiIndices } from '../../src/cosmology/polynomial';
-import { cholesky, choleskySolve } from '../../src/numerics/dense';
-
-export function jacobiEigen(Ain: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const A = Float64Array.from(Ain);
-  const V = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) V[i * n + i] = 1;
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += A[p * n + q] ** 2;
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p * n + q];
-        if (Math.abs(apq) < 1e-300) continue;
-        const theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let r = 0; r < n; r++) {
-          const arp = A[r * n + p];
-          const arq = A[r * n + q];
-          A[r * n + p] = c * arp - s * arq;
-          A[r * n + q] = s * arp + c * arq;
-        }
-        for (let r = 0; r < n; r++) {
-          const apr = A[p * n + r];
-          const aqr = A[q * n + r];
-          A[p * n + r] = c * apr - s * aqr;
-          A[q * n + r] = s * apr + c * aqr;
-        }
-        for (let r = 0; r < n; r++) {
-          const vrp = V[r * n + p];
-          const vrq = V[r * n + q];
-          V[r * n + p] = c * vrp - s * vrq;
-          V[r * n + q] = s * vrp + c * vrq;
-        }
-      }
-    }
-  }
-  const values = Float64Array.from({ length: n }, (_, i) => A[i * n + i]);
-  return { values, vectors: V };
-}
+import { cholesky, choleskySolve, symmetricEigen } from '../../src/numerics/dense';
 
 export function pca(Y: Float64Array[], ncomp: number) {
   const n = Y[0].length;
@@ -61,7 +20,7 @@ export function pca(Y: Float64Array[], ncomp: number) {
     }
   }
   for (let a = 0; a < n; a++) for (let b = 0; b < a; b++) C[a * n + b] = C[b * n + a];
-  const { values: ev, vectors } = jacobiEigen(C, n);
+  const { values: ev, vectors } = symmetricEigen(C, n);
   const order = Array.from(ev.keys()).sort((a, b) => ev[b] - ev[a]).slice(0, ncomp);
   const comps = new Float64Array(ncomp * n); // [ncomp, n] rows
   order.forEach((c, r) => {

@@ -3,6 +3,7 @@
  * n x n with n the number of parameters, tens at most): Cholesky factor, triangular solves,
  * products and the inverse of a symmetric positive-definite matrix.
  */
+import { symmetricEigen } from '../numerics/dense';
 
 /** Lower-triangular L with A = L L^T, or null when A is not (numerically) positive definite. */
 export function cholesky(a: ArrayLike<number>, n: number): Float64Array | null {
@@ -94,59 +95,15 @@ export function logSumExp(a: number, b: number): number {
   return a > b ? a + Math.log1p(Math.exp(b - a)) : b + Math.log1p(Math.exp(a - b));
 }
 
-/**
- * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan,
- * Matrix Computations, 8.5): A = V diag(values) V^T, V's columns the eigenvectors (row-major
- * n x n). Accurate to rounding for the small matrices of the sampler.
- */
-export function symmetricEigen(a: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array } {
-  const m = Float64Array.from(a);
-  symmetrise(m, n);
-  const v = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) v[i * n + i] = 1;
-  let scale = 0;
-  for (let k = 0; k < n * n; k++) scale += m[k] * m[k];
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += m[i * n + j] * m[i * n + j];
-    if (!(off > 1e-30 * scale)) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = m[p * n + q];
-        if (apq === 0) continue;
-        // the rotation that zeroes A[p, q]: t = tan(theta), theta from cot(2 theta) = (A_qq - A_pp) / (2 A_pq)
-        const tau = (m[q * n + q] - m[p * n + p]) / (2 * apq);
-        const t = (tau >= 0 ? 1 : -1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
-        const c = 1 / Math.sqrt(1 + t * t);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = m[k * n + p];
-          const akq = m[k * n + q];
-          m[k * n + p] = c * akp - s * akq;
-          m[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = m[p * n + k];
-          const aqk = m[q * n + k];
-          m[p * n + k] = c * apk - s * aqk;
-          m[q * n + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p];
-          const vkq = v[k * n + q];
-          v[k * n + p] = c * vkp - s * vkq;
-          v[k * n + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  return { values: Float64Array.from({ length: n }, (_, i) => m[i * n + i]), vectors: v };
-}
-
 /** V f(Lambda) V^T for a symmetric A = V Lambda V^T (f applied to each eigenvalue). */
 export function symmetricFunction(a: ArrayLike<number>, n: number, f: (lambda: number) => number): Float64Array {
-  const { values, vectors: v } = symmetricEigen(a, n);
-  const fl = values.map(f);
+  return fromEigen(symmetricEigen(a, n), n, f);
+}
+
+/** V f(Lambda) V^T from an eigen-decomposition (V's columns the eigenvectors, row-major). */
+function fromEigen(e: { values: Float64Array; vectors: Float64Array }, n: number, f: (lambda: number) => number): Float64Array {
+  const v = e.vectors;
+  const fl = e.values.map(f);
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j <= i; j++) {
@@ -177,10 +134,10 @@ export function matMul(a: ArrayLike<number>, b: ArrayLike<number>, n: number): F
  * unique SPD solution of G B G = A. Null when B is not positive definite.
  */
 export function geometricMeanWithInverse(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array | null {
-  const { values } = symmetricEigen(b, n);
-  if (!values.every((x) => x > 0 && Number.isFinite(x))) return null;
-  const bHalf = symmetricFunction(b, n, Math.sqrt);
-  const bInvHalf = symmetricFunction(b, n, (x) => 1 / Math.sqrt(x));
+  const eb = symmetricEigen(b, n);
+  if (!eb.values.every((x) => x > 0 && Number.isFinite(x))) return null;
+  const bHalf = fromEigen(eb, n, Math.sqrt);
+  const bInvHalf = fromEigen(eb, n, (x) => 1 / Math.sqrt(x));
   const inner = symmetricFunction(matMul(matMul(bHalf, a, n), bHalf, n), n, (x) => Math.sqrt(Math.max(x, 0)));
   return symmetrise(matMul(matMul(bInvHalf, inner, n), bInvHalf, n), n);
 }

@@ -1,7 +1,7 @@
 /**
  * Small dense linear algebra in float64 (row-major Float64Array), for the likelihood's
  * covariance algebra (a few hundred rows at most): Cholesky factorisation, triangular solves,
- * log-determinants, general LU solves.
+ * log-determinants, general LU solves, the symmetric eigen-decomposition.
  */
 
 /**
@@ -111,4 +111,53 @@ export function solveGeneral(aIn: Float64Array, n: number, bIn: Float64Array, m 
     }
   }
   return b;
+}
+
+/**
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan,
+ * Matrix Computations, 8.5): A = V diag(values) V^T, V's columns the eigenvectors (row-major
+ * n x n). Accurate to rounding for the small matrices of the sampler.
+ */
+export function symmetricEigen(a: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array } {
+  const m = Float64Array.from(a);
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) m[i * n + j] = m[j * n + i] = 0.5 * (m[i * n + j] + m[j * n + i]);
+  const v = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) v[i * n + i] = 1;
+  let scale = 0;
+  for (let k = 0; k < n * n; k++) scale += m[k] * m[k];
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += m[i * n + j] * m[i * n + j];
+    if (!(off > 1e-30 * scale)) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p * n + q];
+        if (apq === 0) continue;
+        // the rotation that zeroes A[p, q]: t = tan(theta), theta from cot(2 theta) = (A_qq - A_pp) / (2 A_pq)
+        const tau = (m[q * n + q] - m[p * n + p]) / (2 * apq);
+        const t = (tau >= 0 ? 1 : -1) / (Math.abs(tau) + Math.sqrt(1 + tau * tau));
+        const c = 1 / Math.sqrt(1 + t * t);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = m[k * n + p];
+          const akq = m[k * n + q];
+          m[k * n + p] = c * akp - s * akq;
+          m[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = m[p * n + k];
+          const aqk = m[q * n + k];
+          m[p * n + k] = c * apk - s * aqk;
+          m[q * n + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k * n + p];
+          const vkq = v[k * n + q];
+          v[k * n + p] = c * vkp - s * vkq;
+          v[k * n + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  return { values: Float64Array.from({ length: n }, (_, i) => m[i * n + i]), vectors: v };
 }

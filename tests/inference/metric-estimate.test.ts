@@ -6,7 +6,8 @@
  * tens of per cent.
  */
 import { describe, expect, it } from 'vitest';
-import { geometricMeanWithInverse, matMul, symmetricEigen } from '../../src/inference/linalg';
+import { geometricMeanWithInverse, matMul } from '../../src/inference/linalg';
+import { symmetricEigen } from '../../src/numerics/dense';
 import { Rng } from '../../src/inference/rng';
 import { WindowedAdaptation } from '../../src/inference/windows';
 
